@@ -1,0 +1,1 @@
+"""Corpus stage: read policy texts, clean PDF artefacts, split documents and clauses."""

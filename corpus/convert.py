@@ -1,0 +1,68 @@
+"""Normalise text for matching and display: NFKC where it is safe, Traditional to
+Simplified with OpenCC's ``tw2sp`` profile (Taiwan phrases too: 資訊 → 信息), and the
+spaces PDF extraction leaves between Chinese and Latin text removed."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# Chinese punctuation that NFKC would turn into ASCII; we keep it full-width, because
+# Chinese text is written with it and patterns read it (half-width input is accepted by
+# the patterns too).
+_KEEP_FULL_WIDTH = set("，。：；！？（）【】《》〔〕“”‘’、…—～")
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201d\u2026\u2014"
+# A space next to a Chinese character or Chinese punctuation is an extraction artefact:
+# "IAB 主导产业", "1 亿元", "2.33 分 / 千瓦时".
+_SPACE_NEXT_TO_CJK = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+(?=[{_CJK}{_CJK_PUNCT}])"
+)
+
+
+@lru_cache(maxsize=1)
+def _tw2sp() -> opencc.OpenCC:
+    return opencc.OpenCC("tw2sp")
+
+
+def nfkc_safe(text: str) -> str:
+    """NFKC, except for the Chinese punctuation in ``_KEEP_FULL_WIDTH``.
+
+    >>> nfkc_safe("ＭＰＷ１２３％（一）")
+    'MPW123%（一）'
+    """
+    return "".join(ch if ch in _KEEP_FULL_WIDTH else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional (Taiwan usage) to Simplified: 工業和資訊化局 → 工业和信息化局."""
+    return _tw2sp().convert(text)
+
+
+def tidy_spaces(text: str) -> str:
+    """Drop spaces next to Chinese text; fold other runs of white space into one space."""
+    text = _SPACE_NEXT_TO_CJK.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """The normalised form used for clause text, matching and search.
+
+    >>> normalize("積體電路 1 億元")
+    '集成电路1亿元'
+    """
+    return tidy_spaces(to_simplified(nfkc_safe(text)))
+
+
+def script_of(text: str) -> str:
+    """"zh-Hant" when converting to Simplified changes a noticeable share of the
+    Chinese characters, else "zh-Hans"."""
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return "zh-Hans"
+    sample = "".join(han[:5000])
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    return "zh-Hant" if changed / len(sample) > 0.05 else "zh-Hans"

@@ -1,0 +1,403 @@
+"""Put the lines of a PDF extraction back into reading order.
+
+Extraction of a two-column layout can print a column's end before its start, so a
+sentence stops mid-word in one place ("…对进入广") and goes on elsewhere ("州股权交易中心挂牌
+交易…"). The lines are cut into *units* (an item starting with its number, or a run of
+text lines); every boundary between units is a place where reading may jump. Each unit
+that ends may be followed by the next unit in the file or by another one; candidate
+successors are scored on evidence a reader uses:
+
+- a word or a frequent character sequence across the junction (广|州, 不|超过);
+- brackets: "（责任" must be closed by a continuation, and a line beginning "工商局配合）"
+  must continue a bracket opened elsewhere;
+- numbering: the continuation is followed by the next item number ((十八) → … → (十九));
+- staying put: the next unit in the file is preferred when nothing speaks against it.
+
+The best successors are chosen greedily (never making a cycle). A continuation that fits
+no open sentence stays where it was printed."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import jieba
+
+from .clean import Layout, classify
+from .convert import to_simplified
+from .models import Line
+from .patterns import (
+    DATE_LINE,
+    DOCUMENT_NUMBER,
+    MARKDOWN_HEADING,
+    Marker,
+    find_marker,
+    is_sentence_end,
+    open_brackets,
+    unmatched_close_before_open,
+)
+
+# Weights of the evidence for "unit B continues unit A". They were set by reading the
+# shipped compilation's out-of-order pages and checked on the development clauses.
+STAY_PUT = 2.5  # B is the next unit in the file
+OPEN_NEEDS_MORE = 2.0  # A stops mid-sentence, B starts mid-sentence
+WORD_ACROSS = 2.0  # a dictionary word spans the junction
+NGRAM_WEIGHT = 0.4  # per nat of association across the junction
+NGRAM_CAP = 3.0
+BRACKET_CLOSED = 4.0  # A leaves a bracket open that B closes
+BRACKET_BROKEN = -6.0  # B closes a bracket A never opened, or A's bracket stays open
+NEXT_NUMBER = 3.0  # the item after B is numbered right after A's item
+NUMBER_JUMP = -1.0  # B's number does not follow the last number of its kind before it
+SEAM_HEAD = 0.5  # B was printed at the start of a column (indented, after page furniture)
+DISTANCE_PER_LINE = 0.002
+MIN_SCORE = 0.5
+MIN_EVIDENCE = 2.0  # a jump elsewhere needs at least this much evidence
+MIN_EVIDENCE_AT_SEAM = 0.0  # less when the continuation starts a printed column  # weaker links are not made; the unit then starts a new run
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Unit:
+    """Consecutive lines that read as one: an item from its number up to the next
+    number or column change, a run of text lines, a table, or a title block line."""
+
+    kind: str  # "item", "text", "table", "title"
+    lines: list[Line] = field(default_factory=list)
+    marker: Marker | None = None
+    seam_before: bool = False  # printed after a column change or page furniture
+    detached: bool = False  # begins a run in reading order that is not its printed place
+
+    @property
+    def text(self) -> str:
+        return "".join(_SPACES.sub("", line.text) for line in self.lines)
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].number
+
+    def is_open(self) -> bool:
+        """Stops mid-sentence (or with a bracket left open)."""
+        if self.kind not in ("item", "text"):
+            return False
+        if _is_heading(self):
+            return False  # "（二）发展目标"
+        text = self.text
+        return not is_sentence_end(text) or open_brackets(text) > 0
+
+
+@dataclass
+class ReadingOrder:
+    """The units of one file in reading order, and what was left aside."""
+
+    units: list[Unit]
+    layout: Layout
+    moved: int = 0  # units read somewhere else than where they were printed
+
+
+class NgramCounts:
+    """Character n-gram counts of the corpus, for judging whether two pieces of text
+    read as one across a junction: 广|州 occur together far more often than chance."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.total = 0
+
+    def add(self, text: str) -> None:
+        for line in to_simplified(text).splitlines():
+            line = _SPACES.sub("", line)
+            self.total += len(line)
+            for n in (1, 2, 3, 4):
+                for i in range(len(line) - n + 1):
+                    self.counts[line[i : i + n]] += 1
+
+    def association(self, left: str, right: str) -> float:
+        """The strongest pointwise mutual information (in nats) of an end of left with a
+        start of right, over ends and starts of one or two characters."""
+        left, right = to_simplified(left[-2:]), to_simplified(right[:2])
+        best = 0.0
+        for a in (1, 2):
+            for b in (1, 2):
+                if len(left) < a or len(right) < b:
+                    continue
+                x, y = left[-a:], right[:b]
+                joint = self.counts[x + y]
+                if joint < 2:
+                    continue
+                pmi = math.log(joint * max(self.total, 1) / (self.counts[x] * self.counts[y]))
+                best = max(best, pmi)
+        return best
+
+    def across(self, left: str, right: str) -> float:
+        return min(self.association(left, right) * NGRAM_WEIGHT, NGRAM_CAP)
+
+
+def _is_number_line(text: str) -> bool:
+    return bool(DOCUMENT_NUMBER.fullmatch(_SPACES.sub("", text)))
+
+
+MAX_TITLE_LINES = 3
+MAX_SIGNATURE_CHARS = 20
+
+
+def _title_lines(lines: list[Line]) -> set[int]:
+    """Line numbers of title blocks: a 文号 line and the short lines just above it that
+    are no sentence ("广州市人民政府关于加快工业和信息化产业" / "发展的扶持意见")."""
+    titles: set[int] = set()
+    for k, line in enumerate(lines):
+        if DATE_LINE.match(line.text):  # a signature: issuer above the date
+            titles.add(line.number)
+            if k and len(lines[k - 1].text) <= MAX_SIGNATURE_CHARS and not re.search(r"[。；，：]", lines[k - 1].text):
+                titles.add(lines[k - 1].number)
+            continue
+        if not _is_number_line(line.text):
+            continue
+        titles.add(line.number)
+        for above in reversed(lines[max(0, k - MAX_TITLE_LINES) : k]):
+            text = above.text
+            if find_marker(text) or re.search(r"[。；，：]", text.rstrip("：")) or len(text) > 60:
+                break
+            titles.add(above.number)
+    return titles
+
+
+def build_units(layout: Layout) -> list[Unit]:
+    """Cut content lines and tables into units, in file order."""
+    entries: list[tuple[int, str, object]] = [(line.number, "line", line) for line in layout.content]
+    entries += [(table[0].number, "table", table) for table in layout.tables]
+    entries += [(line.number, "furniture", line) for line in layout.furniture]
+    entries.sort(key=lambda e: e[0])
+
+    titles = _title_lines(layout.content)
+    units: list[Unit] = []
+    seam = False
+    current: Unit | None = None
+    for _, what, item in entries:
+        if what == "furniture":
+            seam = True
+            continue
+        if what == "table":
+            units.append(Unit(kind="table", lines=list(item), seam_before=True))  # type: ignore[arg-type]
+            current, seam = None, True
+            continue
+        line: Line = item  # type: ignore[assignment]
+        marker = find_marker(line.text)
+        if line.number in titles or (marker is None and MARKDOWN_HEADING.match(line.text)):
+            units.append(Unit(kind="title", lines=[line]))
+            current = None
+            continue
+        if marker is not None:
+            current = Unit(kind="item", lines=[line], marker=marker, seam_before=seam or line.indented)
+            units.append(current)
+        elif current is None or seam or line.indented or _starts_new_unit(current, line):
+            current = Unit(kind="text", lines=[line], seam_before=seam or line.indented)
+            units.append(current)
+        else:
+            current.lines.append(line)
+        seam = False
+    return units
+
+
+def _starts_new_unit(current: Unit, line: Line) -> bool:
+    """A text line begins a unit of its own after a finished sentence, or when joining it
+    would break the brackets."""
+    text = current.text
+    if is_sentence_end(text) and open_brackets(text) == 0:
+        return True
+    return _brackets_break(text, _SPACES.sub("", line.text))
+
+
+def _brackets_break(left: str, right: str) -> bool:
+    """Joining right to left leaves brackets that cannot be right: a bracket open in
+    left with a full stop in right before it closes, or right closing a bracket that
+    left never opened."""
+    close = unmatched_close_before_open(right)
+    stop = right.find("。")
+    if open_brackets(left) > 0:
+        return stop != -1 and (close is None or stop < close)
+    return close is not None and (stop == -1 or close < stop)
+
+
+class _Scorer:
+    def __init__(self, units: list[Unit], ngrams: NgramCounts) -> None:
+        self.units = units
+        self.ngrams = ngrams
+        # the last marker of each kind before each unit, in file order
+        self.before: list[dict[str, int | None]] = []
+        seen: dict[str, int | None] = {}
+        for unit in units:
+            self.before.append(dict(seen))
+            if unit.marker:
+                seen[unit.marker.kind] = unit.marker.value
+
+    def inherit(self, j: int, i: int) -> None:
+        """Unit j continues unit i: it stands in i's numbering, not where it was printed."""
+        known = dict(self.before[i])
+        if self.units[i].marker:
+            known[self.units[i].marker.kind] = self.units[i].marker.value
+        self.before[j] = known
+
+    def next_marker(self, j: int) -> Marker | None:
+        """The number of the item right after unit j in the file, if one follows."""
+        if j + 1 < len(self.units) and self.units[j + 1].kind == "item":
+            return self.units[j + 1].marker
+        return None
+
+    def follows_in_numbering(self, i: int, marker: Marker | None) -> bool:
+        if marker is None or marker.value is None:
+            return False
+        known = dict(self.before[i])
+        own = self.units[i].marker
+        if own:
+            known[own.kind] = own.value
+        return known.get(marker.kind) == marker.value - 1
+
+    def jumps(self, j: int) -> bool:
+        marker = self.units[j].marker
+        if marker is None or marker.value is None or marker.value == 1:
+            return False
+        last = self.before[j].get(marker.kind)
+        return last is not None and last != marker.value - 1
+
+    def score(self, i: int, j: int) -> float | None:
+        """How well unit j continues unit i; None when it cannot."""
+        a, b = self.units[i], self.units[j]
+        if b.kind in ("table", "title") or a.kind in ("table", "title"):
+            return STAY_PUT if j == i + 1 else None
+        natural = j == i + 1
+        left, right = a.text, b.text
+        score = STAY_PUT if natural else 0.0
+        if a.is_open():
+            if b.kind == "item":
+                return None  # a sentence does not go on with a new item
+            evidence = self.ngrams.across(left, right)
+            if _word_across(left, right):
+                evidence += WORD_ACROSS
+            if open_brackets(left) > 0:
+                close = unmatched_close_before_open(right)
+                evidence += BRACKET_CLOSED if close is not None and not _brackets_break(left, right) else 0.0
+            if _brackets_break(left, right):
+                evidence += BRACKET_BROKEN
+            if self.follows_in_numbering(i, self.next_marker(j)):
+                evidence += NEXT_NUMBER
+            if not natural and evidence < (MIN_EVIDENCE_AT_SEAM if b.seam_before else MIN_EVIDENCE):
+                return None
+            score += OPEN_NEEDS_MORE + evidence
+        else:
+            if b.kind == "text" and unmatched_close_before_open(right) is not None:
+                return None  # b continues an open bracket elsewhere
+            numbered_next = b.kind == "item" and self.follows_in_numbering(i, b.marker)
+            # a heading whose body was printed elsewhere: its own next unit cannot follow it
+            lost_body = (
+                b.kind == "text"
+                and _is_heading(a)
+                and i + 1 < len(self.units)
+                and not natural
+                and self.score(i, i + 1) is None
+                and self.follows_in_numbering(i, self.next_marker(j))
+            )
+            if not natural and not numbered_next and not lost_body:
+                return None
+            if numbered_next or lost_body:
+                score += NEXT_NUMBER
+            if natural and self.jumps(j) and not self.follows_in_numbering(i, b.marker):
+                score += NUMBER_JUMP
+        if b.seam_before and not natural:
+            score += SEAM_HEAD
+        score -= DISTANCE_PER_LINE * abs(b.first_line - a.lines[-1].number)
+        return score
+
+
+MAX_HEADING_CHARS = 40
+
+
+def _is_heading(unit: Unit) -> bool:
+    """A short numbered line with no sentence of its own: "（二）发展目标", "四、主要任务"."""
+    text = unit.text
+    return (
+        unit.kind == "item"
+        and len(text) <= MAX_HEADING_CHARS
+        and not re.search(r"[。；！？!?;]", text[:-1])
+        and open_brackets(text) == 0
+    )
+
+
+def _word_across(left: str, right: str) -> bool:
+    """Whether jieba's dictionary has a word spanning the junction (进入广|州 → 广州)."""
+    tail, head = left[-4:], right[:4]
+    pos = 0
+    for token in jieba.lcut(tail + head, HMM=False):
+        end = pos + len(token)
+        if pos < len(tail) < end and len(token) >= 2:
+            return True
+        pos = end
+    return False
+
+
+DEBUG = False
+WINDOW_UNITS = 120  # how far apart two pieces of one sentence may be printed
+
+
+def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
+    """The file's units in reading order."""
+    layout = classify(lines)
+    units = build_units(layout)
+    scorer = _Scorer(units, ngrams)
+    successor: dict[int, int] = {}
+    predecessor: dict[int, int] = {}
+    # First the sentences cut in two, then, knowing which item each continuation
+    # belongs to, the order of whole units.
+    _link(units, scorer, successor, predecessor, open_tails=True)
+    for j, i in sorted(predecessor.items(), key=lambda p: units[p[1]].first_line):
+        scorer.inherit(j, i)
+    _link(units, scorer, successor, predecessor, open_tails=False)
+
+    ordered: list[Unit] = []
+    emitted: set[int] = set()
+    for start in range(len(units)):
+        if start in emitted or start in predecessor:
+            continue
+        if start > 0 and units[start].kind == "text" and units[start].seam_before:
+            units[start].detached = True
+        k: int | None = start
+        while k is not None and k not in emitted:
+            ordered.append(units[k])
+            emitted.add(k)
+            k = successor.get(k)
+    for k in range(len(units)):  # only reachable through a broken chain; keep them
+        if k not in emitted:
+            ordered.append(units[k])
+    moved = sum(1 for j, i in predecessor.items() if i != j - 1)
+    return ReadingOrder(units=ordered, layout=layout, moved=moved)
+
+
+def _link(units: list[Unit], scorer: "_Scorer", successor: dict[int, int], predecessor: dict[int, int], *, open_tails: bool) -> None:
+    candidates: list[tuple[float, int, int]] = []
+    for i in range(len(units)):
+        if i in successor or units[i].is_open() != open_tails:
+            continue
+        lo, hi = max(0, i - WINDOW_UNITS), min(len(units), i + WINDOW_UNITS)
+        for j in range(lo, hi):
+            if j == i or j in predecessor:
+                continue
+            s = scorer.score(i, j)
+            if s is not None and s >= MIN_SCORE:
+                candidates.append((s, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    for s, i, j in candidates:
+        if i in successor or j in predecessor or _reaches(successor, j, i):
+            continue
+        if DEBUG:
+            print(f"link {units[i].first_line}->{units[j].first_line} {s:.2f} {units[i].text[-8:]}|{units[j].text[:8]}")
+        successor[i] = j
+        predecessor[j] = i
+
+
+def _reaches(successor: dict[int, int], start: int, goal: int) -> bool:
+    k: int | None = start
+    while k is not None:
+        if k == goal:
+            return True
+        k = successor.get(k)
+    return False

@@ -1,0 +1,144 @@
+"""Named, compiled patterns for the printed structure of Chinese policy texts: item
+numbering, page furniture and sentence ends. One home for each, so cleaning, clause
+splitting and later stages read the same way (examples in tests/test_patterns.py)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+_CN = f"[{CN_DIGITS}]+"
+
+# Markdown decoration around a heading line: "### 第三章 …", "**一、总体要求**".
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*")
+BOLD = re.compile(r"\*\*")
+
+# Item numbering, outermost kinds first. Each pattern matches at the start of a line
+# (after markdown decoration) and captures the number. Half-width brackets and
+# punctuation are accepted as well as full-width ones.
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^第({_CN}|\d+)编")),
+    ("chapter", re.compile(rf"^第({_CN}|\d+)章")),
+    ("section", re.compile(rf"^第({_CN}|\d+)节")),
+    ("article", re.compile(rf"^第({_CN}|\d+)条")),
+    ("cn", re.compile(rf"^({_CN})[、．.](?![{CN_DIGITS}][、，])")),  # 一、 but not 一、二、三
+    ("cn_paren", re.compile(rf"^[（(]({_CN})[）)]")),  # （一）
+    ("arabic", re.compile(r"^(\d{1,3})(?:[、．.])(?![\d、．.])")),  # 1. 1、 but not 1.5 or 1、2
+    ("arabic_paren", re.compile(r"^[（(](\d{1,3})[）)]")),  # （1）
+    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+    ("dash", re.compile(r"^(——|－－|--)(?!—)")),  # —— bullet
+]
+
+# Sentence ends: a unit whose text ends with one of these is complete.
+SENTENCE_END = "。！？；：!?;:"
+CLOSERS = "”’」』）)】》"
+
+# A bare page number, or the two numbers of a printed spread ("8 9", "52 53"),
+# or common decorated forms ("- 12 -", "第 3 页", "3/20").
+PAGE_NUMBER = re.compile(
+    r"^(?:[-－—–]\s*)?\d{1,4}(?:\s*[-－—–])?$|^\d{1,4}\s+\d{1,4}$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$|^\d{1,4}\s*/\s*\d{1,4}$"
+)
+
+# 文号: 穗府〔2018〕9号, 穗府办函〔2018〕105 号, 穗府辦〔2022〕19號, 穗府[2018]9号.
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*[号號]")
+
+
+# A line that is only a date: the signature date under a document.
+DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d〇一二三四五六七八九十]{1,3}\s*月\s*[\d〇一二三四五六七八九十]{1,3}\s*日$")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The numbering at the start of a line: its kind, printed label and value."""
+
+    kind: str
+    label: str  # as printed, e.g. "（十一）", "第十二条", "3."
+    value: int | None  # 11, 12, 3; None for bullets
+    end: int  # offset in the line where the item's own text starts
+
+
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """Value of a Chinese numeral up to the hundreds: 十一 → 11, 三十二 → 32, 一百零五 → 105."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_VALUES:
+            digit = _CN_VALUES[ch]
+        elif ch in "十百":
+            unit = 10 if ch == "十" else 100
+            total += (1 if digit is None else digit) * unit
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def strip_decoration(line: str) -> tuple[str, int]:
+    """Remove markdown heading hashes and bold stars; return the text and the heading level
+    (0 when the line is not a markdown heading)."""
+    level = 0
+    m = MARKDOWN_HEADING.match(line)
+    if m:
+        level = len(m.group(1))
+        line = line[m.end():]
+    return BOLD.sub("", line).strip(), level
+
+
+def find_marker(line: str) -> Marker | None:
+    """The item numbering a (decorated or plain) line starts with, if any.
+
+    >>> find_marker("（十一）推进基本医疗保险").label
+    '（十一）'
+    >>> find_marker("1.5%（年利率）") is None
+    True
+    """
+    text, _ = strip_decoration(line)
+    for kind, pattern in MARKERS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        value = chinese_number(m.group(1)) if kind not in ("circled", "dash") else None
+        if kind == "circled":
+            value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group(1)) + 1
+        return Marker(kind=kind, label=m.group(0), value=value, end=m.end())
+    return None
+
+
+def is_sentence_end(text: str) -> bool:
+    """Whether text ends a sentence: 。！？； possibly followed by closing quotes or brackets,
+    or a closing bracket that balances the text's brackets ("…（责任单位：市财政局）")."""
+    stripped = text.rstrip(CLOSERS + " ")
+    if stripped and stripped[-1] in SENTENCE_END:
+        return True
+    if text.endswith(("）", ")")):
+        return open_brackets(text) == 0
+    return False
+
+
+def open_brackets(text: str) -> int:
+    """How many round brackets are opened and not yet closed in text (never below zero)."""
+    depth = 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth
+
+
+def unmatched_close_before_open(text: str) -> int | None:
+    """Offset of the first closing bracket that closes nothing opened in text, if any:
+    a line starting "工商局配合）" continues a bracket opened elsewhere."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
