@@ -20,9 +20,10 @@ validity), so this is decided once, here, from general layout rules:
    over its lines (``title_source="running-title"``), else the file name without its
    numeric prefix (``title_source="file-name"``).
 
-Header lines are the title blocks, 文号 lines, addressee lines, signatures (issuer lines
-directly above a date line), date lines right under a title, and the attached plan's own
-title. Everything else is body, in the reading order given.
+Header lines are the title blocks; the 文号, addressee, date and letterhead lines that open
+the document or stand within ``ANCHOR_WINDOW`` lines under a title; signatures (issuer
+lines directly above a date line); and the attached plan's own title. Everything else is
+body, in the reading order given.
 """
 from __future__ import annotations
 
@@ -81,9 +82,11 @@ _YEAR_RANGE_END = re.compile(_YEAR_RANGE + r"$")
 _YEAR_RANGE_LINE = re.compile(r"^" + _YEAR_RANGE + r"$")
 # Punctuation that never occurs inside a title line.
 _NOT_IN_TITLE = re.compile(r"[。；;！!？?，,：:]")
-# 《 opens a citation unless the title itself issues the cited document: 关于印发《…》的通知.
-_CITATION = re.compile(r"(?<!印发)(?<!转发)(?<!发布)(?<!颁布)(?<!关于)《")
-# Attachment labels and official-letterhead banners are not titles.
+# 《 in a title names what the title issues or implements (关于印发《…》的通知, 关于贯彻落实
+# 《…》的实施意见); anywhere else it cites another document inside a sentence.
+_ISSUING_VERB = ("印发", "转发", "发布", "颁布")
+# Attachment labels and official-letterhead banners ("广州市人民政府文件") are not titles.
+# The banner is read on the printed text: OpenCC's Taiwan-phrase profile turns 文件 into 文档.
 _ATTACHMENT_LABEL = re.compile(r"^附[件表录]")
 _BANNER = re.compile(r"^[^。；，：]{2,40}文件$")
 # Pairs that a whole title keeps balanced.
@@ -157,6 +160,11 @@ class _Info:
     decorated: bool  # a markdown heading or bold line
 
     @property
+    def is_banner(self) -> bool:
+        """The letterhead printed above a 文号: "广州市人民政府文件"."""
+        return _BANNER.match(strip_decoration(self.line.text)[0]) is not None
+
+    @property
     def is_title_line(self) -> bool:
         """Could be one line of a printed title."""
         return (
@@ -208,12 +216,13 @@ def document_number(text: str) -> str | None:
     ('穗府办〔2022〕19号', '穗府〔2018〕9号')
     """
     m = DOCUMENT_NUMBER.search(normalize(text))
-    if m is None:
+    prefix = _NUMBER_PREFIX.match(m.group(0)) if m is not None else None
+    if m is None or prefix is None:
         return None
-    prefix = _CITING_WORD.sub("", _NUMBER_PREFIX.match(m.group(0)).group(0))
-    if not prefix:
+    issuer = _CITING_WORD.sub("", prefix.group(0))
+    if not issuer:
         return None
-    return f"{prefix}〔{m.group(1)}〕{int(m.group(2))}号"
+    return f"{issuer}〔{m.group(1)}〕{int(m.group(2))}号"
 
 
 def find_validity(text: str, issued: str | None) -> tuple[str | None, str | None]:
@@ -409,12 +418,18 @@ def _looks_like_title(text: str) -> bool:
     year range), balanced brackets and quotes, and no citation of another title."""
     if not MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
         return False
-    if text.startswith("《") and text.endswith("》"):
-        text = text[1:-1]
-    core = _YEAR_RANGE_END.sub("", text)
-    if not _TITLE_END.search(core) or _CITATION.search(text):
+    if not _TITLE_END.search(_YEAR_RANGE_END.sub("", text)) or _cites(text):
         return False
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
+
+
+def _cites(text: str) -> bool:
+    """Whether text cites a title the way a sentence does: "根据《…》制定的实施细则"."""
+    for m in re.finditer("《", text):
+        before = text[: m.start()]
+        if not (before.endswith(_ISSUING_VERB) or "关于" in before):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------- splitting
@@ -488,7 +503,7 @@ def _assemble(infos: list[_Info]) -> list[_Draft]:
 def _header_only(draft: _Draft, infos: list[_Info]) -> bool:
     """No body text yet: only title, 文号, date, addressee, issuer or banner lines."""
     return all(
-        i in draft.title_lines or infos[i].kind != "text" or _BANNER.match(infos[i].text)
+        i in draft.title_lines or infos[i].kind != "text" or infos[i].is_banner
         for i in range(draft.start, draft.end)
     )
 
@@ -575,15 +590,9 @@ def _finish(
     positions = range(draft.start, draft.end)
     signature = _signatures(draft, infos)
     header = set(draft.title_lines) | set(signature)
-    header |= {i for i in positions if infos[i].kind in ("number", "addressee")}
-    header_dates = [
-        i
-        for i in positions
-        if infos[i].kind == "date" and any(i - j <= ANCHOR_WINDOW and i > j for j in draft.title_lines)
-    ]
-    header |= set(header_dates)
-    first_title = min(draft.title_lines, default=draft.start)
-    header |= {i for i in positions if i < first_title and _BANNER.match(infos[i].text)}
+    zone = _header_zone(draft, infos)
+    header |= {i for i in zone if infos[i].kind in ("number", "addressee", "date") or infos[i].is_banner}
+    header_dates = sorted(i for i in header if infos[i].kind == "date" and i not in signature)
     header |= _attachment_title(draft, infos, header)
 
     lines = [infos[i].line for i in positions]
@@ -598,7 +607,7 @@ def _finish(
         title = normalize(_FILE_PREFIX.sub("", file_key))
         source = "file-name"
 
-    numbers = [infos[i].text for i in positions if infos[i].kind == "number"]
+    numbers = [infos[i].text for i in sorted(zone) if infos[i].kind == "number"]
     number = document_number(numbers[0]) if numbers else None
 
     issuer, issued = _signature_metadata(signature, infos)
@@ -641,16 +650,28 @@ def _finish(
     )
 
 
+def _header_zone(draft: _Draft, infos: list[_Info]) -> set[int]:
+    """Where a 文号, addressee or header date may stand: the lines opening the document
+    before its first body text, and the ``ANCHOR_WINDOW`` lines after each title line. A
+    文号 alone on a line further down is a wrapped citation, not the document's own."""
+    zone: set[int] = set()
+    for i in range(draft.start, draft.end):
+        if i not in draft.title_lines and infos[i].kind == "text" and not infos[i].is_banner:
+            break
+        zone.add(i)
+    for j in draft.title_lines:
+        zone.update(range(j + 1, min(j + 1 + ANCHOR_WINDOW, draft.end)))
+    return zone
+
+
 def _signature_metadata(signature: list[int], infos: list[_Info]) -> tuple[str | None, str | None]:
     """Issuer(s) and date of the first signature: issuer lines joined with 、."""
-    if not signature:
-        return None, None
     names: list[str] = []
-    for i in signature:
+    for i in signature:  # runs of issuer lines, each closed by its date line
         if infos[i].kind == "date":
             return "、".join(names), parse_date(infos[i].text)
         names.extend(_issuer_names(infos[i].line.text))
-    raise AssertionError("a signature always ends with its date line")
+    return None, None
 
 
 def _issuer_names(raw: str) -> list[str]:

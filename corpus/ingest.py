@@ -1,0 +1,80 @@
+"""Read a set of input files into documents and clauses: the corpus stage end to end.
+
+A file that cannot be read is reported by name with the reason and left out; the rest
+goes on."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .clauses import build_clauses, join_lines
+from .convert import normalize
+from .documents import link_copies, split_documents
+from .errors import UnreadableSource
+from .layout import NgramCounts, Unit, reading_order
+from .models import Clause, Document, SourceText
+from .read import list_sources, read_source, split_lines
+
+SHIPPED_TEXTS = Path(__file__).resolve().parent / "texts"
+
+
+@dataclass
+class Corpus:
+    """Everything the corpus stage hands to the graph and index stages."""
+
+    sources: list[SourceText] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    problems: list[UnreadableSource] = field(default_factory=list)
+
+
+def read_corpus(paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> Corpus:
+    """Read, clean and split every readable file under ``paths``."""
+    corpus = Corpus()
+    for path in list_sources(paths):
+        try:
+            corpus.sources.append(read_source(path))
+        except UnreadableSource as problem:
+            corpus.problems.append(problem)
+    ngrams = NgramCounts()
+    for source in corpus.sources:
+        ngrams.add(source.text)
+    texts: dict[str, str] = {}
+    for source in corpus.sources:
+        if progress:
+            progress(source.path.name)
+        documents, clauses = split_source(source, ngrams)
+        corpus.documents += documents
+        corpus.clauses += clauses
+        for document in documents:
+            texts[document.id] = "".join(c.text for c in clauses if c.document == document.id)
+    link_copies(corpus.documents, texts)
+    return corpus
+
+
+def split_source(source: SourceText, ngrams: NgramCounts) -> tuple[list[Document], list[Clause]]:
+    """Documents and clauses of one decoded file."""
+    order = reading_order(split_lines(source.text), ngrams)
+    lines = [line for unit in order.units for line in unit.lines]
+    parts = split_documents(source.key, lines, order.layout.furniture, encoding=source.encoding)
+    unit_of_line = {line.number: k for k, unit in enumerate(order.units) for line in unit.lines}
+    documents, clauses = [], []
+    for part in parts:
+        units: list[Unit] = []
+        last = None
+        for line in part.body:
+            k = unit_of_line.get(line.number)
+            if k is None:
+                continue
+            if k == last:
+                units[-1].lines.append(line)
+            else:
+                units.append(replace(order.units[k], lines=[line]))
+            last = k
+        documents.append(part.document)
+        clauses += build_clauses(part.document.id, source.key, units)
+    return documents, clauses
+
+
+__all__ = ["Corpus", "SHIPPED_TEXTS", "read_corpus", "split_source", "join_lines", "normalize"]

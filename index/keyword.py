@@ -1,0 +1,49 @@
+"""Keyword side of search: BM25 over jieba tokens (bm25s), saved as plain files in the
+data folder next to the clause ids it ranks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from corpus.segment import tokens
+
+INDEX_DIR = "keyword"
+
+
+class KeywordIndex:
+    """BM25 over clause texts; the splitter is corpus.segment.tokens, for texts and
+    queries alike."""
+
+    def __init__(self, retriever: bm25s.BM25, ids: list[str]) -> None:
+        self.retriever = retriever
+        self.ids = ids
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
+        retriever = bm25s.BM25()
+        retriever.index([tokens(t) for t in texts], show_progress=False)
+        return cls(retriever, ids)
+
+    def save(self, folder: Path) -> None:
+        target = folder / INDEX_DIR
+        self.retriever.save(str(target))
+        (target / "ids.json").write_text(json.dumps(self.ids, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        target = folder / INDEX_DIR
+        retriever = bm25s.BM25.load(str(target))
+        ids = json.loads((target / "ids.json").read_text(encoding="utf-8"))
+        return cls(retriever, ids)
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(clause id, score) of the best k clauses with a positive score."""
+        words = [w for w in tokens(query) if w in self.retriever.vocab_dict]
+        if not words or not self.ids:
+            return []
+        scores = self.retriever.get_scores(words)
+        best = np.argsort(-scores, kind="stable")[: min(k, len(self.ids))]
+        return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]

@@ -1,0 +1,174 @@
+"""The ``policykg`` command: a thin skin over the library functions. Each command parses
+options, calls one function, prints, and turns our errors into a message and exit code."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from corpus.artifacts import clause_record, load_clauses, load_documents, load_problems
+from corpus.errors import CorpusError
+from corpus.ingest import SHIPPED_TEXTS
+
+from .build import build, read_manifest
+from .datadir import DataDir, DataDirError
+from .settings import Settings
+
+app = typer.Typer(
+    help="Knowledge graph and search over Chinese government policy documents.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(help="Write what a build holds, as JSON lines.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+err = Console(stderr=True)
+out = Console()
+
+
+class State:
+    settings: Settings
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    data: Annotated[
+        Optional[Path],
+        typer.Option("--data", help="Data folder for graph and index [env: POLICYKG_DATA; default: the user data folder]."),
+    ] = None,
+) -> None:
+    """policykg: build from policy texts, then search and export."""
+    state.settings = Settings(data=data) if data is not None else Settings()
+
+
+def _data() -> DataDir:
+    return DataDir(state.settings.data)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.command("build")
+def build_command(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of .txt/.md texts [default: the shipped corpus].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if inputs and code are unchanged.")] = False,
+) -> None:
+    """Build graph and index from texts into a new generation of the data folder."""
+    inputs = paths or [SHIPPED_TEXTS]
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("reading", total=None)
+            report = build(_data(), inputs, force=force, progress=lambda name: progress.update(task, description=f"reading {name}"))
+    except (CorpusError, DataDirError, OSError) as problem:
+        raise _fail(str(problem)) from None
+    for problem in report.problems:
+        err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
+    if report.up_to_date:
+        err.print(f"up to date: {report.generation}")
+    table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
+    for name, row in report.per_file.items():
+        table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
+    err.print(table)
+    err.print(f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable) in {report.seconds}s")
+
+
+@app.command("status")
+def status_command() -> None:
+    """Show the current build: where it is and what it holds."""
+    try:
+        folder = _data().require_current()
+    except DataDirError as problem:
+        raise _fail(str(problem)) from None
+    manifest = read_manifest(folder)
+    out.print_json(json.dumps({"generation": str(folder), **{k: v for k, v in manifest.items() if k != "fingerprint"}}, ensure_ascii=False))
+
+
+@export_app.command("clauses")
+def export_clauses(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
+) -> None:
+    """Every clause with its text, original text, path, document and source span."""
+    folder = _current()
+    documents = {d.id: d for d in load_documents(folder)}
+    for clause in load_clauses(folder):
+        sys.stdout.write(json.dumps(clause_record(clause, documents[clause.document]), ensure_ascii=False) + "\n")
+
+
+@export_app.command("documents")
+def export_documents(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
+) -> None:
+    """Every document with its metadata and copies."""
+    folder = _current()
+    for document in load_documents(folder):
+        sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False) + "\n")
+
+
+@export_app.command("problems")
+def export_problems() -> None:
+    """Input files the current build skipped, with the reason."""
+    for row in load_problems(_current()):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional.")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one query per line.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per query.")] = False,
+) -> None:
+    """Find the clauses that answer a question (keyword search for now)."""
+    from index.search import Searcher  # loads the index only for this command
+
+    if (query is None) == (batch is None):
+        raise _fail("give a QUERY or --batch FILE (not both)", code=2)
+    queries = [query] if query is not None else _read_batch(batch)
+    searcher = Searcher(_current())
+    for q in queries:
+        result = searcher.search(q, k)
+        if as_json:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_result(result)
+
+
+def _read_batch(path: Path | None) -> list[str]:
+    assert path is not None
+    try:
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError) as problem:
+        raise _fail(f"{path}: {problem}", code=2) from None
+
+
+def _print_result(result) -> None:
+    out.rule(f"[bold]{result.query}")
+    if not result.hits:
+        out.print("no matching clause")
+    for hit in result.hits:
+        doc = hit.document
+        out.print(f"[bold]{hit.rank}. {' › '.join(hit.path) or '(preamble)'}[/bold]  [dim]{hit.clause_id} score {hit.score}[/dim]")
+        out.print(f"   {doc['title']} {doc['number'] or ''} {doc['date'] or ''}")
+        out.print(f"   {hit.text[:300]}{'…' if len(hit.text) > 300 else ''}\n")
+
+
+def _current() -> Path:
+    try:
+        return _data().require_current()
+    except DataDirError as problem:
+        raise _fail(str(problem)) from None
+
+
+if __name__ == "__main__":
+    app()
