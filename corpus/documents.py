@@ -109,8 +109,9 @@ _PROMULGATION = re.compile(r"印发给|转发给|现予?印发|予以印发|现�
 _SENTENCE_SPLIT = re.compile(r"[。！？!?]")
 
 # Dates: "2018 年 1 月 26 日", "二〇一八年一月二十六日", "2018-01-26".
-_YEAR_DIGITS = {ch: str(i) for i, chars in enumerate(
-    ["〇○零OoО", "一", "二", "三", "四", "五", "六", "七", "八", "九"]) for ch in chars}
+# Year digits written one by one: 二〇一八, 二○一八 (a circle), 二O一八 (a letter).
+_YEAR_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL = "一二三四五六七八九十"
 _DATE = re.compile(
     rf"(?P<y>\d{{4}}|[{''.join(_YEAR_DIGITS)}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_SMALL}]{{1,2}})\s*月"
@@ -137,6 +138,14 @@ _INLINE_SIGNATURE = re.compile(
     r"\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?![前起至后以到止内，、的])"
 )
 _FILE_PREFIX = re.compile(r"^\d+_")
+_WHITE_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_OPEN_TITLE_QUOTE = re.compile("《")
+# Pieces of a document printed on one line: the bracket opening its 文号, the colon closing
+# its addressee, and the addressee itself.
+_NUMBER_BRACKET = re.compile(r"[〔\[［【(（]")
+_COLON = re.compile(r"[：:]")
+_INLINE_ADDRESSEE = re.compile(r"[^。；;！!？?：:]{2,80}[：:]")
 _DASHES = re.compile(r"[-—–－‐‑~～]+")
 _BRACKET_FOLD = str.maketrans({"（": "(", "）": ")", "〔": "[", "〕": "]", "［": "[", "］": "]", "【": "[", "】": "]"})
 
@@ -261,7 +270,7 @@ def title_key(title: str) -> str:
     >>> title_key("行动计划 （2018—2022 年）") == title_key("行动计划(2018-2022年)")
     True
     """
-    text = re.sub(r"\s+", "", normalize(title))
+    text = _WHITE_SPACE.sub("", normalize(title))
     return _DASHES.sub("-", text).translate(_BRACKET_FOLD)
 
 
@@ -408,7 +417,7 @@ def _is_issuer(text: str) -> bool:
         4 <= len(text) <= MAX_ISSUER_CHARS
         and _ORG_END.search(text) is not None
         and not _NOT_IN_TITLE.search(text)
-        and not re.search(r"\d", text)
+        and not _DIGIT.search(text)
         and find_marker(text) is None
     )
 
@@ -425,7 +434,7 @@ def _looks_like_title(text: str) -> bool:
 
 def _cites(text: str) -> bool:
     """Whether text cites a title the way a sentence does: "根据《…》制定的实施细则"."""
-    for m in re.finditer("《", text):
+    for m in _OPEN_TITLE_QUOTE.finditer(text):
         before = text[: m.start()]
         if not (before.endswith(_ISSUING_VERB) or "关于" in before):
             return True
@@ -727,15 +736,15 @@ def _split_inline_header(line: Line) -> list[Line]:
     head = simplified[:INLINE_HEADER_REACH]
     cuts: list[int] = []
     number = DOCUMENT_NUMBER.search(head)
-    if number is not None:
-        bracket = re.search(r"[〔\[［【(（]", number.group(0)).start() + number.start()
-        title_end = _inline_title_end(simplified, bracket)
+    bracket = _NUMBER_BRACKET.search(head, number.start()) if number is not None else None
+    if number is not None and bracket is not None:
+        title_end = _inline_title_end(simplified, bracket.start())
         if title_end is None:
             return [line]
         cuts = [title_end, number.end()]
         rest = number.end()
     else:
-        colon = re.search(r"[：:]", head)
+        colon = _COLON.search(head)
         start = head.find("各")
         if colon is None or start <= 0 or start > colon.start():
             return [line]
@@ -744,9 +753,9 @@ def _split_inline_header(line: Line) -> list[Line]:
         cuts = [start]
         rest = start
     gap = len(simplified[rest:]) - len(simplified[rest:].lstrip())
-    addressee = re.match(r"[^。；;！!？?：:]{2,80}[：:]", simplified[rest + gap :])
+    addressee = _INLINE_ADDRESSEE.match(simplified, rest + gap)
     if addressee is not None and _is_addressee(normalize(addressee.group(0))):
-        cuts.append(rest + gap + addressee.end())
+        cuts.append(addressee.end())
     if cuts[0] <= 0:
         return [line]
     return _cut(line, [0, *cuts, len(line.text)])
@@ -807,7 +816,7 @@ def _numeral(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     if all(ch in _YEAR_DIGITS for ch in text):
-        return int("".join(_YEAR_DIGITS[ch] for ch in text))
+        return int("".join(str(_YEAR_DIGITS[ch]) for ch in text))
     return chinese_number(text)
 
 

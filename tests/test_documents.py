@@ -268,9 +268,10 @@ def test_markdown_compilation_and_cited_titles() -> None:
     lines = lines_of([
         "## 广州市促进软件产业发展若干措施",
         "第一条 依据本市有关规定制定本措施。",
+        "第二条 各区应当落实",
         "依照《广州市软件产业促进条例》制定的实施细则",
         "穗府〔2019〕5号",
-        "第二条 本措施自2019年1月1日起实施。",
+        "第三条 本措施自2019年1月1日起实施。",
         "**广州市促进集成电路产业发展实施办法**",
         "第一条 为促进集成电路产业发展，制定本办法。",
         "### 第二章 保障措施",
@@ -282,10 +283,17 @@ def test_markdown_compilation_and_cited_titles() -> None:
         "广州市促进集成电路产业发展实施办法",
     ]
     # a cited title is not a title block, and a 文号 line far from any title is body text
-    assert [line.number for line in parts[0].body] == [2, 3, 4, 5]
+    assert [line.number for line in parts[0].body] == [2, 3, 4, 5, 6]
     assert parts[0].document.number is None
     assert (parts[1].document.validity, parts[1].document.valid_until) == ("有效期为三年", None)
     assert [part.document.issuer for part in parts] == [None, None]
+
+
+def test_title_on_the_first_line_needs_no_number() -> None:
+    lines = lines_of(["广州市软件产业三年行动计划", "（2019-2021 年）", "一、总体要求", "到2021年，产业规模超千亿元。"])
+    (part,) = split_documents("007_软件", lines, [])
+    assert (part.document.title, part.document.title_source) == ("广州市软件产业三年行动计划（2019-2021年）", "text")
+    assert [line.number for line in part.header] == [1, 2]
 
 
 def test_running_title_from_furniture_pair() -> None:
