@@ -48,17 +48,17 @@ def join_lines(lines: list[Line]) -> str:
     return out
 
 
-def _label(node: _Node) -> str:
+def _label(node: _Node, script: str) -> str:
     text = node.heading_text()
     m = re.search(r"[。；]", text)
     if m and m.start() > 0:
         text = text[: m.start()]
-    text = normalize(text)
+    text = normalize(text, script)
     return text if len(text) <= MAX_PATH_LABEL_CHARS else text[:MAX_PATH_LABEL_CHARS] + "…"
 
 
-def _is_title_only(node: _Node) -> bool:
-    text = normalize(node.heading_text())
+def _is_title_only(node: _Node, script: str) -> bool:
+    text = normalize(node.heading_text(), script)
     if len(text) > MAX_HEADING_CHARS:
         return False
     # at most one sentence, ending the line
@@ -66,8 +66,9 @@ def _is_title_only(node: _Node) -> bool:
     return not re.search(r"[。；！？]", inner)
 
 
-def build_clauses(doc_id: str, file_key: str, units: list[Unit]) -> list[Clause]:
-    """Clauses of one document from its units in reading order."""
+def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "zh-Hans") -> list[Clause]:
+    """Clauses of one document from its units in reading order; ``script`` is the
+    document's, so Traditional text is normalised to Simplified."""
     root = _Node(marker=None)
     current = root
     extras: list[tuple[_Node, Unit]] = []  # tables and detached passages, with where they stood
@@ -89,14 +90,14 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit]) -> list[Clause]
     _assign_keys(root)
 
     clauses: list[Clause] = []
-    _emit(root, doc_id, file_key, clauses)
+    _emit(root, doc_id, file_key, script, clauses)
     counters: dict[str, int] = {}
     for node, unit in extras:
         kind = "table" if unit.kind == "table" else "fragment"
         counters[kind] = counters.get(kind, 0) + 1
-        path = _path(node)
+        path = _path(node, script)
         key = f"{node.key + '.' if node.key else ''}{kind[0]}{counters[kind]}"
-        clauses.append(_clause(doc_id, file_key, key, kind, None, path, unit.lines))
+        clauses.append(_clause(doc_id, file_key, script, key, kind, None, path, unit.lines))
     for order, clause in enumerate(clauses):
         clause.order = order
     return clauses
@@ -144,40 +145,46 @@ def _assign_keys(node: _Node) -> None:
         _assign_keys(child)
 
 
-def _path(node: _Node) -> list[str]:
+def _path(node: _Node, script: str) -> list[str]:
     labels = []
     while node.marker is not None:
-        labels.append(_label(node))
+        labels.append(_label(node, script))
         node = node.parent  # type: ignore[assignment]
     return labels[::-1]
 
 
-def _emit(node: _Node, doc_id: str, file_key: str, out: list[Clause]) -> None:
+def _emit(node: _Node, doc_id: str, file_key: str, script: str, out: list[Clause]) -> None:
     body_lines = [line for unit in node.body for line in unit.lines]
     if node.marker is None:
         if body_lines:
-            out.append(_clause(doc_id, file_key, "p", "preamble", None, [], body_lines))
-    elif node.children and _is_title_only(node):
+            out.append(_clause(doc_id, file_key, script, "p", "preamble", None, [], body_lines))
+    elif node.children and _is_title_only(node, script):
         if body_lines:
             key = f"{node.key}.p"
-            out.append(_clause(doc_id, file_key, key, "preamble", None, _path(node), body_lines))
+            out.append(_clause(doc_id, file_key, script, key, "preamble", None, _path(node, script), body_lines))
     else:
-        out.append(_clause(doc_id, file_key, node.key, "item", node.marker.label, _path(node), node.heading + body_lines))
+        lines = node.heading + body_lines
+        out.append(_clause(doc_id, file_key, script, node.key, "item", node.marker.label, _path(node, script), lines))
     for child in node.children:
-        _emit(child, doc_id, file_key, out)
+        _emit(child, doc_id, file_key, script, out)
 
 
-def _clause(doc_id: str, file_key: str, key: str, kind: str, number: str | None, path: list[str], lines: list[Line]) -> Clause:
-    original = join_lines(lines)
+def _clause(
+    doc_id: str, file_key: str, script: str, key: str, kind: str, number: str | None, path: list[str], lines: list[Line]
+) -> Clause:
     if kind == "table":
         original = "\n".join(line.text for line in lines)
+        text = "\n".join(normalize(line.text, script) for line in lines)
+    else:
+        original = join_lines(lines)
+        text = normalize(original, script)
     return Clause(
         id=f"{doc_id}/{key}",
         document=doc_id,
         kind=kind,
         number=number,
         path=path,
-        text=normalize(original) if kind != "table" else "\n".join(normalize(line.text) for line in lines),
+        text=text,
         text_original=original,
         spans=_spans(file_key, lines),
     )

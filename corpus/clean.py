@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
+from .patterns import DATE_LINE, DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -21,7 +21,7 @@ MAX_CELL_CHARS = 30
 MIN_HEADER_COLUMNS = 4
 MAX_CAPTION_CHARS = 40
 
-_PROSE_PUNCTUATION = re.compile(r"[。；，、！？：;,!?]")
+_PROSE_PUNCTUATION = re.compile(r"[。；，、！？：;,!?（）()]")
 _SENTENCE_PUNCTUATION = re.compile(r"[。；，！？;!?]")
 
 
@@ -56,11 +56,15 @@ def _looks_like_furniture(text: str) -> bool:
 
 
 def _is_table_header(text: str) -> bool:
+    """Several short column names: "类别 目标 单位 2018 年 2019 年 牵头单位" (but not a
+    date printed with spaces, "2018 年 1 月 26 日")."""
     cells = text.split()
     return (
         len(cells) >= MIN_HEADER_COLUMNS
         and all(len(c) <= 8 for c in cells)
+        and sum(1 for c in cells if len(c) >= 2 and not c.isdigit()) >= MIN_HEADER_COLUMNS - 1
         and not _SENTENCE_PUNCTUATION.search(text)
+        and not DATE_LINE.match(text)
     )
 
 

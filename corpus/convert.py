@@ -48,21 +48,41 @@ def tidy_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def normalize(text: str) -> str:
-    """The normalised form used for clause text, matching and search.
+def normalize(text: str, script: str | None = None) -> str:
+    """The normalised form used for clause text, matching and search. Traditional text
+    (``script`` "zh-Hant", or detected when not given) is converted to Simplified;
+    Simplified text is left alone, because ``tw2sp`` also rewrites Taiwan *phrases* and
+    would turn Simplified 文件 into 文档.
 
     >>> normalize("積體電路 1 億元")
     '集成电路1亿元'
+    >>> normalize("法定程序和文件")
+    '法定程序和文件'
     """
-    return tidy_spaces(to_simplified(nfkc_safe(text)))
+    text = nfkc_safe(text)
+    if (script or script_of(text)) == "zh-Hant":
+        text = to_simplified(text)
+    return tidy_spaces(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_chars() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+# Share of Chinese characters that only Traditional script uses, above which a text is
+# taken as Traditional. Simplified text has a few characters that t2s maps anyway (乾, 著).
+TRADITIONAL_SHARE = 0.05
 
 
 def script_of(text: str) -> str:
-    """"zh-Hant" when converting to Simplified changes a noticeable share of the
-    Chinese characters, else "zh-Hans"."""
+    """"zh-Hant" when enough of the Chinese characters are Traditional-only (each
+    character converted alone, so vocabulary differences do not count), else "zh-Hans"."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
         return "zh-Hans"
-    sample = "".join(han[:5000])
-    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
-    return "zh-Hant" if changed / len(sample) > 0.05 else "zh-Hans"
+    converter = _t2s_chars()
+    distinct = set(han)
+    traditional = {ch for ch in distinct if converter.convert(ch) != ch}
+    share = sum(1 for ch in han if ch in traditional) / len(han)
+    return "zh-Hant" if share > TRADITIONAL_SHARE else "zh-Hans"

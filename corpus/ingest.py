@@ -73,7 +73,7 @@ def split_source(source: SourceText, ngrams: NgramCounts) -> tuple[list[Document
                 units.append(replace(order.units[k], lines=[line]))
             last = k
         documents.append(part.document)
-        clauses += build_clauses(part.document.id, source.key, units)
+        clauses += build_clauses(part.document.id, source.key, units, part.document.script)
     return documents, clauses
 
 

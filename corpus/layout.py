@@ -42,7 +42,8 @@ from .patterns import (
 # shipped compilation's out-of-order pages and checked on the development clauses.
 STAY_PUT = 2.5  # B is the next unit in the file
 OPEN_NEEDS_MORE = 2.0  # A stops mid-sentence, B starts mid-sentence
-WORD_ACROSS = 2.0  # a dictionary word spans the junction
+WORD_WEIGHT = 0.35  # per nat jieba gains reading the junction as one text (广|州)
+WORD_CAP = 4.0
 NGRAM_WEIGHT = 0.4  # per nat of association across the junction
 NGRAM_CAP = 3.0
 BRACKET_CLOSED = 4.0  # A leaves a bracket open that B closes
@@ -50,7 +51,7 @@ BRACKET_BROKEN = -6.0  # B closes a bracket A never opened, or A's bracket stays
 NEXT_NUMBER = 3.0  # the item after B is numbered right after A's item
 NUMBER_JUMP = -1.0  # B's number does not follow the last number of its kind before it
 SEAM_HEAD = 0.5  # B was printed at the start of a column (indented, after page furniture)
-DISTANCE_PER_LINE = 0.002
+DISTANCE_PER_LINE = 0.01
 MIN_SCORE = 0.5
 MIN_EVIDENCE = 2.0  # a jump elsewhere needs at least this much evidence
 MIN_EVIDENCE_AT_SEAM = 0.0  # less when the continuation starts a printed column  # weaker links are not made; the unit then starts a new run
@@ -239,9 +240,13 @@ class _Scorer:
         self.before[j] = known
 
     def next_marker(self, j: int) -> Marker | None:
-        """The number of the item right after unit j in the file, if one follows."""
-        if j + 1 < len(self.units) and self.units[j + 1].kind == "item":
-            return self.units[j + 1].marker
+        """The number of the next item after unit j and the paragraphs printed right
+        after it (up to a column change), if one follows."""
+        for unit in self.units[j + 1 :]:
+            if unit.kind == "item":
+                return unit.marker
+            if unit.kind != "text" or unit.seam_before:
+                return None
         return None
 
     def follows_in_numbering(self, i: int, marker: Marker | None) -> bool:
@@ -260,27 +265,29 @@ class _Scorer:
         last = self.before[j].get(marker.kind)
         return last is not None and last != marker.value - 1
 
+    def evidence(self, left: str, right: str) -> float:
+        """How much the end of left and the start of right read as one sentence."""
+        evidence = self.ngrams.across(left, right)
+        evidence += min(_segmentation_gain(left, right) * WORD_WEIGHT, WORD_CAP)
+        if open_brackets(left) > 0:
+            close = unmatched_close_before_open(right)
+            evidence += BRACKET_CLOSED if close is not None and not _brackets_break(left, right) else 0.0
+        if _brackets_break(left, right):
+            evidence += BRACKET_BROKEN
+        return evidence
+
     def score(self, i: int, j: int) -> float | None:
         """How well unit j continues unit i; None when it cannot."""
         a, b = self.units[i], self.units[j]
         if b.kind in ("table", "title") or a.kind in ("table", "title"):
-            return STAY_PUT if j == i + 1 else None
+            return STAY_PUT if j == i + 1 and not a.is_open() else None
         natural = j == i + 1
         left, right = a.text, b.text
         score = STAY_PUT if natural else 0.0
         if a.is_open():
             if b.kind == "item":
                 return None  # a sentence does not go on with a new item
-            evidence = self.ngrams.across(left, right)
-            if _word_across(left, right):
-                evidence += WORD_ACROSS
-            if open_brackets(left) > 0:
-                close = unmatched_close_before_open(right)
-                evidence += BRACKET_CLOSED if close is not None and not _brackets_break(left, right) else 0.0
-            if _brackets_break(left, right):
-                evidence += BRACKET_BROKEN
-            if self.follows_in_numbering(i, self.next_marker(j)):
-                evidence += NEXT_NUMBER
+            evidence = self.evidence(left, right) + (NEXT_NUMBER if self.follows_in_numbering(i, self.next_marker(j)) else 0.0)
             if not natural and evidence < (MIN_EVIDENCE_AT_SEAM if b.seam_before else MIN_EVIDENCE):
                 return None
             score += OPEN_NEEDS_MORE + evidence
@@ -319,33 +326,47 @@ def _is_heading(unit: Unit) -> bool:
         unit.kind == "item"
         and len(text) <= MAX_HEADING_CHARS
         and not re.search(r"[。；！？!?;]", text[:-1])
+        and text[-1] not in "、，,（(“"
         and open_brackets(text) == 0
     )
 
 
-def _word_across(left: str, right: str) -> bool:
-    """Whether jieba's dictionary has a word spanning the junction (进入广|州 → 广州)."""
-    tail, head = left[-4:], right[:4]
-    pos = 0
-    for token in jieba.lcut(tail + head, HMM=False):
-        end = pos + len(token)
-        if pos < len(tail) < end and len(token) >= 2:
-            return True
-        pos = end
-    return False
+def _segmentation_gain(left: str, right: str) -> float:
+    """How much more probable jieba finds the junction read as one text than as two
+    (log-probability, nats): 先进无机非|金属材料 → 6.8, 先进无机非|生物技术 → 0.4,
+    对进入广|州股权交 → 8.4. Words that span the junction make it large."""
+    tail, head = to_simplified(left[-4:]), to_simplified(right[:4])
+    return max(0.0, _best_log_probability(tail + head) - _best_log_probability(tail) - _best_log_probability(head))
+
+
+def _best_log_probability(text: str) -> float:
+    if not text:
+        return 0.0
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(text, tokenizer.get_DAG(text), route)
+    return route[0][0]
 
 
 DEBUG = False
-WINDOW_UNITS = 120  # how far apart two pieces of one sentence may be printed
 
 
 def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     """The file's units in reading order."""
     layout = classify(lines)
     units = build_units(layout)
+    units, claims = _split_claimed(units, _Scorer(units, ngrams))
     scorer = _Scorer(units, ngrams)
     successor: dict[int, int] = {}
     predecessor: dict[int, int] = {}
+    index = {id(unit): k for k, unit in enumerate(units)}
+    for tail, head in claims:
+        i, j = index[id(tail)], index[id(head)]
+        if i not in successor and j not in predecessor and not _reaches(successor, j, i):
+            successor[i], predecessor[j] = j, i
+            if DEBUG:
+                print(f"claim {tail.lines[-1].number}->{head.first_line} {tail.text[-8:]}|{head.text[:8]}")
     # First the sentences cut in two, then, knowing which item each continuation
     # belongs to, the order of whole units.
     _link(units, scorer, successor, predecessor, open_tails=True)
@@ -372,14 +393,82 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     return ReadingOrder(units=ordered, layout=layout, moved=moved)
 
 
+CLAIM_MIN = 3.0  # evidence for cutting a unit where no column change shows
+CLAIM_MARGIN = 2.0  # … by how much it must beat the line's own predecessor
+CLAIM_OVER_HEAD = 1.0  # … and the best continuation that starts a unit already
+WINDOW_LINES = 150  # how far apart two pieces of one sentence may be printed
+
+
+def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
+    """Cut units where a column change left no visible trace: a line inside a unit that
+    continues another unit's unfinished sentence far better than it continues the line
+    above it ("…先进无机非" | "金属材料、先进复合材料…" printed after an unrelated paragraph)."""
+    cuts: dict[int, set[int]] = {}
+    claimed: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the tail that claims it
+    for i, tail in enumerate(units):
+        if not tail.is_open():
+            continue
+        last = tail.lines[-1].number
+        best_head = max(
+            (
+                scorer.evidence(tail.text, u.text)
+                + (NEXT_NUMBER if scorer.follows_in_numbering(i, scorer.next_marker(k)) else 0.0)
+                - DISTANCE_PER_LINE * abs(u.first_line - last)
+                for k, u in enumerate(units)
+                if u.kind == "text" and k != i and abs(u.first_line - last) <= WINDOW_LINES
+            ),
+            default=0.0,
+        )
+        best: tuple[float, int, int] | None = None
+        for k, unit in enumerate(units):
+            if k == i or unit.kind not in ("text", "item") or abs(unit.first_line - last) > WINDOW_LINES:
+                continue
+            for m in range(1, len(unit.lines)):
+                if (k, m) in claimed:
+                    continue
+                above = "".join(_SPACES.sub("", line.text) for line in unit.lines[:m])
+                below = "".join(_SPACES.sub("", line.text) for line in unit.lines[m:])
+                if is_sentence_end(above):
+                    continue  # a paragraph boundary: already a unit of its own if it mattered
+                claim = scorer.evidence(tail.text, below)
+                if scorer.follows_in_numbering(i, scorer.next_marker(k)):
+                    claim += NEXT_NUMBER
+                claim -= DISTANCE_PER_LINE * abs(unit.lines[m].number - last)
+                own = scorer.evidence(above, below)
+                if claim >= CLAIM_MIN and claim - own >= CLAIM_MARGIN and claim >= best_head + CLAIM_OVER_HEAD and (best is None or claim > best[0]):
+                    best = (claim, k, m)
+        if best is not None:
+            _, k, m = best
+            cuts.setdefault(k, set()).add(m)
+            claimed[(k, m)] = tail
+            if DEBUG:
+                print(f"claim? {tail.lines[-1].number}->{units[k].lines[m].number} {best[0]:.2f} head {best_head:.2f}")
+    if not cuts:
+        return units, []
+    claims: list[tuple[Unit, Unit]] = []
+    result: list[Unit] = []
+    for k, unit in enumerate(units):
+        if k not in cuts:
+            result.append(unit)
+            continue
+        bounds = [0, *sorted(cuts[k]), len(unit.lines)]
+        for n, (start, end) in enumerate(zip(bounds, bounds[1:])):
+            if n == 0:
+                result.append(Unit(kind=unit.kind, lines=unit.lines[start:end], marker=unit.marker, seam_before=unit.seam_before))
+            else:
+                head = Unit(kind="text", lines=unit.lines[start:end], seam_before=True)
+                result.append(head)
+                claims.append((claimed[(k, start)], head))
+    return result, claims
+
+
 def _link(units: list[Unit], scorer: "_Scorer", successor: dict[int, int], predecessor: dict[int, int], *, open_tails: bool) -> None:
     candidates: list[tuple[float, int, int]] = []
     for i in range(len(units)):
         if i in successor or units[i].is_open() != open_tails:
             continue
-        lo, hi = max(0, i - WINDOW_UNITS), min(len(units), i + WINDOW_UNITS)
-        for j in range(lo, hi):
-            if j == i or j in predecessor:
+        for j in range(len(units)):
+            if j == i or j in predecessor or abs(units[j].first_line - units[i].lines[-1].number) > WINDOW_LINES:
                 continue
             s = scorer.score(i, j)
             if s is not None and s >= MIN_SCORE:

@@ -1,0 +1,99 @@
+"""Shared fixtures: the shipped corpus built once per session, its exported records, and
+helpers to find a clause by its words and to run the CLI in-process.
+
+The shipped build costs a few seconds, so it happens once (``built_data``); tests that
+need a build of their own copy one small file into a temporary folder instead.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from corpus.artifacts import clause_record, load_clauses, load_documents
+from corpus.convert import normalize
+from corpus.ingest import SHIPPED_TEXTS
+from corpus.models import Clause, Document
+from policykg.build import build
+from policykg.cli import app
+from policykg.datadir import DataDir
+
+_WHITE_SPACE = re.compile(r"\s+")
+_PANEL_BORDER = re.compile(r"[│]")
+
+
+def shipped_file(prefix: str) -> Path:
+    """The shipped text whose name starts with ``prefix`` ("000" … "004")."""
+    (path,) = SHIPPED_TEXTS.glob(f"{prefix}_*.txt")
+    return path
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space, for comparing PDF-wrapped text."""
+    return _WHITE_SPACE.sub("", text)
+
+
+def clause_containing(clauses: Sequence[dict], snippet: str) -> dict:
+    """The shortest exported clause whose text contains ``snippet``, both compared
+    normalised and without white space (as the evaluators match answers).
+
+    Fails the test, naming the snippet, when no clause contains it."""
+    wanted = squeeze(normalize(snippet))
+    found = [c for c in clauses if wanted in squeeze(c["text"])]
+    if not found:
+        pytest.fail(f"no clause contains {snippet!r}")
+    return min(found, key=lambda c: len(c["text"]))
+
+
+def run_cli(args: Sequence[str], data: Path | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+    """Run ``policykg [--data DATA] ARGS`` in-process and return its result
+    (``exit_code``, ``stdout``, ``stderr``)."""
+    prefix = ["--data", str(data)] if data is not None else []
+    return CliRunner(env=dict(env or {})).invoke(app, [*prefix, *args])
+
+
+def says(output: str, message: str) -> bool:
+    """Whether console output contains ``message``, however rich wrapped its lines
+    (inside help panels too, whose borders are dropped)."""
+    return squeeze(message) in _PANEL_BORDER.sub("", squeeze(output))
+
+
+@pytest.fixture(scope="session")
+def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Root of a data folder holding a build of the shipped corpus (built once)."""
+    root = tmp_path_factory.mktemp("shipped-data")
+    build(DataDir(root), [SHIPPED_TEXTS])
+    return root
+
+
+@pytest.fixture(scope="session")
+def generation(built_data: Path) -> Path:
+    """The shipped build's current generation folder."""
+    return DataDir(built_data).require_current()
+
+
+@pytest.fixture(scope="session")
+def corpus_documents(generation: Path) -> list[Document]:
+    return load_documents(generation)
+
+
+@pytest.fixture(scope="session")
+def corpus_clauses(generation: Path) -> list[Clause]:
+    """The shipped build's clauses as ``Clause`` objects (with ``order``)."""
+    return load_clauses(generation)
+
+
+@pytest.fixture(scope="session")
+def documents(corpus_documents: list[Document]) -> list[dict]:
+    """What ``policykg export documents`` prints, one dict per document."""
+    return [d.to_dict() for d in corpus_documents]
+
+
+@pytest.fixture(scope="session")
+def clauses(corpus_clauses: list[Clause], corpus_documents: list[Document]) -> list[dict]:
+    """What ``policykg export clauses --json`` prints, one dict per clause."""
+    by_id = {d.id: d for d in corpus_documents}
+    return [clause_record(c, by_id[c.document]) for c in corpus_clauses]

@@ -1,0 +1,137 @@
+"""What a build does with awkward inputs and failures: other encodings, empty and binary
+files, a step failing halfway, an unchanged rebuild, a missing path and a missing build.
+
+Each test builds a copy of the small seed 003 into its own temporary folder."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, says, shipped_file
+from corpus.artifacts import CLAUSES, load_clauses, load_problems
+from policykg.build import build
+from policykg.datadir import DataDir
+
+SEED = "003"
+SEED_CLAUSES = 43
+SEED_FIRST_CLAUSE = "db3f060d893/p"
+
+# A few bytes of a PNG image: NUL bytes make it binary whatever its name.
+PNG_BYTES = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+
+
+def _seed_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(shipped_file(SEED), folder)
+    return folder
+
+
+def _exported_ids(stdout: str) -> list[str]:
+    return [json.loads(line)["clause_id"] for line in stdout.splitlines()]
+
+
+def test_gb18030_copy_builds_the_same_clauses(tmp_path, corpus_clauses):
+    source = shipped_file(SEED)
+    texts = tmp_path / "gbk"
+    texts.mkdir()
+    (texts / source.name).write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
+    data = DataDir(tmp_path / "data")
+
+    report = build(data, [texts])
+
+    assert report.per_file == {source.name: {"encoding": "gb18030", "documents": 1, "clauses": SEED_CLAUSES}}
+    gbk = [(c.id, c.text, c.text_original) for c in load_clauses(data.require_current())]
+    utf8 = [(c.id, c.text, c.text_original) for c in corpus_clauses if c.spans[0].file == source.stem]
+    assert gbk == utf8
+
+
+def test_empty_and_binary_files_are_reported_by_name(tmp_path):
+    texts = _seed_folder(tmp_path / "texts")
+    (texts / "empty.txt").write_bytes(b"")
+    (texts / "image.txt").write_bytes(PNG_BYTES)
+    data = DataDir(tmp_path / "data")
+
+    report = build(data, [texts])
+
+    assert report.files == 1
+    assert list(report.per_file) == [shipped_file(SEED).name]
+    assert report.clauses == SEED_CLAUSES
+    expected = {"empty.txt": "empty file", "image.txt": "binary file, not text"}
+    assert {Path(p["file"]).name: p["reason"] for p in report.problems} == expected
+    assert {Path(p["file"]).name: p["reason"] for p in load_problems(data.require_current())} == expected
+
+    exported = run_cli(["export", "problems"], data=data.root)
+    assert exported.exit_code == 0
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert {Path(row["file"]).name: row["reason"] for row in rows} == expected
+    assert {row["file"] for row in rows} == {str(texts / "empty.txt"), str(texts / "image.txt")}
+
+
+def test_failed_build_keeps_the_previous_generation(tmp_path, monkeypatch):
+    texts = _seed_folder(tmp_path / "texts")
+    data = DataDir(tmp_path / "data")
+    first = build(data, [texts])
+    before = run_cli(["export", "clauses"], data=data.root)
+    assert _exported_ids(before.stdout)[0] == SEED_FIRST_CLAUSE
+
+    halfway: list[bool] = []
+
+    def failing_index(folder, clauses, documents):
+        halfway.append((folder / CLAUSES).exists())  # the corpus stage has written its output
+        raise RuntimeError("index step failed")
+
+    monkeypatch.setattr("policykg.build.build_index", failing_index)
+    with pytest.raises(RuntimeError, match="index step failed"):
+        build(data, [texts], force=True)
+
+    assert halfway == [True]
+    assert data.current() == first.generation
+    assert data.generations() == [first.generation]
+    assert sorted(p.name for p in data.generations_dir.iterdir()) == [first.generation.name]  # no .tmp-* left
+    after = run_cli(["export", "clauses"], data=data.root)
+    assert after.exit_code == 0
+    assert after.stdout == before.stdout
+    assert len(_exported_ids(after.stdout)) == SEED_CLAUSES
+
+
+def test_unchanged_rebuild_is_up_to_date(tmp_path):
+    texts = _seed_folder(tmp_path / "texts")
+    data = DataDir(tmp_path / "data")
+    first = build(data, [texts])
+
+    again = build(data, [texts])
+
+    assert first.up_to_date is False
+    assert again.up_to_date is True
+    assert again.generation == first.generation
+    assert (again.documents, again.clauses) == (1, SEED_CLAUSES)
+    assert data.generations() == [first.generation]
+
+    via_cli = run_cli(["build", str(texts)], data=data.root)
+    assert via_cli.exit_code == 0
+    assert says(via_cli.stderr, f"up to date: {first.generation}")
+
+
+def test_missing_input_path_is_named(tmp_path):
+    missing = tmp_path / "no-such-folder" / "policy.txt"
+
+    result = run_cli(["build", str(missing)], data=tmp_path / "data")
+
+    assert result.exit_code == 1
+    assert says(result.stderr, f"error: {missing}: no such file or folder")
+    assert DataDir(tmp_path / "data").current() is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "clauses"], ["export", "documents"], ["export", "problems"], ["status"], ["search", "集成电路"]],
+)
+def test_reading_before_any_build_says_to_build(tmp_path, args):
+    result = run_cli(args, data=tmp_path / "empty")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert says(result.stderr, f"error: no graph or index in {tmp_path / 'empty'} yet; run `policykg build` first")
