@@ -133,6 +133,52 @@ def _number_follows(lines: list[Line], i: int) -> bool:
     return any(_is_number_line(line.text) for line in lines[i + 1 : i + 4])
 
 
+# An item number printed inside a line, right after a finished sentence: texts saved
+# without line breaks run their items on ("…予以支持。（二）加强…", "。第三条 …").
+_RUN_IN_ITEM = re.compile(
+    r"(?<=[。；！？;!?])\s*(?=第[一二三四五六七八九十百零〇\d]+[条章节]|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    r"|[（(][一二三四五六七八九十]+[）)]|[（(]\d{1,2}[）)]|\d{1,2}[．.、](?![\d、．.])|——)"
+)
+
+
+# A heading run into its first item: "一、总体要求（一）基本原则。", "第二章 政策措施 第一条 …".
+_HEADING_RUN_INTO_ITEM = re.compile(
+    r"(?:^|(?<=[。；！？;!?]))\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇\d]+[章节])[^。；，,;：:（(\d]{1,25}?"
+    r"\s*(?=[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零〇\d]+条)"
+)
+
+
+# After a closing bracket (a responsibility note "（责任单位：…）" ends items) only the
+# Chinese item numbers count: "（1）" after a bracket is more often an inline list.
+_RUN_IN_AFTER_BRACKET = re.compile(
+    r"(?<=[）)])\s*(?=第[一二三四五六七八九十百零〇\d]+[条章节]|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    r"|[（(][一二三四五六七八九十]+[）)])"
+)
+
+
+def split_run_in_items(lines: list[Line]) -> list[Line]:
+    """Cut lines where an item number follows a finished sentence or a heading, so every
+    item starts a line of its own (each piece keeps its offsets and physical line number)."""
+    out: list[Line] = []
+    for line in lines:
+        cuts = {m.start() for m in _RUN_IN_ITEM.finditer(line.text) if m.start() > 0}
+        cuts |= {m.end() for m in _RUN_IN_AFTER_BRACKET.finditer(line.text) if 0 < m.end() < len(line.text)}
+        cuts |= {m.end() for m in _HEADING_RUN_INTO_ITEM.finditer(line.text) if m.end() < len(line.text)}
+        cuts = sorted(cuts)
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *cuts, len(line.text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = line.text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            if piece:
+                start = line.start + a + lead
+                out.append(Line(number=line.number, start=start, end=start + len(piece), text=piece, indented=line.indented if a == 0 else False))
+    return out
+
+
 def classify(lines: list[Line]) -> Layout:
     """Sort the non-blank lines of a file into content, furniture and tables."""
     nonblank = [line for line in lines if line.text]

@@ -4,6 +4,7 @@ A file that cannot be read is reported by name with the reason and left out; the
 goes on."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,15 +59,18 @@ def split_source(source: SourceText, ngrams: NgramCounts) -> tuple[list[Document
     order = reading_order(split_lines(source.text), ngrams)
     lines = [line for unit in order.units for line in unit.lines]
     parts = split_documents(source.key, lines, order.layout.furniture, encoding=source.encoding)
-    unit_of_line = {line.number: k for k, unit in enumerate(order.units) for line in unit.lines}
+    # which unit each piece of text came from, by offset (documents may cut a line in two)
+    starts = sorted((line.start, line.end, k) for k, unit in enumerate(order.units) for line in unit.lines)
+    keys = [s[0] for s in starts]
     documents, clauses = [], []
     for part in parts:
         units: list[Unit] = []
         last = None
         for line in part.body:
-            k = unit_of_line.get(line.number)
-            if k is None:
+            at = bisect_right(keys, line.start) - 1
+            if at < 0 or not starts[at][0] <= line.start < max(starts[at][1], starts[at][0] + 1):
                 continue
+            k = starts[at][2]
             if k == last:
                 units[-1].lines.append(line)
             else:

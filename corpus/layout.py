@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import jieba
 
-from .clean import Layout, classify
+from .clean import Layout, classify, split_run_in_items
 from .convert import to_simplified
 from .models import Line
 from .patterns import (
@@ -354,7 +354,7 @@ DEBUG = False
 
 def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     """The file's units in reading order."""
-    layout = classify(lines)
+    layout = classify(split_run_in_items(lines))
     units = build_units(layout)
     units, claims = _split_claimed(units, _Scorer(units, ngrams))
     scorer = _Scorer(units, ngrams)

@@ -16,10 +16,42 @@ from .models import Hit, SearchResult
 DEFAULT_K = 10
 
 
+# Two clauses are the same passage printed twice when this share of their character
+# 4-grams is shared (copies differ in spacing, dashes and the odd extraction slip).
+COPY_OVERLAP = 0.8
+
+
 def searchable(clauses: list[Clause], documents: list[Document]) -> list[Clause]:
-    """Clauses of the documents search shows: one copy of each work."""
-    shown = {d.id for d in documents if d.preferred}
-    return [c for c in clauses if c.document in shown]
+    """Clauses search shows: every clause of a preferred copy, and the clauses of other
+    copies that the preferred copy does not print (so a copy's passage is found once, and
+    nothing is lost when a compilation's copy holds more)."""
+    by_id = {d.id: d for d in documents}
+    preferred_work = {d.work for d in documents if d.preferred and d.copies}
+    shown: list[Clause] = []
+    grams_by_work: dict[str, list[set[str]]] = {}
+    for clause in clauses:
+        doc = by_id[clause.document]
+        if doc.preferred:
+            shown.append(clause)
+            if doc.work in preferred_work:
+                grams_by_work.setdefault(doc.work, []).append(_grams(clause.text))
+    for clause in clauses:
+        doc = by_id[clause.document]
+        if doc.preferred:
+            continue
+        grams = _grams(clause.text)
+        if not any(_overlap(grams, other) >= COPY_OVERLAP for other in grams_by_work.get(doc.work, [])):
+            shown.append(clause)
+    return shown
+
+
+def _grams(text: str, n: int = 4) -> set[str]:
+    text = "".join(text.split())
+    return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def build_index(folder: Path, clauses: list[Clause], documents: list[Document]) -> int:
