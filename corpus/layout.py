@@ -192,7 +192,8 @@ def build_units(layout: Layout) -> list[Unit]:
             current = Unit(kind="item", lines=[line], marker=marker, seam_before=seam or line.indented)
             units.append(current)
         elif current is None or seam or line.indented or _starts_new_unit(current, line):
-            current = Unit(kind="text", lines=[line], seam_before=seam or line.indented)
+            broken = current is not None and _brackets_break(current.text, _SPACES.sub("", line.text))
+            current = Unit(kind="text", lines=[line], seam_before=seam or line.indented or broken)
             units.append(current)
         else:
             current.lines.append(line)
@@ -228,6 +229,8 @@ class _Scorer:
         self.before: list[dict[str, int | None]] = []
         seen: dict[str, int | None] = {}
         for unit in units:
+            if unit.seam_before:
+                seen = {}  # after a column change, what was printed above says nothing
             self.before.append(dict(seen))
             if unit.marker:
                 seen[unit.marker.kind] = unit.marker.value
@@ -238,6 +241,16 @@ class _Scorer:
         if self.units[i].marker:
             known[self.units[i].marker.kind] = self.units[i].marker.value
         self.before[j] = known
+
+    def _paragraph_between(self, i: int, j: int) -> bool:
+        """Whether paragraphs printed right after unit i lead on to unit j."""
+        k = i + 1
+        if k >= len(self.units) or self.units[k].kind != "text":
+            return False
+        for unit in self.units[k + 1 :]:
+            if unit.kind != "text":
+                return unit is self.units[j]
+        return False
 
     def next_marker(self, j: int) -> Marker | None:
         """The number of the next item after unit j and the paragraphs printed right
@@ -279,7 +292,9 @@ class _Scorer:
     def score(self, i: int, j: int) -> float | None:
         """How well unit j continues unit i; None when it cannot."""
         a, b = self.units[i], self.units[j]
-        if b.kind in ("table", "title") or a.kind in ("table", "title"):
+        if b.kind == "title":
+            return None  # a document's title starts a run of its own
+        if b.kind == "table" or a.kind in ("table", "title"):
             return STAY_PUT if j == i + 1 and not a.is_open() else None
         natural = j == i + 1
         left, right = a.text, b.text
@@ -295,6 +310,8 @@ class _Scorer:
             if b.kind == "text" and unmatched_close_before_open(right) is not None:
                 return None  # b continues an open bracket elsewhere
             numbered_next = b.kind == "item" and self.follows_in_numbering(i, b.marker)
+            if numbered_next and not natural and self._paragraph_between(i, j):
+                return None  # the paragraph printed next leads to the same item: read it first
             # a heading whose body was printed elsewhere: its own next unit cannot follow it
             lost_body = (
                 b.kind == "text"

@@ -43,7 +43,7 @@ state = State()
 def main(
     data: Annotated[
         Optional[Path],
-        typer.Option("--data", help="Data folder for graph and index [env: POLICYKG_DATA; default: the user data folder]."),
+        typer.Option("--data", help="Data folder for graph and index (env: POLICYKG_DATA; default: the user data folder)."),
     ] = None,
 ) -> None:
     """policykg: build from policy texts, then search and export."""
@@ -61,7 +61,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @app.command("build")
 def build_command(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of .txt/.md texts [default: the shipped corpus].")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of .txt/.md texts (default: the shipped corpus).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if inputs and code are unchanged.")] = False,
 ) -> None:
     """Build graph and index from texts into a new generation of the data folder."""

@@ -157,12 +157,6 @@ def test_item_continued_on_an_earlier_printed_page(clauses):
     assert [s["start"] for s in clause["source"]["spans"]] == sorted((s["start"] for s in clause["source"]["spans"]), reverse=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="items of 002's first member (降低制造业企业成本 实施意见, no 文号) go to the next member "
-    "穗府〔2018〕7号 (d7fd8593cc4), whose span starts at offset 1 of 002: at 66fd5e3 （四）–（十三）, "
-    "（十八）–（二十一）, （二十八）, （二十九） (at 42cbf71 only （五）–（十二））",
-)
 def test_item_18_belongs_to_the_cost_reduction_opinion(clauses):
     """（十八） is item 18 of 广州市人民政府关于落实广东省降低制造业企业成本若干政策措施的实施意见,
     printed under 六、降低企业融资成本 after （十七）."""
