@@ -174,7 +174,8 @@ def _clause(
 ) -> Clause:
     if kind == "table":
         original = "\n".join(line.text for line in lines)
-        text = "\n".join(normalize(line.text, script) for line in lines)
+        # cell by cell, so the columns stay apart ("规模以上工业总产值 万亿元 2.15 2.3")
+        text = "\n".join(" ".join(normalize(cell, script) for cell in line.text.split()) for line in lines)
     else:
         original = join_lines(lines)
         text = normalize(original, script)

@@ -17,6 +17,7 @@ The best successors are chosen greedily (never making a cycle). A continuation t
 no open sentence stays where it was printed."""
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -37,6 +38,8 @@ from .patterns import (
     open_brackets,
     unmatched_close_before_open,
 )
+
+log = logging.getLogger(__name__)
 
 # Weights of the evidence for "unit B continues unit A". They were set by reading the
 # shipped compilation's out-of-order pages and checked on the development clauses.
@@ -366,7 +369,6 @@ def _best_log_probability(text: str) -> float:
     return route[0][0]
 
 
-DEBUG = False
 
 
 def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
@@ -382,8 +384,7 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
         i, j = index[id(tail)], index[id(head)]
         if i not in successor and j not in predecessor and not _reaches(successor, j, i):
             successor[i], predecessor[j] = j, i
-            if DEBUG:
-                print(f"claim {tail.lines[-1].number}->{head.first_line} {tail.text[-8:]}|{head.text[:8]}")
+            log.debug("claim %d->%d %s|%s", tail.lines[-1].number, head.first_line, tail.text[-8:], head.text[:8])
     # First the sentences cut in two, then, knowing which item each continuation
     # belongs to, the order of whole units.
     _link(units, scorer, successor, predecessor, open_tails=True)
@@ -458,8 +459,6 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
             _, k, m = best
             cuts.setdefault(k, set()).add(m)
             claimed[(k, m)] = tail
-            if DEBUG:
-                print(f"claim? {tail.lines[-1].number}->{units[k].lines[m].number} {best[0]:.2f} head {best_head:.2f}")
     if not cuts:
         return units, []
     claims: list[tuple[Unit, Unit]] = []
@@ -494,8 +493,7 @@ def _link(units: list[Unit], scorer: "_Scorer", successor: dict[int, int], prede
     for s, i, j in candidates:
         if i in successor or j in predecessor or _reaches(successor, j, i):
             continue
-        if DEBUG:
-            print(f"link {units[i].first_line}->{units[j].first_line} {s:.2f} {units[i].text[-8:]}|{units[j].text[:8]}")
+        log.debug("link %d->%d %.2f %s|%s", units[i].first_line, units[j].first_line, s, units[i].text[-8:], units[j].text[:8])
         successor[i] = j
         predecessor[j] = i
 
