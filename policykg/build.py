@@ -14,6 +14,9 @@ from corpus.errors import CorpusError
 from corpus.ingest import read_corpus
 from corpus.read import list_sources
 from index.search import build_index
+from kg.build import build_graph
+from kg.store import write_graph
+from kg.validate import validate_graph
 
 from .datadir import DataDir
 
@@ -33,6 +36,8 @@ class BuildReport:
     documents: int = 0
     clauses: int = 0
     indexed: int = 0
+    triples: int = 0
+    violations: list[str] = field(default_factory=list)
     seconds: float = 0.0
     problems: list[dict] = field(default_factory=list)
     per_file: dict[str, dict] = field(default_factory=dict)
@@ -57,6 +62,13 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
             reasons = "; ".join(str(p) for p in corpus.problems) or "no .txt or .md files found"
             raise BuildError(f"nothing to build: {reasons}")
         write_corpus(folder, corpus)
+        if progress:
+            progress("the graph")
+        graph = build_graph(corpus.documents, corpus.clauses)
+        violations = [str(v) for v in validate_graph(graph)]
+        write_graph(folder, graph)
+        if progress:
+            progress("the index")
         indexed = build_index(folder, corpus.clauses, corpus.documents)
         per_file: dict[str, dict] = {}
         for source in corpus.sources:
@@ -69,6 +81,8 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
             documents=len(corpus.documents),
             clauses=len(corpus.clauses),
             indexed=indexed,
+            triples=len(graph),
+            violations=violations,
             problems=[{"file": str(p.path), "reason": p.reason} for p in corpus.problems],
             per_file=per_file,
             seconds=round(time.perf_counter() - started, 2),
@@ -80,6 +94,8 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
             "documents": report.documents,
             "clauses": report.clauses,
             "indexed": report.indexed,
+            "triples": report.triples,
+            "violations": report.violations,
             "problems": report.problems,
             "per_file": per_file,
             "seconds": report.seconds,
@@ -95,7 +111,7 @@ def read_manifest(folder: Path) -> dict:
 
 
 def _counts(manifest: dict) -> dict:
-    keys = ("files", "documents", "clauses", "indexed", "problems", "per_file", "seconds")
+    keys = ("files", "documents", "clauses", "indexed", "triples", "violations", "problems", "per_file", "seconds")
     return {k: manifest[k] for k in keys if k in manifest}
 
 

@@ -69,7 +69,7 @@ def build_command(
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("reading", total=None)
-            report = build(_data(), inputs, force=force, progress=lambda name: progress.update(task, description=f"reading {name}"))
+            report = build(_data(), inputs, force=force, progress=lambda step: progress.update(task, description=f"building {step}"))
     except (CorpusError, DataDirError, OSError) as problem:
         raise _fail(str(problem)) from None
     for problem in report.problems:
@@ -80,7 +80,12 @@ def build_command(
     for name, row in report.per_file.items():
         table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
     err.print(table)
-    err.print(f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable) in {report.seconds}s")
+    for violation in report.violations:
+        err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
+    err.print(
+        f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
+        f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"
+    )
 
 
 @app.command("status")
@@ -120,6 +125,58 @@ def export_problems() -> None:
     """Input files the current build skipped, with the reason."""
     for row in load_problems(_current()):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld"}
+
+
+@export_app.command("graph")
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", help="turtle, nt or jsonld.")] = "turtle",
+) -> None:
+    """The whole graph, serialised."""
+    from kg.build import bind_prefixes
+    from kg.store import open_graph
+
+    if fmt not in GRAPH_FORMATS:
+        raise _fail(f"unknown format {fmt!r}: use turtle, nt or jsonld", code=2)
+    graph = open_graph(_current())
+    bind_prefixes(graph)
+    sys.stdout.write(graph.serialize(format=GRAPH_FORMATS[fmt]))
+
+
+@app.command("sparql")
+def sparql_command(
+    query: Annotated[Optional[str], typer.Argument(help="A SPARQL query (or use --file).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Read the query from a file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="SPARQL 1.1 JSON results instead of a table.")] = False,
+) -> None:
+    """Run a SPARQL query over the built graph (prefixes pk, eli, org, skos, prov, dct, schema are predefined)."""
+    from kg.queries import QueryError, run_query
+
+    if (query is None) == (file is None):
+        raise _fail("give a QUERY or --file FILE (not both)", code=2)
+    text = query if query is not None else _read_text(file)
+    try:
+        result = run_query(_current(), text)
+    except QueryError as problem:
+        raise _fail(str(problem), code=2) from None
+    if as_json or result.type != "SELECT":
+        fmt = "json" if result.type in ("SELECT", "ASK") else "turtle"
+        sys.stdout.write(result.serialize(format=fmt).decode("utf-8") + "\n")
+        return
+    table = Table(*[str(v) for v in result.vars])
+    for row in result:
+        table.add_row(*["" if value is None else str(value) for value in row])
+    out.print(table)
+
+
+def _read_text(path: Path | None) -> str:
+    assert path is not None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise _fail(f"{path}: {problem}", code=2) from None
 
 
 @app.command("search")

@@ -1,0 +1,222 @@
+"""Build the RDF graph of documents, clauses and the facts extracted from them.
+
+The graph is built in memory (rdflib), validated with SHACL, then written to the Oxigraph
+store by kg.store. Every fact points to its clause (pk:clause) and, through the clause's
+source spans, to the characters of the file it was read from (PROV-O)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from corpus.models import Clause, Document
+
+from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
+from .models import Award, ClauseFacts, Responsibility, Target
+from .namespace import AWARD_KINDS, ELI, ID, PK, ROLES, SCHEMA
+
+ELI_NS = "http://data.europa.eu/eli/ontology#"
+IN_FORCE = URIRef(ELI_NS + "InForce-inForce")
+NOT_IN_FORCE = URIRef(ELI_NS + "InForce-notInForce")
+PATH_SEPARATOR = " › "
+_CITED = re.compile(r"《([^《》]{4,120})》")
+
+
+def bind_prefixes(graph: Graph) -> None:
+    graph.bind("pk", PK._NS)
+    graph.bind("eli", ELI._NS)
+    graph.bind("org", ORG)
+    graph.bind("skos", SKOS)
+    graph.bind("prov", PROV)
+    graph.bind("dct", DCTERMS)
+    graph.bind("schema", SCHEMA)
+    graph.bind("id", ID)
+
+
+def build_graph(
+    documents: list[Document],
+    clauses: list[Clause],
+    facts: dict[str, ClauseFacts] | None = None,
+    *,
+    today: date | None = None,
+) -> Graph:
+    """The data graph. ``today`` decides eli:in_force from each document's validity."""
+    graph = Graph()
+    bind_prefixes(graph)
+    today = today or date.today()
+    for document in documents:
+        _add_document(graph, document, today)
+    _add_citations(graph, documents, clauses)
+    for clause in clauses:
+        _add_clause(graph, clause)
+    for clause_id, found in (facts or {}).items():
+        _add_facts(graph, clause_iri(clause_id), found)
+    return graph
+
+
+def _add_document(graph: Graph, document: Document, today: date) -> None:
+    node = document_iri(document.id)
+    graph.add((node, RDF.type, PK.Document))
+    if document.title:
+        graph.add((node, DCTERMS.title, Literal(document.title, lang="zh-Hans")))
+    if document.number:
+        graph.add((node, ELI.id_local, Literal(document.number)))
+    if document.date:
+        graph.add((node, ELI.date_document, Literal(document.date, datatype=XSD.date)))
+    if document.issuer:
+        issuer = organization_iri(f"issuer/{document.issuer}")
+        graph.add((node, ELI.passed_by, issuer))
+        graph.add((issuer, RDF.type, ORG.Organization))
+        graph.add((issuer, SKOS.prefLabel, Literal(document.issuer, lang="zh")))
+    if document.validity:
+        graph.add((node, PK.validityStatement, Literal(document.validity, lang="zh")))
+    if document.valid_until:
+        graph.add((node, PK.validUntil, Literal(document.valid_until, datatype=XSD.date)))
+        in_force = date.fromisoformat(document.valid_until) >= today
+        graph.add((node, ELI.in_force, IN_FORCE if in_force else NOT_IN_FORCE))
+    graph.add((node, PK.script, Literal(document.script)))
+    graph.add((node, DCTERMS.language, Literal(document.script)))
+    graph.add((node, DCTERMS.source, Literal(document.file)))
+    for other in document.copies:
+        graph.add((node, PK.sameWorkAs, document_iri(other)))
+    if document.copies and document.preferred:
+        graph.add((node, PK.preferredCopy, node))
+        for other in document.copies:
+            graph.add((document_iri(other), PK.preferredCopy, node))
+
+
+def _add_citations(graph: Graph, documents: list[Document], clauses: list[Clause]) -> None:
+    """Documents cite others by 《title》: link them when the corpus holds the cited one."""
+    by_title: dict[str, list[str]] = {}
+    for document in documents:
+        if document.title:
+            by_title.setdefault(_title_key(document.title), []).append(document.id)
+            m = re.search(r"印发(.+?)的通知$", document.title)
+            if m:  # a notice also carries the title of the plan it issues
+                by_title.setdefault(_title_key(m.group(1)), []).append(document.id)
+    copies = {d.id: {d.id, *d.copies} for d in documents}
+    for clause in clauses:
+        for cited in _CITED.findall(clause.text):
+            for target in by_title.get(_title_key(cited), []):
+                if target not in copies.get(clause.document, {clause.document}):
+                    graph.add((document_iri(clause.document), PK.cites, document_iri(target)))
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[\s《》（）()〔〕—–\-－]", "", title)
+
+
+def _add_clause(graph: Graph, clause: Clause) -> None:
+    node = clause_iri(clause.id)
+    document = document_iri(clause.document)
+    graph.add((node, RDF.type, PK.Clause))
+    graph.add((node, ELI.is_part_of, document))
+    graph.add((document, ELI.has_part, node))
+    graph.add((node, PK.clauseKind, Literal(clause.kind)))
+    if clause.number:
+        graph.add((node, ELI.number, Literal(clause.number)))
+    if clause.path:
+        graph.add((node, PK.headingPath, Literal(PATH_SEPARATOR.join(clause.path), lang="zh-Hans")))
+    graph.add((node, PK.text, Literal(clause.text, lang="zh-Hans")))
+    graph.add((node, PK.textOriginal, Literal(clause.text_original, lang="zh")))
+    graph.add((node, PK.order, Literal(clause.order)))
+    for n, span in enumerate(clause.spans, start=1):
+        span_node = part_iri(node, "span", n)
+        graph.add((node, PROV.wasDerivedFrom, span_node))
+        graph.add((span_node, RDF.type, PK.SourceSpan))
+        graph.add((span_node, PK.sourceFile, Literal(span.file)))
+        graph.add((span_node, PK.start, Literal(span.start)))
+        graph.add((span_node, PK.end, Literal(span.end)))
+
+
+def _add_facts(graph: Graph, clause: URIRef, found: ClauseFacts) -> None:
+    for n, responsibility in enumerate(found.responsibilities, start=1):
+        _add_responsibility(graph, part_iri(clause, "resp", n), clause, responsibility)
+    for n, award in enumerate(found.awards, start=1):
+        _add_award(graph, part_iri(clause, "award", n), clause, award)
+    for n, target in enumerate(found.targets, start=1):
+        _add_target(graph, part_iri(clause, "target", n), clause, target)
+    for abbreviation in found.abbreviations:
+        term = term_iri(abbreviation.full)
+        graph.add((term, RDF.type, SKOS.Concept))
+        graph.add((term, SKOS.inScheme, PK.Terms))
+        graph.add((term, SKOS.prefLabel, Literal(abbreviation.full, lang="zh")))
+        graph.add((term, SKOS.altLabel, Literal(abbreviation.short, lang="zh")))
+        graph.add((term, PK.definedIn, clause))
+
+
+def _add_responsibility(graph: Graph, node: URIRef, clause: URIRef, responsibility: Responsibility) -> None:
+    agent = organization_iri(responsibility.department)
+    graph.add((node, RDF.type, PK.Responsibility))
+    graph.add((node, PK.clause, clause))
+    graph.add((node, PK.agent, agent))
+    graph.add((node, PK.role, ROLES[responsibility.role]))
+    graph.add((node, PK.roleConvention, Literal(responsibility.convention)))
+    if responsibility.mention:
+        graph.add((node, PK.mention, Literal(responsibility.mention, lang="zh")))
+    graph.add((agent, RDF.type, PK.GenericGroup if responsibility.generic else ORG.Organization))
+    if responsibility.generic:
+        graph.add((agent, RDF.type, ORG.Organization))
+    if (agent, SKOS.prefLabel, None) not in graph:
+        graph.add((agent, SKOS.prefLabel, Literal(responsibility.label, lang="zh")))
+    for label in responsibility.labels:
+        if label != responsibility.label:
+            graph.add((agent, SKOS.altLabel, Literal(label, lang="zh")))
+    if responsibility.jurisdiction:
+        graph.add((agent, PK.jurisdiction, Literal(responsibility.jurisdiction)))
+
+
+def _money(graph: Graph, node: URIRef, yuan: float) -> URIRef:
+    graph.add((node, RDF.type, SCHEMA.MonetaryAmount))
+    graph.add((node, SCHEMA.value, Literal(_decimal(yuan), datatype=XSD.decimal)))
+    graph.add((node, SCHEMA.currency, Literal("CNY")))
+    return node
+
+
+def _decimal(value: float) -> str:
+    return format(value, "f").rstrip("0").rstrip(".") if "." in format(value, "f") else format(value, "f")
+
+
+def _add_award(graph: Graph, node: URIRef, clause: URIRef, award: Award) -> None:
+    graph.add((node, RDF.type, PK.Award))
+    graph.add((node, PK.clause, clause))
+    graph.add((node, PK.awardKind, AWARD_KINDS.get(award.kind, PK.OtherAward)))
+    if award.rate is not None:
+        graph.add((node, PK.rate, Literal(_decimal(award.rate), datatype=XSD.decimal)))
+    if award.base:
+        graph.add((node, PK.base, Literal(award.base, lang="zh")))
+    if award.cap_yuan is not None:
+        graph.add((node, PK.cap, _money(graph, money_iri(node, "cap"), award.cap_yuan)))
+    if award.amount_yuan is not None:
+        graph.add((node, PK.fixedAmount, _money(graph, money_iri(node, "amount"), award.amount_yuan)))
+    if award.per:
+        graph.add((node, PK.per, Literal(award.per, lang="zh")))
+    if award.period_years is not None:
+        graph.add((node, PK.periodYears, Literal(_decimal(award.period_years), datatype=XSD.decimal)))
+    graph.add((node, PK.topUp, Literal(bool(award.top_up))))
+    for n, tier in enumerate(award.tiers or [], start=1):
+        tier_node = part_iri(node, "tier", n)
+        graph.add((node, PK.tier, tier_node))
+        graph.add((tier_node, RDF.type, PK.Tier))
+        graph.add((tier_node, PK.threshold, _money(graph, money_iri(tier_node, "threshold"), tier.threshold_yuan)))
+        graph.add((tier_node, PK.tierAmount, _money(graph, money_iri(tier_node, "amount"), tier.amount_yuan)))
+    if award.text:
+        graph.add((node, RDFS.comment, Literal(award.text, lang="zh-Hans")))
+
+
+def _add_target(graph: Graph, node: URIRef, clause: URIRef, target: Target) -> None:
+    graph.add((node, RDF.type, PK.Target))
+    graph.add((node, PK.clause, clause))
+    graph.add((node, PK.metric, Literal(target.metric, lang="zh")))
+    graph.add((node, PK.targetValue, Literal(_decimal(target.value), datatype=XSD.decimal)))
+    graph.add((node, PK.unit, Literal(target.unit)))
+    graph.add((node, PK.bound, Literal(target.bound)))
+    if target.year is not None:
+        graph.add((node, PK.year, Literal(str(target.year), datatype=XSD.gYear)))
+    if target.text:
+        graph.add((node, RDFS.comment, Literal(target.text, lang="zh-Hans")))
+
+
+__all__ = ["build_graph", "bind_prefixes"]
