@@ -1,0 +1,79 @@
+"""The graph stage's per-clause facts as a plain file in the generation (facts.jsonl), so
+exports and search read them without querying the graph clause by clause."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .models import Abbreviation, Award, ClauseFacts, Responsibility, Target, Tier
+
+FACTS = "facts.jsonl"
+
+
+def write_facts(folder: Path, facts: dict[str, ClauseFacts]) -> None:
+    with (folder / FACTS).open("w", encoding="utf-8") as fh:
+        for found in facts.values():
+            row = {
+                "clause_id": found.clause_id,
+                "responsibilities": [r.to_dict() for r in found.responsibilities],
+                "awards": [a.to_dict() for a in found.awards],
+                "targets": [t.to_dict() for t in found.targets],
+                "abbreviations": [vars(a) for a in found.abbreviations],
+            }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def load_facts(folder: Path) -> dict[str, ClauseFacts]:
+    path = folder / FACTS
+    if not path.exists():
+        return {}
+    facts = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            awards = []
+            for a in row["awards"]:
+                tiers = [Tier(**t) for t in a.pop("tiers")] if a.get("tiers") else None
+                awards.append(Award(**a, tiers=tiers))
+            facts[row["clause_id"]] = ClauseFacts(
+                clause_id=row["clause_id"],
+                responsibilities=[Responsibility(**r) for r in row["responsibilities"]],
+                awards=awards,
+                targets=[Target(**t) for t in row["targets"]],
+                abbreviations=[Abbreviation(**a) for a in row["abbreviations"]],
+            )
+    return facts
+
+
+def facts_record(found: ClauseFacts | None) -> dict:
+    """The exported shape of a clause's facts (the fields eval_extraction.py reads)."""
+    if found is None:
+        return {"departments": [], "awards": [], "targets": []}
+    return {
+        "departments": [
+            {
+                "id": r.department,
+                "label": r.label,
+                "labels": r.labels,
+                "role": r.role,
+                "convention": r.convention,
+                "mention": r.mention,
+            }
+            for r in found.responsibilities
+        ],
+        "awards": [
+            {
+                "kind": a.kind,
+                "rate": a.rate,
+                "base": a.base,
+                "cap_yuan": a.cap_yuan,
+                "amount_yuan": a.amount_yuan,
+                "per": a.per,
+                "period_years": a.period_years,
+                "tiers": [{"threshold_yuan": t.threshold_yuan, "amount_yuan": t.amount_yuan} for t in a.tiers] if a.tiers else None,
+                "top_up": a.top_up,
+            }
+            for a in found.awards
+        ],
+        "targets": [{"metric": t.metric, "value": t.value, "unit": t.unit, "year": t.year, "bound": t.bound} for t in found.targets],
+    }
