@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import jieba
 
 from .clean import Layout, classify, split_run_in_items
-from .convert import to_simplified
+from .convert import script_of, to_simplified
 from .models import Line
 from .patterns import (
     DATE_LINE,
@@ -55,9 +55,9 @@ NEXT_NUMBER = 3.0  # the item after B is numbered right after A's item
 NUMBER_JUMP = -1.0  # B's number does not follow the last number of its kind before it
 SEAM_HEAD = 0.5  # B was printed at the start of a column (indented, after page furniture)
 DISTANCE_PER_LINE = 0.01
-MIN_SCORE = 0.5
+MIN_SCORE = 0.5  # weaker links are not made; the unit then starts a run of its own
 MIN_EVIDENCE = 2.0  # a jump elsewhere needs at least this much evidence
-MIN_EVIDENCE_AT_SEAM = 0.0  # less when the continuation starts a printed column  # weaker links are not made; the unit then starts a new run
+MIN_EVIDENCE_AT_SEAM = 0.0  # less when the continuation starts a printed column
 
 _SPACES = re.compile(r"\s+")
 
@@ -109,7 +109,9 @@ class NgramCounts:
         self.total = 0
 
     def add(self, text: str) -> None:
-        for line in to_simplified(text).splitlines():
+        if script_of(text) == "zh-Hant":
+            text = to_simplified(text)
+        for line in text.splitlines():
             line = _SPACES.sub("", line)
             self.total += len(line)
             for n in (1, 2, 3, 4):
@@ -119,7 +121,7 @@ class NgramCounts:
     def association(self, left: str, right: str) -> float:
         """The strongest pointwise mutual information (in nats) of an end of left with a
         start of right, over ends and starts of one or two characters."""
-        left, right = to_simplified(left[-2:]), to_simplified(right[:2])
+        left, right = left[-2:], right[:2]
         best = 0.0
         for a in (1, 2):
             for b in (1, 2):
@@ -225,9 +227,10 @@ def _brackets_break(left: str, right: str) -> bool:
 
 
 class _Scorer:
-    def __init__(self, units: list[Unit], ngrams: NgramCounts) -> None:
+    def __init__(self, units: list[Unit], ngrams: NgramCounts, traditional: bool = False) -> None:
         self.units = units
         self.ngrams = ngrams
+        self.traditional = traditional  # the file is in Traditional script: compare in Simplified
         # the last marker of each kind before each unit, in file order
         self.before: list[dict[str, int | None]] = []
         seen: dict[str, int | None] = {}
@@ -283,8 +286,9 @@ class _Scorer:
 
     def evidence(self, left: str, right: str) -> float:
         """How much the end of left and the start of right read as one sentence."""
-        evidence = self.ngrams.across(left, right)
-        evidence += min(_segmentation_gain(left, right) * WORD_WEIGHT, WORD_CAP)
+        tail, head = (to_simplified(left[-6:]), to_simplified(right[:6])) if self.traditional else (left, right)
+        evidence = self.ngrams.across(tail, head)
+        evidence += min(_segmentation_gain(tail, head) * WORD_WEIGHT, WORD_CAP)
         if open_brackets(left) > 0:
             close = unmatched_close_before_open(right)
             evidence += BRACKET_CLOSED if close is not None and not _brackets_break(left, right) else 0.0
@@ -355,7 +359,7 @@ def _segmentation_gain(left: str, right: str) -> float:
     """How much more probable jieba finds the junction read as one text than as two
     (log-probability, nats): 先进无机非|金属材料 → 6.8, 先进无机非|生物技术 → 0.4,
     对进入广|州股权交 → 8.4. Words that span the junction make it large."""
-    tail, head = to_simplified(left[-4:]), to_simplified(right[:4])
+    tail, head = left[-4:], right[:4]
     return max(0.0, _best_log_probability(tail + head) - _best_log_probability(tail) - _best_log_probability(head))
 
 
@@ -375,8 +379,9 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     """The file's units in reading order."""
     layout = classify(split_run_in_items(lines))
     units = build_units(layout)
-    units, claims = _split_claimed(units, _Scorer(units, ngrams))
-    scorer = _Scorer(units, ngrams)
+    traditional = script_of("".join(line.text for line in layout.content)) == "zh-Hant"
+    units, claims = _split_claimed(units, _Scorer(units, ngrams, traditional))
+    scorer = _Scorer(units, ngrams, traditional)
     successor: dict[int, int] = {}
     predecessor: dict[int, int] = {}
     index = {id(unit): k for k, unit in enumerate(units)}
