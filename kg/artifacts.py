@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import Abbreviation, Award, ClauseFacts, Responsibility, Target, Tier
+from .models import Abbreviation, Award, ClauseFacts, Responsibility, SegmentFacts, Target, Tier
 
 FACTS = "facts.jsonl"
 
@@ -15,12 +15,32 @@ def write_facts(folder: Path, facts: dict[str, ClauseFacts]) -> None:
         for found in facts.values():
             row = {
                 "clause_id": found.clause_id,
-                "responsibilities": [r.to_dict() for r in found.responsibilities],
-                "awards": [a.to_dict() for a in found.awards],
-                "targets": [t.to_dict() for t in found.targets],
+                **_fact_lists(found),
                 "abbreviations": [vars(a) for a in found.abbreviations],
+                "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _fact_lists(found: ClauseFacts | SegmentFacts) -> dict:
+    return {
+        "responsibilities": [r.to_dict() for r in found.responsibilities],
+        "awards": [a.to_dict() for a in found.awards],
+        "targets": [t.to_dict() for t in found.targets],
+    }
+
+
+def _read_lists(row: dict) -> dict:
+    awards = []
+    for a in row["awards"]:
+        tiers = [Tier(**t) for t in a.pop("tiers")] if a.get("tiers") else None
+        a.pop("tiers", None)
+        awards.append(Award(**a, tiers=tiers))
+    return {
+        "responsibilities": [Responsibility(**r) for r in row["responsibilities"]],
+        "awards": awards,
+        "targets": [Target(**t) for t in row["targets"]],
+    }
 
 
 def load_facts(folder: Path) -> dict[str, ClauseFacts]:
@@ -31,21 +51,16 @@ def load_facts(folder: Path) -> dict[str, ClauseFacts]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
-            awards = []
-            for a in row["awards"]:
-                tiers = [Tier(**t) for t in a.pop("tiers")] if a.get("tiers") else None
-                awards.append(Award(**a, tiers=tiers))
             facts[row["clause_id"]] = ClauseFacts(
                 clause_id=row["clause_id"],
-                responsibilities=[Responsibility(**r) for r in row["responsibilities"]],
-                awards=awards,
-                targets=[Target(**t) for t in row["targets"]],
+                **_read_lists(row),
                 abbreviations=[Abbreviation(**a) for a in row["abbreviations"]],
+                segments=[SegmentFacts(start=s["start"], end=s["end"], **_read_lists(s)) for s in row["segments"]],
             )
     return facts
 
 
-def facts_record(found: ClauseFacts | None) -> dict:
+def facts_record(found: ClauseFacts | SegmentFacts | None) -> dict:
     """The exported shape of a clause's facts (the fields eval_extraction.py reads)."""
     if found is None:
         return {"departments": [], "awards": [], "targets": []}

@@ -96,11 +96,25 @@ class Abbreviation:
 
 
 @dataclass
+class SegmentFacts:
+    """The facts of one segment of a clause: the sentences a responsibility note governs
+    (offsets into the clause's text; see kg.segments)."""
+
+    start: int
+    end: int
+    responsibilities: list[Responsibility] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+
+@dataclass
 class ClauseFacts:
-    """Everything extraction found in one clause."""
+    """Everything extraction found in one clause, and in each of its segments when it has
+    several responsibility notes."""
 
     clause_id: str
     responsibilities: list[Responsibility] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     abbreviations: list[Abbreviation] = field(default_factory=list)
+    segments: list[SegmentFacts] = field(default_factory=list)

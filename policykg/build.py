@@ -14,7 +14,10 @@ from corpus.errors import CorpusError
 from corpus.ingest import read_corpus
 from corpus.read import list_sources
 from index.search import build_index
+from kg.artifacts import write_facts
 from kg.build import build_graph
+from kg.extract.registry import Registry
+from kg.facts import extract_facts
 from kg.store import write_graph
 from kg.validate import validate_graph
 
@@ -64,7 +67,11 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
         write_corpus(folder, corpus)
         if progress:
             progress("the graph")
-        graph = build_graph(corpus.documents, corpus.clauses)
+        registry = Registry.load()
+        facts = extract_facts(corpus.documents, corpus.clauses, registry)
+        write_facts(folder, facts)
+        graph = build_graph(corpus.documents, corpus.clauses, facts)
+        graph += registry.graph
         violations = [str(v) for v in validate_graph(graph)]
         write_graph(folder, graph)
         if progress:

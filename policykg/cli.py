@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from corpus.artifacts import clause_record, load_clauses, load_documents, load_problems
+from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
 
@@ -103,11 +103,14 @@ def status_command() -> None:
 def export_clauses(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
 ) -> None:
-    """Every clause with its text, original text, path, document and source span."""
-    folder = _current()
-    documents = {d.id: d for d in load_documents(folder)}
-    for clause in load_clauses(folder):
-        sys.stdout.write(json.dumps(clause_record(clause, documents[clause.document]), ensure_ascii=False) + "\n")
+    """Every clause with its text, path, document, source span, departments, awards and targets.
+
+    Clauses whose sentences fall under different responsibility notes, paragraphs or table
+    rows are followed by their segments (kind "segment", with their "parent")."""
+    from kg.records import clause_records
+
+    for record in clause_records(_current()):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 @export_app.command("documents")

@@ -15,9 +15,10 @@ COMMANDS = {
     "export": "Write what a build holds, as JSON lines.",
 }
 EXPORT_COMMANDS = {
-    "clauses": "Every clause with its text, original text, path, document and source span.",
+    "clauses": "Every clause with its text, path, document, source span, departments, awards and targets.",
     "documents": "Every document with its metadata and copies.",
     "problems": "Input files the current build skipped, with the reason.",
+    "graph": "The whole graph, serialised.",
 }
 
 MPW_QUERY = "MPW流片费用能补贴多少"

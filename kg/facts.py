@@ -1,0 +1,99 @@
+"""Extraction over a whole corpus: each clause read for departments, awards, targets and
+defined terms, knowing which document (and so which city or district) it comes from."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from corpus.models import Clause, Document
+
+from .extract.abbreviations import find_abbreviations
+from .extract.awards import extract_awards
+from .extract.departments import document_convention, extract_departments
+from .extract.registry import Registry
+from .extract.targets import extract_table_targets, extract_targets, target_year
+from .models import ClauseFacts, DocumentContext, SegmentFacts
+from .segments import find_segments
+
+# Whose bodies "市…局" names when a document does not say: the shipped corpus is
+# Guangzhou's. A document that names its city (issuer, title) overrides it.
+DEFAULT_CITY = "广州市"
+
+_CITY = re.compile(r"([\u4e00-\u9fff]{2,6}?市)(?:人民政府|政府|委|局|办|[\u4e00-\u9fff]{0,6}(?:委员会|办公厅|办公室))")
+_DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,4}?区)(?=、|人民政府|政府|管委会|[\u4e00-\u9fff]{0,8}(?:局|委))")
+_OWN_DISTRICT = re.compile(r"我区|本区|全区")
+_NAMED_DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,3}区)(?:、|，)")
+
+
+def document_context(document: Document, clauses: list[Clause], default_city: str = DEFAULT_CITY) -> DocumentContext:
+    """Jurisdiction and role convention of a document, read from its metadata and text."""
+    heading = " ".join(filter(None, [document.issuer, document.title]))
+    city = _first(_CITY, heading) or default_city
+    district = _first(_DISTRICT, heading)
+    text = "".join(c.text for c in clauses)
+    if district is None and _OWN_DISTRICT.search(text):
+        # "黄埔区、广州开发区全力推动…结合我区实际": the district the text calls its own
+        district = _first(_NAMED_DISTRICT, text[:2000])
+    return DocumentContext(
+        document_id=document.id,
+        title=document.title,
+        issuer=document.issuer,
+        city=city,
+        district=district,
+        first_listed_leads=document_convention(text),
+        date=document.date,
+    )
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    m = pattern.search(text)
+    return m.group(1) if m else None
+
+
+def extract_facts(
+    documents: list[Document],
+    clauses: list[Clause],
+    registry: Registry,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, ClauseFacts]:
+    """Facts of every clause, keyed by clause id."""
+    by_document: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        by_document.setdefault(clause.document, []).append(clause)
+    facts: dict[str, ClauseFacts] = {}
+    for document in documents:
+        own = by_document.get(document.id, [])
+        context = document_context(document, own)
+        for clause in own:
+            facts[clause.id] = clause_facts(clause, context, registry)
+    return facts
+
+
+def clause_facts(clause: Clause, context: DocumentContext, registry: Registry) -> ClauseFacts:
+    """The facts of one clause, and of each of its segments."""
+    text = clause.text
+    if clause.kind == "table":
+        return ClauseFacts(
+            clause_id=clause.id,
+            responsibilities=extract_departments(text, context, registry),
+            targets=extract_table_targets(text),
+        )
+    found = ClauseFacts(
+        clause_id=clause.id,
+        responsibilities=extract_departments(text, context, registry),
+        awards=extract_awards(text),
+        targets=extract_targets(text),
+        abbreviations=find_abbreviations(text),
+    )
+    for segment in find_segments(text, context, registry, numbered=clause.number is not None):
+        part = text[segment.start : segment.end]
+        found.segments.append(
+            SegmentFacts(
+                start=segment.start,
+                end=segment.end,
+                responsibilities=extract_departments(part, context, registry),
+                awards=extract_awards(part),
+                targets=extract_targets(part, year=target_year(text[: segment.start])),
+            )
+        )
+    return found
