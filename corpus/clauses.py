@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .convert import normalize
@@ -21,6 +22,22 @@ MAX_HEADING_CHARS = 40
 MAX_PATH_LABEL_CHARS = 40
 
 _ID_PREFIX = {"part": "pt", "chapter": "ch", "section": "s", "article": "art"}
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """What every clause of a document shares."""
+
+    id: str
+    file_key: str
+    script: str
+    line_width: int  # how long a full printed line is (PDF hard wrapping), 0 if unknown
+
+
+# A line shorter than this share of a full line, ending a sentence, ends a paragraph.
+PARAGRAPH_END_WIDTH = 0.9
+# Lines narrower than this (display columns) say nothing about the page width.
+MIN_WIDTH_LINE = 16
 
 
 @dataclass
@@ -69,6 +86,7 @@ def _is_title_only(node: _Node, script: str) -> bool:
 def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "zh-Hans") -> list[Clause]:
     """Clauses of one document from its units in reading order; ``script`` is the
     document's, so Traditional text is normalised to Simplified."""
+    doc = _Doc(doc_id, file_key, script, _line_width(units))
     root = _Node(marker=None)
     current = root
     extras: list[tuple[_Node, Unit]] = []  # tables and detached passages, with where they stood
@@ -90,14 +108,14 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
     _assign_keys(root)
 
     clauses: list[Clause] = []
-    _emit(root, doc_id, file_key, script, clauses)
+    _emit(root, doc, clauses)
     counters: dict[str, int] = {}
     for node, unit in extras:
         kind = "table" if unit.kind == "table" else "fragment"
         counters[kind] = counters.get(kind, 0) + 1
         path = _path(node, script)
         key = f"{node.key + '.' if node.key else ''}{kind[0]}{counters[kind]}"
-        clauses.append(_clause(doc_id, file_key, script, key, kind, None, path, unit.lines))
+        clauses.append(_clause(doc, key, kind, None, path, unit.lines))
     for order, clause in enumerate(clauses):
         clause.order = order
     return clauses
@@ -153,42 +171,70 @@ def _path(node: _Node, script: str) -> list[str]:
     return labels[::-1]
 
 
-def _emit(node: _Node, doc_id: str, file_key: str, script: str, out: list[Clause]) -> None:
+def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
     body_lines = [line for unit in node.body for line in unit.lines]
     if node.marker is None:
         if body_lines:
-            out.append(_clause(doc_id, file_key, script, "p", "preamble", None, [], body_lines))
-    elif node.children and _is_title_only(node, script):
+            out.append(_clause(doc, "p", "preamble", None, [], body_lines))
+    elif node.children and _is_title_only(node, doc.script):
         if body_lines:
-            key = f"{node.key}.p"
-            out.append(_clause(doc_id, file_key, script, key, "preamble", None, _path(node, script), body_lines))
+            out.append(_clause(doc, f"{node.key}.p", "preamble", None, _path(node, doc.script), body_lines))
     else:
         lines = node.heading + body_lines
-        out.append(_clause(doc_id, file_key, script, node.key, "item", node.marker.label, _path(node, script), lines))
+        out.append(_clause(doc, node.key, "item", node.marker.label, _path(node, doc.script), lines))
     for child in node.children:
-        _emit(child, doc_id, file_key, script, out)
+        _emit(child, doc, out)
 
 
-def _clause(
-    doc_id: str, file_key: str, script: str, key: str, kind: str, number: str | None, path: list[str], lines: list[Line]
-) -> Clause:
+def _clause(doc: _Doc, key: str, kind: str, number: str | None, path: list[str], lines: list[Line]) -> Clause:
+    paragraphs: list[int] = []
     if kind == "table":
         original = "\n".join(line.text for line in lines)
         # cell by cell, so the columns stay apart ("规模以上工业总产值 万亿元 2.15 2.3")
-        text = "\n".join(" ".join(normalize(cell, script) for cell in line.text.split()) for line in lines)
+        text = "\n".join(" ".join(normalize(cell, doc.script) for cell in line.text.split()) for line in lines)
     else:
         original = join_lines(lines)
-        text = normalize(original, script)
+        pieces = [normalize(join_lines(part), doc.script) for part in _paragraphs(lines, doc.line_width)]
+        text = "".join(pieces)
+        for piece in pieces[:-1]:
+            paragraphs.append((paragraphs[-1] if paragraphs else 0) + len(piece))
     return Clause(
-        id=f"{doc_id}/{key}",
-        document=doc_id,
+        id=f"{doc.id}/{key}",
+        document=doc.id,
         kind=kind,
         number=number,
         path=path,
         text=text,
         text_original=original,
-        spans=_spans(file_key, lines),
+        spans=_spans(doc.file_key, lines),
+        paragraphs=paragraphs,
     )
+
+
+def _line_width(units: list[Unit]) -> int:
+    """The printed line width: most lines of a hard-wrapped text are full (the 80th
+    percentile); a text of one paragraph per line has no such width worth using."""
+    lengths = sorted(display_width(line.text) for unit in units if unit.kind in ("item", "text") for line in unit.lines)
+    lengths = [n for n in lengths if n >= MIN_WIDTH_LINE]
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def display_width(text: str) -> int:
+    """Width as printed: a Chinese character takes two columns, a Latin one one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _paragraphs(lines: list[Line], width: int) -> list[list[Line]]:
+    """Group lines into paragraphs: a line that ends a sentence well short of a full line
+    ends its paragraph."""
+    groups: list[list[Line]] = [[]]
+    for k, line in enumerate(lines):
+        groups[-1].append(line)
+        text = strip_decoration(line.text)[0]
+        last = k == len(lines) - 1
+        if not last and is_sentence_end(text) and (width == 0 or display_width(line.text) < PARAGRAPH_END_WIDTH * width):
+            groups.append([])
+    return [g for g in groups if g]
 
 
 def _spans(file_key: str, lines: list[Line]) -> list[Span]:

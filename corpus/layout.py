@@ -248,11 +248,8 @@ class _Scorer:
             known[self.units[i].marker.kind] = self.units[i].marker.value
         self.before[j] = known
 
-    def _paragraph_between(self, i: int, j: int) -> bool:
-        """Whether paragraphs printed right after unit i lead on to unit j."""
-        k = i + 1
-        if k >= len(self.units) or self.units[k].kind != "text":
-            return False
+    def _leads_to(self, k: int, j: int) -> bool:
+        """Whether the paragraphs from unit k on are followed, in print, by unit j."""
         for unit in self.units[k + 1 :]:
             if unit.kind != "text":
                 return unit is self.units[j]
@@ -317,8 +314,10 @@ class _Scorer:
             if b.kind == "text" and unmatched_close_before_open(right) is not None:
                 return None  # b continues an open bracket elsewhere
             numbered_next = b.kind == "item" and self.follows_in_numbering(i, b.marker)
-            if numbered_next and not natural and self._paragraph_between(i, j):
-                return None  # the paragraph printed next leads to the same item: read it first
+            if not natural and i + 1 < len(self.units):
+                after = self.units[i + 1]
+                if after.kind == "text" and (not after.seam_before or self._leads_to(i + 1, j)):
+                    return None  # the paragraph printed right after it goes on here
             # a heading whose body was printed elsewhere: its own next unit cannot follow it
             lost_body = (
                 b.kind == "text"

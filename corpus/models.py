@@ -87,6 +87,7 @@ class Clause:
     text_original: str  # as printed (original script), PDF wrapping removed
     spans: list[Span]  # where its text came from, in reading order
     order: int = 0  # position in reading order within the document
+    paragraphs: list[int] = field(default_factory=list)  # offsets in ``text`` where a new paragraph starts
 
     def to_dict(self) -> dict:
         return asdict(self)

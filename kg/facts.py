@@ -11,7 +11,7 @@ from .extract.abbreviations import find_abbreviations
 from .extract.awards import extract_awards
 from .extract.departments import document_convention, extract_departments
 from .extract.registry import Registry
-from .extract.targets import extract_table_targets, extract_targets, target_year
+from .extract.targets import TABLE_HEADER, extract_table_targets, extract_targets, target_year
 from .models import ClauseFacts, DocumentContext, SegmentFacts
 from .segments import find_segments
 
@@ -64,28 +64,29 @@ def extract_facts(
     for document in documents:
         own = by_document.get(document.id, [])
         context = document_context(document, own)
+        preambles = {tuple(c.path): c.text for c in own if c.kind == "preamble"}
         for clause in own:
-            facts[clause.id] = clause_facts(clause, context, registry)
+            above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None
+            year = target_year(above) if above else None
+            facts[clause.id] = clause_facts(clause, context, registry, year)
     return facts
 
 
-def clause_facts(clause: Clause, context: DocumentContext, registry: Registry) -> ClauseFacts:
-    """The facts of one clause, and of each of its segments."""
+def clause_facts(clause: Clause, context: DocumentContext, registry: Registry, year: int | None = None) -> ClauseFacts:
+    """The facts of one clause, and of each of its segments. ``year`` is the target year
+    the heading above states ("到2022年" in the preamble of 总体目标) for targets that do
+    not repeat it."""
     text = clause.text
     if clause.kind == "table":
-        return ClauseFacts(
-            clause_id=clause.id,
-            responsibilities=extract_departments(text, context, registry),
-            targets=extract_table_targets(text),
-        )
+        return _table_facts(clause, context, registry)
     found = ClauseFacts(
         clause_id=clause.id,
         responsibilities=extract_departments(text, context, registry),
         awards=extract_awards(text),
-        targets=extract_targets(text),
+        targets=extract_targets(text, year=year),
         abbreviations=find_abbreviations(text),
     )
-    for segment in find_segments(text, context, registry, numbered=clause.number is not None):
+    for segment in find_segments(text, context, registry, numbered=clause.number is not None, paragraphs=clause.paragraphs):
         part = text[segment.start : segment.end]
         found.segments.append(
             SegmentFacts(
@@ -93,7 +94,29 @@ def clause_facts(clause: Clause, context: DocumentContext, registry: Registry) -
                 end=segment.end,
                 responsibilities=extract_departments(part, context, registry),
                 awards=extract_awards(part),
-                targets=extract_targets(part, year=target_year(text[: segment.start])),
+                targets=extract_targets(part, year=target_year(text[: segment.start]) or year),
+            )
+        )
+    return found
+
+
+def _table_facts(clause: Clause, context: DocumentContext, registry: Registry) -> ClauseFacts:
+    """A flattened indicator table: targets per row and year, departments from its
+    牵头单位 column; each row is a segment of its own."""
+    text = clause.text
+    targets = extract_table_targets(text)
+    found = ClauseFacts(clause_id=clause.id, responsibilities=extract_departments(text, context, registry), targets=targets)
+    header = TABLE_HEADER.search(text)
+    rows = sorted({(t.start, t.end) for t in targets})
+    if header is None or len(rows) < 2:
+        return found
+    for start, end in rows:
+        found.segments.append(
+            SegmentFacts(
+                start=start,
+                end=end,
+                responsibilities=extract_departments(f"{header.group('header')}\n{text[start:end]}", context, registry),
+                targets=[t for t in targets if (t.start, t.end) == (start, end)],
             )
         )
     return found

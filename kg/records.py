@@ -39,7 +39,7 @@ def original_slice(clause: Clause, start: int, end: int) -> str:
     return clause.text_original[_original_offset(clause, start) : _original_offset(clause, end)]
 
 
-_SAME = {"）": "）)", ")": "）)", "。": "。", "；": "；;", ";": "；;"}
+_SAME = {"）": "）)", ")": "）)", "。": "。", "；": "；;", ";": "；;", "\n": "\n"}
 
 
 def _original_offset(clause: Clause, position: int) -> int:

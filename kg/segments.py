@@ -1,4 +1,4 @@
-"""Segments of a clause: the sentences each responsibility note governs.
+"""Segments of a clause: the sentences each responsibility note governs, or its paragraphs.
 
 Where an item carries several notes — "…。（市科技局、相关区政府）…。（市科技局、发展改革委，
 相关区政府）" — each note names who is responsible for the sentences since the previous
@@ -25,15 +25,24 @@ class Segment:
     end: int
 
 
-def find_segments(text: str, context: DocumentContext, registry: Registry, numbered: bool) -> list[Segment]:
-    """The segments of a clause's text, or [] when it has fewer than two notes naming
-    responsible departments (then the clause is one segment)."""
+def find_segments(
+    text: str, context: DocumentContext, registry: Registry, numbered: bool, paragraphs: list[int] | None = None
+) -> list[Segment]:
+    """The segments of a clause's text, or [] when it is one segment.
+
+    With responsibility notes, each note closes the sentences since the previous note (or
+    since the item's heading). Without notes, each paragraph is a segment: the rule it
+    states stands on its own (an item's 5% reward, its revenue tiers, its MPW subsidy)."""
     ends = [m.end() for m in _NOTE.finditer(text) if extract_departments(m.group().strip(), context, registry)]
-    if len(ends) < 2:
-        return []
     start = _heading_end(text) if numbered else 0
-    bounds = [start, *ends[:-1], len(text)]
-    return [Segment(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    if ends:
+        bounds = [e for e in ends if start < e < len(text.rstrip())]
+    else:
+        bounds = [p for p in paragraphs or [] if start < p < len(text)]
+    if not bounds:
+        return []
+    edges = [start, *bounds, len(text)]
+    return [Segment(a, b) for a, b in zip(edges, edges[1:]) if text[a:b].strip()]
 
 
 def _heading_end(text: str) -> int:
