@@ -15,7 +15,7 @@ from corpus.models import Clause, Document
 
 from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
 from .models import Award, ClauseFacts, Responsibility, Target
-from .namespace import AWARD_KINDS, ELI, ID, PK, ROLES, SCHEMA
+from .namespace import AWARD_KINDS, ELI, ID, ONTOLOGY_FILE, PK, ROLES, SCHEMA
 
 ELI_NS = "http://data.europa.eu/eli/ontology#"
 IN_FORCE = URIRef(ELI_NS + "InForce-inForce")
@@ -33,6 +33,12 @@ def bind_prefixes(graph: Graph) -> None:
     graph.bind("dct", DCTERMS)
     graph.bind("schema", SCHEMA)
     graph.bind("id", ID)
+
+
+def load_ontology() -> Graph:
+    """The ontology (ontology/policykg.ttl): classes, properties and the concept schemes
+    of roles and award kinds, stored beside the data so queries can read their labels."""
+    return Graph().parse(ONTOLOGY_FILE)
 
 
 def build_graph(

@@ -1,25 +1,112 @@
-"""Running SPARQL over the built graph, with our prefixes predefined, read-only."""
+"""SPARQL over the built graph: user queries (read-only) and named queries (``kg/sparql/*.rq``)
+behind typed functions, with values passed as bindings, never pasted into query text.
+
+Queries run in Oxigraph through rdflib. Bindings become a ``VALUES`` block at the start of
+the query's WHERE clause, written with rdflib's own term serialisation (``Literal.n3``)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
 from .build import bind_prefixes
 from .store import open_graph
 
+QUERIES = Path(__file__).resolve().parent / "sparql"
+
 
 class QueryError(ValueError):
     """A query that cannot run: a syntax error, or an update."""
 
 
-def run_query(folder: Path, text: str) -> Result:
+def graph_for_queries(folder: Path) -> Graph:
     graph = open_graph(folder)
     bind_prefixes(graph)
-    namespaces = dict(graph.namespaces())
+    return graph
+
+
+def run_query(folder: Path, text: str) -> Result:
+    """Run a user's SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) with our prefixes."""
+    graph = graph_for_queries(folder)
     try:
-        prepared = prepareQuery(text, initNs=namespaces)
-    except Exception as problem:  # rdflib raises pyparsing errors and others
+        prepareQuery(text, initNs=dict(graph.namespaces()))  # refuses updates and bad syntax
+    except Exception as problem:  # rdflib raises pyparsing and other errors
         raise QueryError(f"not a SPARQL query: {problem}") from None
-    return graph.query(prepared)
+    return graph.query(text)
+
+
+@lru_cache(maxsize=None)
+def named_query(name: str) -> str:
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def run_named(graph: Graph, query: str, /, **bindings: Literal | URIRef) -> Result:
+    """Run kg/sparql/<query>.rq with ``bindings`` as a VALUES block."""
+    text = named_query(query)
+    if bindings:
+        names = " ".join(f"?{k}" for k in bindings)
+        values = " ".join(v.n3() for v in bindings.values())
+        text = text.replace("WHERE {", f"WHERE {{\n  VALUES ({names}) {{ ({values}) }}", 1)
+    return graph.query(text)
+
+
+@dataclass(frozen=True)
+class DepartmentClause:
+    clause: str
+    role: str  # "lead" or "cooperating"
+    department: str  # the body's IRI (the named one, a predecessor or a successor)
+    department_label: str
+    text: str
+    document: str
+
+
+def clauses_by_department(graph: Graph, name: str) -> list[DepartmentClause]:
+    """Clauses a department leads or cooperates on, with the bodies it was renamed from or
+    into (市工业和信息化委 → 市工业和信息化局)."""
+    rows = run_named(graph, "clauses_by_department", name=Literal(name))
+    return [
+        DepartmentClause(str(r.clause), str(r.role), str(r.agent), str(r.agentLabel), str(r.text), str(r.document))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    award: str
+    kind: str
+    cap_yuan: Decimal
+    rate: Decimal | None
+    per: str | None
+    clause: str
+    title: str
+
+
+def awards_with_cap(graph: Graph, minimum_yuan: int | Decimal) -> list[AwardRow]:
+    """Award rules whose cap is at least ``minimum_yuan``, largest first."""
+    rows = run_named(graph, "awards_with_cap", minimum=Literal(Decimal(minimum_yuan), datatype=XSD.decimal))
+    return [
+        AwardRow(str(r.award), str(r.kind), r.cap.toPython(), r.rate.toPython() if r.rate is not None else None,
+                 str(r.per) if r.per is not None else None, str(r.clause), str(r.title))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: str
+    metric: str
+    value: Decimal
+    unit: str
+    bound: str
+    clause: str
+
+
+def targets_for_year(graph: Graph, year: int) -> list[TargetRow]:
+    rows = run_named(graph, "targets_for_year", year=Literal(str(year), datatype=XSD.gYear))
+    return [TargetRow(str(r.target), str(r.metric), r.value.toPython(), str(r.unit), str(r.bound), str(r.clause)) for r in rows]

@@ -15,7 +15,7 @@ from corpus.ingest import read_corpus
 from corpus.read import list_sources
 from index.search import build_index
 from kg.artifacts import write_facts
-from kg.build import build_graph
+from kg.build import build_graph, load_ontology
 from kg.extract.registry import Registry
 from kg.facts import extract_facts
 from kg.store import write_graph
@@ -73,6 +73,7 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
         graph = build_graph(corpus.documents, corpus.clauses, facts)
         graph += registry.graph
         violations = [str(v) for v in validate_graph(graph)]
+        graph += load_ontology()  # so queries can read the labels of roles and kinds
         write_graph(folder, graph)
         if progress:
             progress("the index")
