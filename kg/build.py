@@ -24,15 +24,22 @@ PATH_SEPARATOR = " › "
 _CITED = re.compile(r"《([^《》]{4,120})》")
 
 
+# The prefixes our queries and serialisations use.
+PREFIXES = {
+    "pk": str(PK._NS),
+    "eli": str(ELI._NS),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dct": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "id": str(ID),
+}
+
+
 def bind_prefixes(graph: Graph) -> None:
-    graph.bind("pk", PK._NS)
-    graph.bind("eli", ELI._NS)
-    graph.bind("org", ORG)
-    graph.bind("skos", SKOS)
-    graph.bind("prov", PROV)
-    graph.bind("dct", DCTERMS)
-    graph.bind("schema", SCHEMA)
-    graph.bind("id", ID)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
 
 
 def load_ontology() -> Graph:

@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.query import Result
 
 from .build import bind_prefixes
@@ -37,8 +38,18 @@ def run_query(folder: Path, text: str) -> Result:
     try:
         prepareQuery(text, initNs=dict(graph.namespaces()))  # refuses updates and bad syntax
     except Exception as problem:  # rdflib raises pyparsing and other errors
+        if _is_update(text):
+            raise QueryError("SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)") from None
         raise QueryError(f"not a SPARQL query: {problem}") from None
     return graph.query(text)
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:  # not an update either
+        return False
+    return True
 
 
 @lru_cache(maxsize=None)

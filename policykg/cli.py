@@ -138,14 +138,15 @@ def export_graph(
     fmt: Annotated[str, typer.Option("--format", help="turtle, nt or jsonld.")] = "turtle",
 ) -> None:
     """The whole graph, serialised."""
-    from kg.build import bind_prefixes
+    from kg.build import PREFIXES, bind_prefixes
     from kg.store import open_graph
 
     if fmt not in GRAPH_FORMATS:
         raise _fail(f"unknown format {fmt!r}: use turtle, nt or jsonld", code=2)
     graph = open_graph(_current())
     bind_prefixes(graph)
-    sys.stdout.write(graph.serialize(format=GRAPH_FORMATS[fmt]))
+    options = {"context": PREFIXES} if GRAPH_FORMATS[fmt] == "json-ld" else {}
+    sys.stdout.write(graph.serialize(format=GRAPH_FORMATS[fmt], **options))
 
 
 @app.command("sparql")

@@ -111,3 +111,9 @@ def test_cli_sparql_json_and_export_graph(built_data):
     graph = Graph().parse(data=turtle.stdout, format="turtle")
     assert len(list(graph.subjects(RDF.type, PK.Clause))) == n
     assert run_cli(["export", "graph", "--format", "xml"], data=built_data).exit_code == 2
+
+
+def test_cli_refuses_updates_with_a_clear_message(built_data):
+    result = run_cli(["sparql", "DELETE WHERE { ?s ?p ?o }"], data=built_data)
+    assert result.exit_code == 2
+    assert "read-only" in result.stderr
