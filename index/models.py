@@ -1,18 +1,35 @@
-"""Typed search answers, shared by the CLI and (later) the API."""
+"""Typed search answers, shared by the CLI and the API: ``policykg search --json`` and the
+HTTP API dump the same objects."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
 
 @dataclass
+class Match:
+    """Where the question's words stand in the clause text, for highlighting."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
 class Hit:
     clause_id: str
     score: float
+    rank: int
     text: str
     path: list[str]
-    document: dict
-    source: dict
-    rank: int = 0
+    kind: str
+    document: dict  # id, title, number, issuer, date, validity, valid_until, …
+    source: dict  # file, start, end, spans
+    departments: list[dict] = field(default_factory=list)  # id, label, labels, role, …
+    awards: list[dict] = field(default_factory=list)  # kind, rate, base, cap_yuan, per, period_years, tiers, top_up
+    targets: list[dict] = field(default_factory=list)  # metric, value, unit, year, bound
+    match: Match | None = None
+    estimates: list[dict] = field(default_factory=list)  # one per award that yields one: value_yuan, rule, …
+    ranks: dict[str, int] = field(default_factory=dict)  # rank on each side: {"keyword": 2, "dense": 1}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -21,7 +38,10 @@ class Hit:
 @dataclass
 class SearchResult:
     query: str
+    mode: str = "hybrid"
+    normalized: str = ""  # the query as searched: Simplified, expanded
+    stated_amount_yuan: float | None = None  # an amount the question states, for estimates
     hits: list[Hit] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"query": self.query, "hits": [h.to_dict() for h in self.hits]}
+        return asdict(self)

@@ -1,24 +1,41 @@
-"""Answer a question with the clauses that match it.
+"""Answer a question with the clauses that match it, each with its document, departments,
+award parameters and targets.
 
-At this stage search is keyword only (BM25 over jieba tokens); the dense side and fusion
-come with the search issue. Copies of one document are indexed once: only the preferred
-copy's clauses are searched."""
+Two sides rank clauses — BM25 over jieba tokens (``keyword``) and, when the index has one,
+embeddings in FAISS (``dense``) — and are fused by weighted reciprocal rank (``fuse``).
+Copies of one document are indexed once (``searchable``). Filters narrow the candidates;
+a question that states an amount gets an estimate on each award hit."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from corpus.artifacts import clause_record, load_clauses, load_documents
+from corpus.convert import normalize
 from corpus.models import Clause, Document
+from corpus.segment import tokens
+from kg.records import clause_records
 
+from .estimate import award_from_record, estimate, stated_amount
+from .filters import Filters, matches
+from .fuse import reciprocal_rank_fusion
 from .keyword import KeywordIndex
-from .models import Hit, SearchResult
+from .models import Hit, Match, SearchResult
 
 DEFAULT_K = 10
-
-
+MODES = ("hybrid", "keyword", "dense")
+# How many candidates each side hands to fusion and filters: enough that a filter or the
+# other side can still bring up a clause ranked low on one side.
+POOL = 100
+# Fusion weights, chosen on the development queries (see the closing notes / README).
+WEIGHTS = {"keyword": 1.0, "dense": 1.0}
 # Two clauses are the same passage printed twice when this share of their character
 # 4-grams is shared (copies differ in spacing, dashes and the odd extraction slip).
 COPY_OVERLAP = 0.8
+# A highlight is the densest stretch of the question's words in this many characters.
+MATCH_WINDOW = 60
 
 
 def searchable(clauses: list[Clause], documents: list[Document]) -> list[Clause]:
@@ -54,13 +71,6 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def build_index(folder: Path, clauses: list[Clause], documents: list[Document]) -> int:
-    """Write the keyword index for ``clauses`` into a generation folder."""
-    chosen = searchable(clauses, documents)
-    KeywordIndex.build([c.id for c in chosen], [searched_text(c) for c in chosen]).save(folder)
-    return len(chosen)
-
-
 def searched_text(clause: Clause) -> str:
     """What search reads of a clause: its heading path, then its text. The headings carry
     the topic an item's own words often leave out (人工智能 › 4.鼓励技术应用推广 › …);
@@ -68,28 +78,113 @@ def searched_text(clause: Clause) -> str:
     return " ".join([*clause.path, clause.text])
 
 
+def build_index(folder: Path, clauses: list[Clause], documents: list[Document]) -> list[Clause]:
+    """Write the keyword index for the searchable clauses into a generation folder and
+    return those clauses (the dense side embeds the same ones)."""
+    chosen = searchable(clauses, documents)
+    KeywordIndex.build([c.id for c in chosen], [searched_text(c) for c in chosen]).save(folder)
+    return chosen
+
+
+# The dense side as search sees it: a question in, (clause id, similarity) out, best first.
+DenseSearch = Callable[[str, int], Sequence[tuple[str, float]]]
+
+
+@dataclass
 class Searcher:
-    """Loaded once, answers many queries."""
+    """Loaded once (records, keyword index, optional dense side), answers many queries."""
 
-    def __init__(self, folder: Path) -> None:
-        self.documents = {d.id: d for d in load_documents(folder)}
-        self.clauses = {c.id: c for c in load_clauses(folder)}
-        self.keyword = KeywordIndex.load(folder)
+    records: dict[str, dict]
+    keyword: KeywordIndex
+    dense: DenseSearch | None = None
 
-    def search(self, query: str, k: int = DEFAULT_K) -> SearchResult:
-        result = SearchResult(query=query)
-        for rank, (clause_id, score) in enumerate(self.keyword.search(query, k), start=1):
-            clause = self.clauses[clause_id]
-            record = clause_record(clause, self.documents[clause.document])
-            result.hits.append(
-                Hit(
-                    clause_id=clause_id,
-                    score=round(score, 4),
-                    text=clause.text,
-                    path=clause.path,
-                    document=record["document"],
-                    source=record["source"],
-                    rank=rank,
-                )
-            )
+    @classmethod
+    def open(cls, folder: Path, dense: DenseSearch | None = None) -> Searcher:
+        records = {r["clause_id"]: r for r in clause_records(folder) if r["kind"] != "segment"}
+        return cls(records=records, keyword=KeywordIndex.load(folder), dense=dense)
+
+    def search(
+        self,
+        query: str,
+        k: int = DEFAULT_K,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        today: date | None = None,
+    ) -> SearchResult:
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        if mode in ("dense", "hybrid") and self.dense is None:
+            if mode == "dense":
+                raise ValueError("this build has no dense index: rebuild with an encoder, or use --mode keyword")
+            mode = "keyword"
+        normalized = normalize(query)
+        pool = max(POOL, k * 5)
+        rankings: dict[str, list[str]] = {}
+        if mode in ("keyword", "hybrid"):
+            rankings["keyword"] = [cid for cid, _ in self.keyword.search(normalized, pool)]
+        if mode in ("dense", "hybrid"):
+            assert self.dense is not None
+            rankings["dense"] = [cid for cid, _ in self.dense(normalized, pool)]
+        fused = reciprocal_rank_fusion(rankings, WEIGHTS)
+        amount = stated_amount(query)
+        result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
+        words = [w for w in tokens(normalized) if len(w) >= 2 and not w.isdigit()]
+        for clause_id, score in fused:
+            record = self.records.get(clause_id)
+            if record is None or (filters and not matches(record, filters, today or date.today())):
+                continue
+            ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
+            result.hits.append(_hit(record, score, len(result.hits) + 1, ranks, words, amount.yuan if amount else None))
+            if len(result.hits) == k:
+                break
         return result
+
+
+def _hit(record: dict, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
+    estimates = []
+    if amount is not None:
+        for n in _awards_asked_about(record.get("awards") or [], words):
+            found = estimate(award_from_record(record["awards"][n]), amount)
+            if found is not None:
+                estimates.append({"award": n, **found.to_dict()})
+    return Hit(
+        clause_id=record["clause_id"],
+        score=round(score, 6),
+        rank=rank,
+        text=record["text"],
+        path=record["path"],
+        kind=record["kind"],
+        document=record["document"],
+        source=record["source"],
+        departments=record.get("departments") or [],
+        awards=record.get("awards") or [],
+        targets=record.get("targets") or [],
+        match=find_match(record["text"], words),
+        estimates=estimates,
+        ranks=ranks,
+    )
+
+
+def _awards_asked_about(awards: list[dict], words: list[str]) -> list[int]:
+    """The awards a question's amount applies to: those whose base the question names
+    (MPW花了500万 → the MPW subsidy, not the mask one); all of them when it names none."""
+    named = [n for n, a in enumerate(awards) if a.get("base") and any(w in a["base"].lower() for w in words)]
+    return named or list(range(len(awards)))
+
+
+def find_match(text: str, words: list[str]) -> Match | None:
+    """The stretch of ``text`` (at most MATCH_WINDOW characters) holding the most distinct
+    query words, from the first to the last of them."""
+    found = sorted((m.start(), m.end(), w) for w in set(words) for m in re.finditer(re.escape(w), text.lower()))
+    if not found:
+        return None
+    best: tuple[int, int, int] | None = None  # (distinct words, start, end)
+    for i, (start, _, _) in enumerate(found):
+        inside = [f for f in found[i:] if f[1] - start <= MATCH_WINDOW]
+        distinct = len({f[2] for f in inside})
+        end = max(f[1] for f in inside)
+        if best is None or distinct > best[0]:
+            best = (distinct, start, end)
+    assert best is not None
+    _, start, end = best
+    return Match(start=start, end=end, text=text[start:end])

@@ -77,7 +77,7 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
         write_graph(folder, graph)
         if progress:
             progress("the index")
-        indexed = build_index(folder, corpus.clauses, corpus.documents)
+        indexed = len(build_index(folder, corpus.clauses, corpus.documents))
         per_file: dict[str, dict] = {}
         for source in corpus.sources:
             docs = [d for d in corpus.documents if d.file == source.key]

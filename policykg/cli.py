@@ -16,6 +16,7 @@ from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
 
+from .answers import print_answer
 from .build import build, read_manifest
 from .datadir import DataDir, DataDirError
 from .settings import Settings
@@ -189,20 +190,40 @@ def search_command(
     batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one query per line.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per query.")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword.")] = "hybrid",
+    document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
+    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
+    industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
+    min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
+    in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,
 ) -> None:
-    """Find the clauses that answer a question (keyword search for now)."""
-    from index.search import Searcher  # loads the index only for this command
+    """Find the clauses that answer a question, with their award parameters."""
+    from index.filters import Filters
+    from index.open import open_searcher  # loads the indexes only for this command
 
     if (query is None) == (batch is None):
         raise _fail("give a QUERY or --batch FILE (not both)", code=2)
+    try:
+        filters = Filters.from_strings(
+            document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
+            industry=industry, min_cap=min_cap, in_force_only=in_force,
+        )
+    except ValueError as problem:
+        raise _fail(str(problem), code=2) from None
     queries = [query] if query is not None else _read_batch(batch)
-    searcher = Searcher(_current())
+    searcher = open_searcher(_current())
     for q in queries:
-        result = searcher.search(q, k)
+        try:
+            result = searcher.search(q, k, mode=mode, filters=filters)
+        except ValueError as problem:
+            raise _fail(str(problem), code=2) from None
         if as_json:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         else:
-            _print_result(result)
+            print_answer(out, result)
 
 
 def _read_batch(path: Path | None) -> list[str]:
@@ -211,17 +232,6 @@ def _read_batch(path: Path | None) -> list[str]:
         return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, UnicodeDecodeError) as problem:
         raise _fail(f"{path}: {problem}", code=2) from None
-
-
-def _print_result(result) -> None:
-    out.rule(f"[bold]{result.query}")
-    if not result.hits:
-        out.print("no matching clause")
-    for hit in result.hits:
-        doc = hit.document
-        out.print(f"[bold]{hit.rank}. {' › '.join(hit.path) or '(preamble)'}[/bold]  [dim]{hit.clause_id} score {hit.score}[/dim]")
-        out.print(f"   {doc['title']} {doc['number'] or ''} {doc['date'] or ''}")
-        out.print(f"   {hit.text[:300]}{'…' if len(hit.text) > 300 else ''}\n")
 
 
 def _current() -> Path:

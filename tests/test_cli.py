@@ -11,7 +11,7 @@ from conftest import clause_containing, run_cli, says
 COMMANDS = {
     "build": "Build graph and index from texts into a new generation of the data folder.",
     "status": "Show the current build: where it is and what it holds.",
-    "search": "Find the clauses that answer a question (keyword search for now).",
+    "search": "Find the clauses that answer a question, with their award parameters.",
     "export": "Write what a build holds, as JSON lines.",
 }
 EXPORT_COMMANDS = {

