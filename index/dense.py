@@ -59,7 +59,7 @@ def index_type(count: int) -> str:
 class DenseMeta:
     """What ``meta.json`` records: who made the vectors and how they are indexed."""
 
-    encoder: str
+    encoder_name: str
     dim: int
     count: int
     index_type: str
@@ -74,9 +74,9 @@ class DenseIndex:
         self.meta = meta
 
     @classmethod
-    def build(cls, ids: list[str], vectors: np.ndarray, *, encoder: str) -> DenseIndex:
+    def build(cls, ids: list[str], vectors: np.ndarray, *, encoder_name: str) -> DenseIndex:
         """Index ``vectors`` (one unit-length row per id) made by the encoder named
-        ``encoder``."""
+        ``encoder_name``."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or len(vectors) != len(ids):
             raise DenseIndexError(f"expected one vector per id ({len(ids)}), got an array of shape {vectors.shape}")
@@ -91,7 +91,7 @@ class DenseIndex:
             faiss_index.hnsw.efSearch = HNSW_EF_SEARCH
         if len(vectors):
             faiss_index.add(vectors)
-        return cls(faiss_index, list(ids), DenseMeta(encoder=encoder, dim=dim, count=len(ids), index_type=kind))
+        return cls(faiss_index, list(ids), DenseMeta(encoder_name=encoder_name, dim=dim, count=len(ids), index_type=kind))
 
     def save(self, folder: Path) -> None:
         """Write ``<folder>/dense/`` (the FAISS file, ids.json, meta.json)."""
@@ -110,14 +110,14 @@ class DenseIndex:
         return DenseMeta(**json.loads(path.read_text(encoding="utf-8")))
 
     @classmethod
-    def load(cls, folder: Path, encoder: str) -> DenseIndex:
-        """The index in ``folder``, for queries encoded by the encoder named ``encoder``;
+    def load(cls, folder: Path, encoder_name: str) -> DenseIndex:
+        """The index in ``folder``, for queries encoded by the encoder named ``encoder_name``;
         refused if the index was built by another one (its vectors would not compare)."""
         meta = cls.read_meta(folder)
-        if meta.encoder != encoder:
+        if meta.encoder_name != encoder_name:
             raise DenseIndexError(
-                f"the dense index in {folder} was built with encoder {meta.encoder!r}, "
-                f"but queries would be encoded with {encoder!r}; rebuild with that encoder or query with {meta.encoder!r}"
+                f"the dense index in {folder} was built with encoder {meta.encoder_name!r}, "
+                f"but queries would be encoded with {encoder_name!r}; rebuild with that encoder or query with {meta.encoder_name!r}"
             )
         target = Path(folder) / INDEX_DIR
         faiss_index = _faiss().read_index(str(target / _FAISS_FILE))

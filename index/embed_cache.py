@@ -2,14 +2,14 @@
 
 Embedding is the slow part of a build (e5 manages some tens of passages a second on two
 cores), and generations are rebuilt whole; this cache lives outside them, in a folder the
-caller gives (one per encoder, e.g. ``<data>/cache/embeddings/<cache_folder_name(name)>``).
+caller gives (e.g. ``<data>/cache/embeddings``), which several encoders may share.
 
-Vectors are keyed by the encoder's name and the sha256 of the exact passage text. The
-folder holds one file, ``embeddings.npz`` (``keys``: hex digests, ``vectors``: float32
-rows, ``encoder``: the name), rewritten whole through a temporary file and ``os.replace``:
-a write killed half way leaves the previous file untouched and a stray temporary file,
-which is never read and is removed by the next save. Builds do not run concurrently (the
-build lock), so one writer is assumed.
+Vectors are keyed by the encoder's name and the sha256 of the exact passage text. Each
+encoder has one file in the folder, ``<cache_folder_name(name)>.npz`` (``keys``: hex
+digests, ``vectors``: float32 rows, ``encoder``: the name), rewritten whole through a
+temporary file and ``os.replace``: a write killed half way leaves the previous file
+untouched and a stray temporary file, which is never read and is removed by the next
+save. Builds do not run concurrently (the build lock), so one writer is assumed.
 """
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ import numpy as np
 
 from .encoders import Encoder
 
-CACHE_FILE = "embeddings.npz"
-_TEMP_PREFIX = ".embeddings-"
 # Texts handed to the encoder at a time: large enough for the engines' batching to pay,
 # small enough that a checkpoint is never far away.
 BATCH_SIZE = 64
@@ -46,8 +44,8 @@ def text_key(text: str) -> str:
 
 
 def cache_folder_name(encoder_name: str) -> str:
-    """A file-system-safe folder name for an encoder: its name with unsafe characters
-    replaced, plus a short hash of the full name so two names never share a folder.
+    """A file-system-safe file or folder name for an encoder: its name with unsafe
+    characters replaced, plus a short hash of the full name so two names never collide.
 
     >>> cache_folder_name("st:BAAI/bge-small-zh-v1.5")
     'st_BAAI_bge-small-zh-v1.5-1b4e0257'
@@ -56,9 +54,14 @@ def cache_folder_name(encoder_name: str) -> str:
     return f"{safe[:80]}-{hashlib.sha256(encoder_name.encode('utf-8')).hexdigest()[:8]}"
 
 
+def cache_file_name(encoder_name: str) -> str:
+    """The file holding one encoder's vectors in a cache folder."""
+    return f"{cache_folder_name(encoder_name)}.npz"
+
+
 class EmbeddingCache:
-    """Vectors of one encoder by text key, loaded from ``folder`` (empty if the folder has
-    no cache yet). ``add`` collects new vectors in memory; ``save`` writes them out."""
+    """Vectors of one encoder by text key, loaded from its file in ``folder`` (empty if
+    there is none yet). ``add`` collects new vectors in memory; ``save`` writes them out."""
 
     def __init__(self, folder: Path, encoder_name: str, dim: int) -> None:
         self.folder = Path(folder)
@@ -75,7 +78,11 @@ class EmbeddingCache:
 
     @property
     def path(self) -> Path:
-        return self.folder / CACHE_FILE
+        return self.folder / cache_file_name(self.encoder_name)
+
+    @property
+    def _temp_prefix(self) -> str:
+        return f".{self.path.stem}-"
 
     def _load(self) -> None:
         if not self.path.exists():
@@ -131,10 +138,10 @@ class EmbeddingCache:
         if not self._unsaved:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        for stale in self.folder.glob(f"{_TEMP_PREFIX}*"):  # left by a killed save
+        for stale in self.folder.glob(f"{self._temp_prefix}*"):  # left by a killed save
             stale.unlink(missing_ok=True)
         keys = np.array([k.encode("ascii") for k in sorted(self._rows, key=self._rows.__getitem__)], dtype="S64")
-        handle, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".npz", dir=self.folder)
+        handle, temp = tempfile.mkstemp(prefix=self._temp_prefix, suffix=".npz", dir=self.folder)
         try:
             with os.fdopen(handle, "wb") as out:
                 np.savez(out, encoder=np.array(self.encoder_name), keys=keys, vectors=self._matrix())
@@ -167,7 +174,7 @@ def embed_passages(
     progress: Callable[[str], None] | None = None,
 ) -> Embedded:
     """Vectors of ``texts`` as ``encoder.encode_passages`` gives them, encoding only the
-    texts whose vectors ``folder`` does not hold yet, and saving those there."""
+    texts whose vectors the cache in ``folder`` does not hold yet, and saving those there."""
     cache = EmbeddingCache(folder, encoder.name, encoder.dim)
     keys = [text_key(t) for t in texts]
     missing: dict[str, str] = {}

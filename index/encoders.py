@@ -263,3 +263,17 @@ def get_encoder(spec: str, threads: int) -> Encoder:
     if threads < 1:
         raise EncoderError(f"threads must be at least 1, got {threads}")
     return entry.make(argument, threads)
+
+
+def spec_of(name: str) -> str:
+    """The spec that creates the encoder named ``name`` (as an index records it), so a
+    build's own encoder can be opened for its queries.
+
+    >>> spec_of("e5:multilingual-e5-small"), spec_of("st:/models/bge-small-zh-v1.5")
+    ('e5', 'st:/models/bge-small-zh-v1.5')
+    """
+    kind = name.partition(":")[0]
+    entry = ENCODERS.get(kind)
+    if entry is None:
+        raise EncoderError(f"no registered encoder makes {name!r}")
+    return name if entry.takes_argument else kind

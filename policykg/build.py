@@ -13,7 +13,10 @@ from corpus.artifacts import write_corpus
 from corpus.errors import CorpusError
 from corpus.ingest import read_corpus
 from corpus.read import list_sources
-from index.search import build_index
+from index.dense import DenseIndex
+from index.embed_cache import embed_passages
+from index.encoders import get_encoder
+from index.search import build_index, dense_text
 from kg.artifacts import write_facts
 from kg.build import build_graph, load_ontology
 from kg.extract.registry import Registry
@@ -24,6 +27,7 @@ from kg.validate import validate_graph
 from .datadir import DataDir
 
 MANIFEST = "manifest.json"
+EMBEDDING_CACHE = "cache/embeddings"  # under the data folder: shared by all generations
 _CODE_DIRS = ("corpus", "kg", "index", "policykg")
 
 
@@ -46,13 +50,27 @@ class BuildReport:
     per_file: dict[str, dict] = field(default_factory=dict)
 
 
-def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build graph and index for the texts under ``paths``.
+NO_MODEL = "none"
 
-    A rebuild of unchanged inputs with unchanged code returns at once."""
+
+def build(
+    data: DataDir,
+    paths: list[Path],
+    *,
+    model: str = "e5",
+    threads: int = 1,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build graph and index for the texts under ``paths``; ``model`` names the encoder of
+    the dense index ("none" for keyword search only).
+
+    A rebuild of unchanged inputs with unchanged code and model returns at once; passage
+    embeddings are cached across builds, so a changed corpus re-embeds only what changed."""
     started = time.perf_counter()
     sources = list_sources(paths)
-    fingerprint = _fingerprint(sources)
+    encoder = None if model == NO_MODEL else get_encoder(model, threads)
+    fingerprint = _fingerprint(sources, encoder.name if encoder else NO_MODEL)
     current = data.current()
     if current is not None and not force:
         manifest = read_manifest(current)
@@ -77,7 +95,11 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
         write_graph(folder, graph)
         if progress:
             progress("the index")
-        indexed = len(build_index(folder, corpus.clauses, corpus.documents))
+        chosen = build_index(folder, corpus.clauses, corpus.documents)
+        indexed = len(chosen)
+        if encoder is not None:
+            embedded = embed_passages(encoder, [dense_text(c) for c in chosen], data.root / EMBEDDING_CACHE, progress=progress)
+            DenseIndex.build([c.id for c in chosen], embedded.vectors, encoder_name=encoder.name).save(folder)
         per_file: dict[str, dict] = {}
         for source in corpus.sources:
             docs = [d for d in corpus.documents if d.file == source.key]
@@ -102,6 +124,7 @@ def build(data: DataDir, paths: list[Path], *, force: bool = False, progress: Ca
             "documents": report.documents,
             "clauses": report.clauses,
             "indexed": report.indexed,
+            "model": encoder.name if encoder else NO_MODEL,
             "triples": report.triples,
             "violations": report.violations,
             "problems": report.problems,
@@ -123,10 +146,10 @@ def _counts(manifest: dict) -> dict:
     return {k: manifest[k] for k in keys if k in manifest}
 
 
-def _fingerprint(sources: list[Path]) -> str:
-    """Hash of the inputs' names and bytes and of our own code: a change to either
+def _fingerprint(sources: list[Path], model: str) -> str:
+    """Hash of the inputs' names and bytes, the encoder and our own code: a change to any
     means a new build."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(model.encode())
     for path in sources:
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"")

@@ -15,6 +15,7 @@ from rich.table import Table
 from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
+from index.encoders import EncoderError
 
 from .answers import print_answer
 from .build import build, read_manifest
@@ -64,14 +65,22 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 def build_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of .txt/.md texts (default: the shipped corpus).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if inputs and code are unchanged.")] = False,
+    model: Annotated[
+        Optional[str],
+        typer.Option("--model", help="Encoder of the dense index: e5, use, minilm, st:<name or folder>, or none (env: POLICYKG_MODEL; default e5)."),
+    ] = None,
 ) -> None:
     """Build graph and index from texts into a new generation of the data folder."""
     inputs = paths or [SHIPPED_TEXTS]
+    settings = state.settings
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("reading", total=None)
-            report = build(_data(), inputs, force=force, progress=lambda step: progress.update(task, description=f"building {step}"))
-    except (CorpusError, DataDirError, OSError) as problem:
+            report = build(
+                _data(), inputs, model=model or settings.model, threads=settings.threads, force=force,
+                progress=lambda step: progress.update(task, description=f"building {step}"),
+            )
+    except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
@@ -214,7 +223,7 @@ def search_command(
     except ValueError as problem:
         raise _fail(str(problem), code=2) from None
     queries = [query] if query is not None else _read_batch(batch)
-    searcher = open_searcher(_current())
+    searcher = open_searcher(_current(), threads=state.settings.threads)
     for q in queries:
         try:
             result = searcher.search(q, k, mode=mode, filters=filters)

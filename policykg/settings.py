@@ -2,6 +2,7 @@
 plain values down; library functions never read the environment."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -16,3 +17,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICYKG_")
 
     data: Path = Field(default_factory=default_data_dir, description="Folder holding the built graph and index (POLICYKG_DATA).")
+    model: str = Field(
+        default="e5",
+        description="Encoder of the dense index (POLICYKG_MODEL): e5, use, minilm, st:<name or folder>, or none for keyword search only.",
+    )
+    threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Threads for the encoder (POLICYKG_THREADS).")

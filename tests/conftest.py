@@ -6,6 +6,7 @@ need a build of their own copy one small file into a temporary folder instead.
 """
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -65,7 +66,7 @@ def says(output: str, message: str) -> bool:
 def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Root of a data folder holding a build of the shipped corpus (built once)."""
     root = tmp_path_factory.mktemp("shipped-data")
-    build(DataDir(root), [SHIPPED_TEXTS])
+    build(DataDir(root), [SHIPPED_TEXTS], model="e5", threads=os.cpu_count() or 1)
     return root
 
 

@@ -42,7 +42,7 @@ def test_gb18030_copy_builds_the_same_clauses(tmp_path, corpus_clauses):
     (texts / source.name).write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
     data = DataDir(tmp_path / "data")
 
-    report = build(data, [texts])
+    report = build(data, [texts], model="none")
 
     assert report.per_file == {source.name: {"encoding": "gb18030", "documents": 1, "clauses": SEED_CLAUSES}}
     gbk = [(c.id, c.text, c.text_original) for c in load_clauses(data.require_current())]
@@ -56,7 +56,7 @@ def test_empty_and_binary_files_are_reported_by_name(tmp_path):
     (texts / "image.txt").write_bytes(PNG_BYTES)
     data = DataDir(tmp_path / "data")
 
-    report = build(data, [texts])
+    report = build(data, [texts], model="none")
 
     assert report.files == 1
     assert list(report.per_file) == [shipped_file(SEED).name]
@@ -75,7 +75,7 @@ def test_empty_and_binary_files_are_reported_by_name(tmp_path):
 def test_failed_build_keeps_the_previous_generation(tmp_path, monkeypatch):
     texts = _seed_folder(tmp_path / "texts")
     data = DataDir(tmp_path / "data")
-    first = build(data, [texts])
+    first = build(data, [texts], model="none")
     before = run_cli(["export", "clauses"], data=data.root)
     assert _exported_ids(before.stdout)[0] == SEED_FIRST_CLAUSE
 
@@ -87,7 +87,7 @@ def test_failed_build_keeps_the_previous_generation(tmp_path, monkeypatch):
 
     monkeypatch.setattr("policykg.build.build_index", failing_index)
     with pytest.raises(RuntimeError, match="index step failed"):
-        build(data, [texts], force=True)
+        build(data, [texts], model="none", force=True)
 
     assert halfway == [True]
     assert data.current() == first.generation
@@ -102,9 +102,9 @@ def test_failed_build_keeps_the_previous_generation(tmp_path, monkeypatch):
 def test_unchanged_rebuild_is_up_to_date(tmp_path):
     texts = _seed_folder(tmp_path / "texts")
     data = DataDir(tmp_path / "data")
-    first = build(data, [texts])
+    first = build(data, [texts], model="none")
 
-    again = build(data, [texts])
+    again = build(data, [texts], model="none")
 
     assert first.up_to_date is False
     assert again.up_to_date is True
@@ -112,7 +112,7 @@ def test_unchanged_rebuild_is_up_to_date(tmp_path):
     assert (again.documents, again.clauses) == (1, SEED_CLAUSES)
     assert data.generations() == [first.generation]
 
-    via_cli = run_cli(["build", str(texts)], data=data.root)
+    via_cli = run_cli(["build", "--model", "none", str(texts)], data=data.root)
     assert via_cli.exit_code == 0
     assert says(via_cli.stderr, f"up to date: {first.generation}")
 

@@ -1,0 +1,84 @@
+"""Search over the shipped build: the answers, their parameters, modes, filters and estimates."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+from index.filters import Filters
+from index.open import open_searcher
+
+MPW = "MPW流片费用能补贴多少"
+
+
+@pytest.fixture(scope="module")
+def searcher(generation):
+    return open_searcher(generation, threads=2)
+
+
+def test_the_mpw_question_finds_the_mpw_clause_first_with_its_parameters(searcher):
+    result = searcher.search(MPW, k=5)
+    first = result.hits[0]
+    assert first.clause_id == "d8b79ebff25/3.1.2"
+    mpw = [a for a in first.awards if a["base"] and "MPW" in a["base"]]
+    assert [(a["rate"], a["cap_yuan"], a["per"]) for a in mpw] == [(0.8, 6_000_000, "每家企业每年")]
+    assert first.document["title"] == "黄埔区广州开发区促进IAB主导产业发展实施意见"
+    assert first.match is not None and "MPW" in first.match.text
+
+
+def test_the_tape_out_clause_of_the_support_opinion_is_in_the_top_five(searcher):
+    hits = searcher.search(MPW, k=5).hits
+    numbers = [h.document["number"] for h in hits if "流片" in h.text]
+    assert "穗府规〔2018〕15号" in numbers
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "keyword"])
+def test_every_mode_answers(searcher, mode):
+    result = searcher.search(MPW, k=10, mode=mode)
+    assert result.mode == mode
+    assert "d8b79ebff25/3.1.2" in [h.clause_id for h in result.hits]
+    if mode != "keyword":
+        assert any("dense" in h.ranks for h in result.hits)
+
+
+def test_a_stated_amount_gets_an_estimate_for_the_award_it_names(searcher):
+    first = searcher.search("MPW花了500万能补多少", k=1).hits[0]
+    assert first.clause_id == "d8b79ebff25/3.1.2"
+    (estimate,) = first.estimates
+    assert estimate["value_yuan"] == 4_000_000  # 500万 × 80%, under the 600万 cap
+    assert estimate["kind"] == "rate" and not estimate["capped"]
+    over = searcher.search("MPW花了1000万能补多少", k=1).hits[0].estimates[0]
+    assert (over["value_yuan"], over["capped"]) == (6_000_000, True)
+
+
+def test_traditional_question_finds_what_the_simplified_one_finds(searcher):
+    simplified = [h.clause_id for h in searcher.search("广州人工智能与数字经济试验区总面积多大", k=3).hits]
+    traditional = [h.clause_id for h in searcher.search("廣州人工智慧與數位經濟試驗區總面積多大", k=3).hits]
+    assert simplified[0] == traditional[0]
+
+
+def test_filters_narrow_the_answers(searcher):
+    kept = searcher.search("补贴", k=50, filters=Filters(department="市科技创新委", role="lead"), mode="keyword").hits
+    assert kept and all(
+        any(d["role"] == "lead" and "科技创新" in "".join([d["label"], *d["labels"]]) for d in h.departments) for h in kept
+    )
+    capped = searcher.search("奖励", k=50, filters=Filters(min_cap_yuan=50_000_000), mode="keyword").hits
+    assert capped and all(any((a["cap_yuan"] or 0) >= 50_000_000 for a in h.awards) for h in capped)
+
+
+def test_copies_answer_once(searcher):
+    hits = searcher.search("IAB重点创新平台", k=10).hits
+    texts = [h.text for h in hits]
+    assert len(texts) == len(set(texts))
+
+
+def test_cli_search_with_filters_and_modes(built_data):
+    result = run_cli(["search", MPW, "--k", "3", "--json", "--mode", "keyword", "--award-kind", "subsidy"], data=built_data)
+    assert result.exit_code == 0
+    hits = json.loads(result.stdout)["hits"]
+    assert hits and all(any(a["kind"] == "subsidy" for a in h["awards"]) for h in hits)
+    bad = run_cli(["search", MPW, "--mode", "fuzzy"], data=built_data)
+    assert bad.exit_code == 2 and "unknown search mode" in bad.stderr
+    bad_cap = run_cli(["search", MPW, "--min-cap", "很多"], data=built_data)
+    assert bad_cap.exit_code == 2
