@@ -6,7 +6,11 @@ from pathlib import Path
 
 from .dense import INDEX_DIR, DenseIndex
 from .encoders import get_encoder, spec_of
-from .search import Searcher
+from .search import Searcher, clause_of_unit
+
+# How many units to ask for per clause wanted: a clause may be matched by several of its
+# sentences; units come best first, so a clause's first unit is its best.
+UNITS_PER_CLAUSE = 8
 
 
 def open_searcher(folder: Path, threads: int = 1) -> Searcher:
@@ -18,6 +22,13 @@ def open_searcher(folder: Path, threads: int = 1) -> Searcher:
     index = DenseIndex.load(folder, encoder.name)
 
     def dense(query: str, k: int) -> list[tuple[str, float]]:
-        return index.search(encoder.encode_queries([query])[0], k)
+        """Clauses by their best unit (the clause or one of its sentences)."""
+        found = index.search(encoder.encode_queries([query])[0], k * UNITS_PER_CLAUSE)
+        best: dict[str, float] = {}
+        for unit_id, score in found:
+            clause_id = clause_of_unit(unit_id)
+            if clause_id not in best:
+                best[clause_id] = score
+        return list(best.items())[:k]
 
     return Searcher.open(folder, dense=dense)

@@ -16,7 +16,7 @@ from corpus.read import list_sources
 from index.dense import DenseIndex
 from index.embed_cache import embed_passages
 from index.encoders import get_encoder
-from index.search import build_index, dense_text
+from index.search import build_index, dense_units
 from kg.artifacts import write_facts
 from kg.build import build_graph, load_ontology
 from kg.extract.registry import Registry
@@ -98,8 +98,9 @@ def build(
         chosen = build_index(folder, corpus.clauses, corpus.documents)
         indexed = len(chosen)
         if encoder is not None:
-            embedded = embed_passages(encoder, [dense_text(c) for c in chosen], data.root / EMBEDDING_CACHE, progress=progress)
-            DenseIndex.build([c.id for c in chosen], embedded.vectors, encoder_name=encoder.name).save(folder)
+            units = [unit for clause in chosen for unit in dense_units(clause)]
+            embedded = embed_passages(encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=progress)
+            DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
         per_file: dict[str, dict] = {}
         for source in corpus.sources:
             docs = [d for d in corpus.documents if d.file == source.key]
