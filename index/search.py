@@ -16,6 +16,7 @@ from pathlib import Path
 from corpus.convert import normalize
 from corpus.models import Clause, Document
 from corpus.segment import sentences, tokens
+from kg.artifacts import load_facts
 from kg.records import clause_records
 
 from .estimate import award_from_record, estimate, stated_amount
@@ -23,6 +24,7 @@ from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
 from .keyword import KeywordIndex
 from .models import Hit, Match, SearchResult
+from .query import Expander
 
 DEFAULT_K = 10
 MODES = ("hybrid", "keyword", "dense")
@@ -121,11 +123,15 @@ class Searcher:
     records: dict[str, dict]
     keyword: KeywordIndex
     dense: DenseSearch | None = None
+    expander: Expander | None = None
 
     @classmethod
     def open(cls, folder: Path, dense: DenseSearch | None = None) -> Searcher:
-        records = {r["clause_id"]: r for r in clause_records(folder) if r["kind"] != "segment"}
-        return cls(records=records, keyword=KeywordIndex.load(folder), dense=dense)
+        keyword = KeywordIndex.load(folder)
+        shown = set(keyword.ids)
+        records = {r["clause_id"]: r for r in clause_records(folder) if r["clause_id"] in shown}
+        expander = Expander.from_facts(load_facts(folder).values(), [r["text"] for r in records.values()])
+        return cls(records=records, keyword=keyword, dense=dense, expander=expander)
 
     def search(
         self,
@@ -142,6 +148,8 @@ class Searcher:
                 raise ValueError("this build has no dense index: rebuild with an encoder, or use --mode keyword")
             mode = "keyword"
         normalized = normalize(query)
+        if self.expander is not None:
+            normalized = self.expander.expand(normalized)
         pool = max(POOL, k * 5)
         rankings: dict[str, list[str]] = {}
         if mode in ("keyword", "hybrid"):

@@ -82,3 +82,18 @@ def test_cli_search_with_filters_and_modes(built_data):
     assert bad.exit_code == 2 and "unknown search mode" in bad.stderr
     bad_cap = run_cli(["search", MPW, "--min-cap", "很多"], data=built_data)
     assert bad_cap.exit_code == 2
+
+
+def test_an_abbreviation_the_texts_define_expands_the_question(searcher):
+    result = searcher.search("EDA服务平台有没有奖励", k=3)
+    assert "电子设计自动化" in result.normalized  # 电子设计自动化（EDA） is defined in 000
+    assert result.hits[0].clause_id == "d8b79ebff25/3.1.3"
+    assert "IAB" not in result.normalized.replace(result.query, "")  # too common to expand
+
+
+def test_a_question_in_traditional_script_ranks_like_its_simplified_twin(searcher):
+    pairs = [("租办公室有补贴吗", "租辦公室有補貼嗎"), ("企业电费能便宜多少", "企業電費能便宜多少")]
+    for simplified, traditional in pairs:
+        assert [h.clause_id for h in searcher.search(simplified, k=5).hits] == [
+            h.clause_id for h in searcher.search(traditional, k=5).hits
+        ]
