@@ -7,7 +7,6 @@ paragraphs (sub-items are clauses of their own), the preamble paragraph under a 
 a table, or a passage whose place could not be identified."""
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -237,18 +236,19 @@ def _paragraphs(lines: list[Line], width: int) -> list[list[Line]]:
     return [g for g in groups if g]
 
 
+# Lines this close (a blank line between, as PDF extraction prints them) share one span.
+SPAN_GAP_LINES = 2
+
+
 def _spans(file_key: str, lines: list[Line]) -> list[Span]:
+    """Source spans of a clause's lines, in reading order: neighbouring lines merge; a
+    line read out of printed order starts a span of its own."""
     spans: list[Span] = []
-    last = None
+    last: int | None = None
     for line in lines:
-        if spans and last is not None and line.number == last + 1 or (spans and last is not None and line.number == last + 2):
+        if spans and last is not None and 0 < line.number - last <= SPAN_GAP_LINES:
             spans[-1] = Span(file_key, spans[-1].start, line.end)
         else:
             spans.append(Span(file_key, line.start, line.end))
         last = line.number
     return spans
-
-
-def clause_digest(text: str) -> str:
-    """Hash of a clause's normalised text, for caches keyed by content."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

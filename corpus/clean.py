@@ -33,10 +33,6 @@ class Layout:
     furniture: list[Line] = field(default_factory=list)
     tables: list[list[Line]] = field(default_factory=list)
 
-    def table_of(self) -> dict[int, int]:
-        """line number -> index of the table holding it."""
-        return {line.number: i for i, table in enumerate(self.tables) for line in table}
-
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)

@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .clauses import build_clauses, join_lines
-from .convert import normalize
+from .clauses import build_clauses
 from .documents import link_copies, split_documents
 from .errors import UnreadableSource
 from .layout import NgramCounts, Unit, reading_order
@@ -81,4 +80,4 @@ def split_source(source: SourceText, ngrams: NgramCounts) -> tuple[list[Document
     return documents, clauses
 
 
-__all__ = ["Corpus", "SHIPPED_TEXTS", "read_corpus", "split_source", "join_lines", "normalize"]
+__all__ = ["Corpus", "SHIPPED_TEXTS", "read_corpus", "split_source"]

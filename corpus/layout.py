@@ -97,7 +97,6 @@ class ReadingOrder:
 
     units: list[Unit]
     layout: Layout
-    moved: int = 0  # units read somewhere else than where they were printed
 
 
 class NgramCounts:
@@ -411,8 +410,7 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     for k in range(len(units)):  # only reachable through a broken chain; keep them
         if k not in emitted:
             ordered.append(units[k])
-    moved = sum(1 for j, i in predecessor.items() if i != j - 1)
-    return ReadingOrder(units=ordered, layout=layout, moved=moved)
+    return ReadingOrder(units=ordered, layout=layout)
 
 
 CLAIM_MIN = 3.0  # evidence for cutting a unit where no column change shows
