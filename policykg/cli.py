@@ -250,5 +250,24 @@ def _current() -> Path:
         raise _fail(str(problem)) from None
 
 
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    cors_origin: Annotated[
+        Optional[list[str]],
+        typer.Option("--cors-origin", help="An origin whose web pages may call the API (repeat for several, * for any); CORS is off by default."),
+    ] = None,
+) -> None:
+    """Serve the HTTP API over the current build (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api import create_app
+
+    folder = _current()  # no build: a message and exit code 1, before the server starts
+    err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
+    uvicorn.run(create_app(state.settings, cors_origins=cors_origin or ()), host=host, port=port)
+
+
 if __name__ == "__main__":
     app()

@@ -22,3 +22,5 @@ class Settings(BaseSettings):
         description="Encoder of the dense index (POLICYKG_MODEL): e5, use, minilm, st:<name or folder>, or none for keyword search only.",
     )
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, description="Threads for the encoder (POLICYKG_THREADS).")
+    sparql_timeout_seconds: float = Field(default=10.0, gt=0, description="A SPARQL query running longer is stopped (POLICYKG_SPARQL_TIMEOUT_SECONDS).")
+    sparql_max_results: int = Field(default=10_000, ge=1, description="Most rows (or triples) a SPARQL query may return (POLICYKG_SPARQL_MAX_RESULTS).")

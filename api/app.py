@@ -1,0 +1,93 @@
+"""The FastAPI app: ``create_app(settings)`` wires routers and error handlers; the lifespan
+opens the current generation's searcher, records and graph once, onto ``app.state``.
+
+Nothing heavy happens before the app starts: creating (or importing) the app loads no index,
+model or graph, so tests and ``policykg serve`` decide when that cost is paid.
+
+    >>> app = create_app(Settings(data="/nonexistent"))  # loads nothing yet
+    >>> "/search" in app.openapi()["paths"]
+    True
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from index.open import open_searcher
+from kg.endpoint import SparqlRunner
+from kg.queries import graph_for_queries
+from policykg.datadir import DataDir
+from policykg.settings import Settings
+
+from .catalog import Catalog, NotFound
+from .routes import awards, clauses, departments, documents, ids, search, sparql
+from .schemas import ErrorBody
+
+DESCRIPTION = """Search and browse Chinese government policy documents: clauses with their
+departments, awards and targets, as JSON; clauses and documents also as RDF (Turtle,
+JSON-LD, N-Triples) by content negotiation. Every error is a JSON `ErrorBody`."""
+
+ROUTERS = (search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router)
+
+
+def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastAPI:
+    """The app over the build in ``settings.data``. CORS is off unless ``cors_origins``
+    names the origins (or ``"*"``) whose pages may call the API."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        folder = DataDir(settings.data).require_current()  # NoBuild stops the start-up
+        app.state.generation = folder
+        app.state.searcher = open_searcher(folder, threads=settings.threads)
+        app.state.catalog = Catalog.load(folder)
+        app.state.graph = graph_for_queries(folder)
+        app.state.sparql = SparqlRunner(folder, settings.sparql_timeout_seconds, settings.sparql_max_results)
+        try:
+            yield
+        finally:
+            app.state.sparql.close()
+            app.state.graph.close()
+
+    app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"], allow_headers=["Accept"])
+    return app
+
+
+def _error(status: int, message: str, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+    body = ErrorBody(status=status, message=message, errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+async def _not_found(request: Request, problem: Exception) -> JSONResponse:
+    return _error(404, str(problem))
+
+
+async def _http_error(request: Request, problem: Exception) -> JSONResponse:
+    assert isinstance(problem, HTTPException)
+    return _error(problem.status_code, str(problem.detail), headers=getattr(problem, "headers", None))
+
+
+async def _invalid(request: Request, problem: Exception) -> JSONResponse:
+    assert isinstance(problem, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in problem.errors()]
+    message = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in errors)
+    return _error(422, message, jsonable_encoder(errors))
+
+
+def _where(loc: list) -> str:
+    """A parameter's name from a FastAPI error location: ("query", "k") → "k"."""
+    return ".".join(str(part) for part in loc[1:]) or str(loc[0])
