@@ -71,17 +71,16 @@ def negotiate(accept: str | None, form: str) -> str:
 
 def _worker(folder: str, conn: Connection) -> None:
     """Worker process: answers (query, accept, max_results) requests until the pipe closes."""
-    from kg.queries import QueryError, graph_for_queries, run_query
+    from kg.queries import QueryError, graph_for_queries, query_graph
 
-    graph = graph_for_queries(Path(folder))
-    del graph  # opened once to fail early on a missing store; run_query opens per query
+    graph = graph_for_queries(Path(folder))  # opened once: the store is read-only
     while True:
         try:
             query, accept, max_results = conn.recv()
         except EOFError:
             return
         try:
-            result = run_query(Path(folder), query)
+            result = query_graph(graph, query)
             media_type = negotiate(accept, result.type)
             if result.type == "SELECT":
                 rows = list(result)
