@@ -38,7 +38,7 @@ class Catalog:
     def load(cls, folder: Path, registry: Registry | None = None) -> Catalog:
         documents = {d.id: d for d in load_documents(folder)}
         clauses = sorted(load_clauses(folder), key=lambda c: (c.document, c.order))
-        records = {r["clause_id"]: r for r in clause_records(folder)}
+        records = {r["clause_id"]: r for r in clause_records(folder, documents=documents.values(), clauses=clauses)}
         order: dict[str, list[str]] = {d: [] for d in documents}
         for clause in clauses:
             order[clause.document].append(clause.id)

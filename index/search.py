@@ -129,8 +129,9 @@ class Searcher:
     def open(cls, folder: Path, dense: DenseSearch | None = None) -> Searcher:
         keyword = KeywordIndex.load(folder)
         shown = set(keyword.ids)
-        records = {r["clause_id"]: r for r in clause_records(folder) if r["clause_id"] in shown}
-        expander = Expander.from_facts(load_facts(folder).values(), [r["text"] for r in records.values()])
+        facts = load_facts(folder)
+        records = {r["clause_id"]: r for r in clause_records(folder, facts=facts) if r["clause_id"] in shown}
+        expander = Expander.from_facts(facts.values(), [r["text"] for r in records.values()])
         return cls(records=records, keyword=keyword, dense=dense, expander=expander)
 
     def search(

@@ -11,6 +11,7 @@ from datetime import date
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
+from corpus.documents import title_key
 from corpus.models import Clause, Document
 
 from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
@@ -105,20 +106,16 @@ def _add_citations(graph: Graph, documents: list[Document], clauses: list[Clause
     by_title: dict[str, list[str]] = {}
     for document in documents:
         if document.title:
-            by_title.setdefault(_title_key(document.title), []).append(document.id)
+            by_title.setdefault(title_key(document.title), []).append(document.id)
             m = re.search(r"印发(.+?)的通知$", document.title)
             if m:  # a notice also carries the title of the plan it issues
-                by_title.setdefault(_title_key(m.group(1)), []).append(document.id)
+                by_title.setdefault(title_key(m.group(1)), []).append(document.id)
     copies = {d.id: {d.id, *d.copies} for d in documents}
     for clause in clauses:
         for cited in _CITED.findall(clause.text):
-            for target in by_title.get(_title_key(cited), []):
+            for target in by_title.get(title_key(cited), []):
                 if target not in copies.get(clause.document, {clause.document}):
                     graph.add((document_iri(clause.document), PK.cites, document_iri(target)))
-
-
-def _title_key(title: str) -> str:
-    return re.sub(r"[\s《》（）()〔〕—–\-－]", "", title)
 
 
 def _add_clause(graph: Graph, clause: Clause) -> None:

@@ -3,20 +3,29 @@ prints, one dict per clause, followed by one per segment of a clause that has se
 responsibility notes (kind "segment", with its ``parent``)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from corpus.artifacts import clause_record, load_clauses, load_documents
-from corpus.models import Clause
+from corpus.models import Clause, Document
 
 from .artifacts import facts_record, load_facts
+from .models import ClauseFacts
 
 
-def clause_records(folder: Path) -> Iterator[dict]:
-    documents = {d.id: d for d in load_documents(folder)}
-    facts = load_facts(folder)
-    for clause in load_clauses(folder):
-        record = clause_record(clause, documents[clause.document])
+def clause_records(
+    folder: Path,
+    *,
+    documents: Iterable[Document] | None = None,
+    clauses: Iterable[Clause] | None = None,
+    facts: dict[str, ClauseFacts] | None = None,
+) -> Iterator[dict]:
+    """Records of a build's clauses; pass what the caller has loaded already so the files
+    are read once."""
+    by_id = {d.id: d for d in (documents if documents is not None else load_documents(folder))}
+    facts = facts if facts is not None else load_facts(folder)
+    for clause in clauses if clauses is not None else load_clauses(folder):
+        record = clause_record(clause, by_id[clause.document])
         found = facts.get(clause.id)
         yield {**record, **facts_record(found)}
         for n, segment in enumerate(found.segments if found else [], start=1):
