@@ -17,7 +17,8 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from index.open import open_searcher
@@ -27,14 +28,18 @@ from policykg.datadir import DataDir
 from policykg.settings import Settings
 
 from .catalog import Catalog, NotFound
-from .routes import awards, clauses, departments, documents, ids, search, sparql
+from .pages import STATIC, error_page, is_page
+from .routes import awards, clauses, departments, documents, ids, pages, search, sparql
 from .schemas import ErrorBody
 
 DESCRIPTION = """Search and browse Chinese government policy documents: clauses with their
 departments, awards and targets, as JSON; clauses and documents also as RDF (Turtle,
 JSON-LD, N-Triples) by content negotiation. Every error is a JSON `ErrorBody`."""
 
-ROUTERS = (search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router)
+ROUTERS = (
+    search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router,
+    pages.router,
+)
 
 
 def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastAPI:
@@ -59,6 +64,7 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -67,25 +73,30 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
     return app
 
 
-def _error(status: int, message: str, errors: list[dict] | None = None, headers: dict | None = None) -> JSONResponse:
+def _error(
+    request: Request, status: int, message: str, errors: list[dict] | None = None, headers: dict | None = None
+) -> Response:
+    """An error as JSON (an ``ErrorBody``), or as a page for a request to the web page."""
+    if is_page(request):
+        return error_page(request, status, message)
     body = ErrorBody(status=status, message=message, errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-async def _not_found(request: Request, problem: Exception) -> JSONResponse:
-    return _error(404, str(problem))
+async def _not_found(request: Request, problem: Exception) -> Response:
+    return _error(request, 404, str(problem))
 
 
-async def _http_error(request: Request, problem: Exception) -> JSONResponse:
+async def _http_error(request: Request, problem: Exception) -> Response:
     assert isinstance(problem, HTTPException)
-    return _error(problem.status_code, str(problem.detail), headers=getattr(problem, "headers", None))
+    return _error(request, problem.status_code, str(problem.detail), headers=getattr(problem, "headers", None))
 
 
-async def _invalid(request: Request, problem: Exception) -> JSONResponse:
+async def _invalid(request: Request, problem: Exception) -> Response:
     assert isinstance(problem, RequestValidationError)
     errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in problem.errors()]
     message = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in errors)
-    return _error(422, message, jsonable_encoder(errors))
+    return _error(request, 422, message, jsonable_encoder(errors))
 
 
 def _where(loc: list) -> str:

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, URIRef
 from kg.build import PREFIXES, bind_prefixes
 
 JSON = "application/json"
+HTML = "text/html"
 # Media type -> rdflib serializer name.
 RDF_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 OFFERED = (JSON, *RDF_FORMATS)
@@ -22,16 +23,19 @@ OFFERED = (JSON, *RDF_FORMATS)
 RDF_CONTENT = {media: {"schema": {"type": "string"}} for media in RDF_FORMATS}
 
 
-def negotiate(accept: str | None) -> str:
-    """The media type to answer with: the offered type the ``Accept`` header ranks highest
-    (ties go to the earlier offer, so JSON wins over */*); JSON when nothing offered fits.
+def negotiate(accept: str | None, offered: tuple[str, ...] = OFFERED) -> str:
+    """The media type to answer with: the ``offered`` type the ``Accept`` header ranks
+    highest (ties go to the earlier offer, so JSON wins over */*); the first offer when
+    nothing offered fits.
 
     >>> negotiate("text/turtle;q=0.9, application/ld+json")
     'application/ld+json'
     >>> negotiate("text/html,*/*;q=0.8")
     'application/json'
+    >>> negotiate("text/html,*/*;q=0.8", offered=(JSON, HTML))
+    'text/html'
     """
-    best, best_q = JSON, 0.0
+    best, best_q = offered[0], 0.0
     ranked: list[tuple[str, float]] = []
     for part in (accept or "").split(","):
         pieces = [p.strip() for p in part.split(";")]
@@ -46,7 +50,7 @@ def negotiate(accept: str | None) -> str:
                 except ValueError:
                     q = 0.0
         ranked.append((pieces[0].lower(), q))
-    for offer in OFFERED:
+    for offer in offered:
         q = max((q for pattern, q in ranked if _fits(pattern, offer)), default=0.0)
         if q > best_q:
             best, best_q = offer, q

@@ -7,11 +7,13 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Match:
-    """Where the question's words stand in the clause text, for highlighting."""
+    """Where the question's words stand in the clause text, for highlighting: the stretch
+    holding most of them, and each word's place inside it."""
 
     start: int
     end: int
     text: str
+    words: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each word, merged where they touch
 
 
 @dataclass

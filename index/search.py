@@ -220,4 +220,11 @@ def find_match(text: str, words: list[str]) -> Match | None:
             best = (distinct, start, end)
     assert best is not None
     _, start, end = best
-    return Match(start=start, end=end, text=text[start:end])
+    words_inside: list[tuple[int, int]] = []
+    for word_start, word_end, _ in found:
+        if start <= word_start and word_end <= end:
+            if words_inside and word_start <= words_inside[-1][1]:
+                words_inside[-1] = (words_inside[-1][0], max(words_inside[-1][1], word_end))
+            else:
+                words_inside.append((word_start, word_end))
+    return Match(start=start, end=end, text=text[start:end], words=words_inside)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner, Result
 
 from corpus.artifacts import clause_record, load_clauses, load_documents
@@ -21,6 +26,7 @@ from corpus.models import Clause, Document
 from policykg.build import build
 from policykg.cli import app
 from policykg.datadir import DataDir
+from policykg.settings import Settings
 
 _WHITE_SPACE = re.compile(r"\s+")
 _PANEL_BORDER = re.compile(r"[│]")
@@ -60,6 +66,29 @@ def says(output: str, message: str) -> bool:
     """Whether console output contains ``message``, however rich wrapped its lines
     (inside help panels too, whose borders are dropped)."""
     return squeeze(message) in _PANEL_BORDER.sub("", squeeze(output))
+
+
+@contextmanager
+def live_server(settings: Settings) -> Iterator[str]:
+    """``policykg serve``'s app over ``settings``, run by uvicorn in a thread on a free
+    loopback port; yields its base URL (http://127.0.0.1:PORT) once it answers."""
+    from api.app import create_app  # the API is the last stage; most tests never start it
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 @pytest.fixture(scope="session")

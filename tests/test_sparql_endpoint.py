@@ -2,45 +2,28 @@
 against a live server on loopback, including a query that would run for minutes."""
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
-from api.app import create_app
 from policykg.settings import Settings
+
+from conftest import live_server
 
 PREFIXES = "PREFIX pk: <https://w3id.org/policykg/ontology#> PREFIX dct: <http://purl.org/dc/terms/> PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 16k³ rows: minutes
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def endpoint(built_data):
     """A live server over the shipped build, with a 3 s query limit; its /sparql URL."""
-    port = _free_port()
     settings = Settings(data=built_data, threads=1, sparql_timeout_seconds=3, sparql_max_results=5000)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.should_exit = True
-    thread.join(10)
+    with live_server(settings) as base:
+        yield f"{base}/sparql"
 
 
 def test_sparqlwrapper_select_json(endpoint):

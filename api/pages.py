@@ -1,0 +1,64 @@
+"""The web page's templates (Jinja2, in ``api/templates``) and the helpers they use to
+write facts in Chinese. Pages render on the server from the same catalog and searcher the
+JSON API reads; the browser needs no script to use them."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.responses import HTMLResponse
+
+from index.estimate import CAVEAT, format_rate, format_yuan
+from index.filters import in_force
+from index.models import Hit
+from index.wording import ROLE_NAMES, award_line, kind_name, snippet, target_line, validity_line
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+STATIC = HERE / "static"
+# What a page's path starts with; errors on these paths are answered as pages, not JSON.
+PAGE_PREFIX = "/ui"
+
+
+def page_url(kind: str, id: str) -> str:
+    """The page of a clause, document or department: ids keep their "/" (d8b79ebff25/3.1.2)."""
+    return f"{PAGE_PREFIX}/{kind}/{quote(id, safe='/')}"
+
+
+def highlighted(hit: Hit) -> Markup:
+    """The hit's snippet with the question's words in ``<mark>``, escaped."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece) if marked else escape(piece) for piece, marked in snippet(hit.text, hit.match)
+    )
+
+
+def expired(document: dict) -> bool:
+    """Whether a document record's validity has ended (a Jinja test: ``doc is expired``)."""
+    return not in_force(document, date.today())
+
+
+TEMPLATES.env.tests["expired"] = expired
+TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES)
+TEMPLATES.env.filters.update(
+    yuan=format_yuan, rate=format_rate, kind_name=kind_name, award_line=award_line, validity=validity_line,
+    highlighted=highlighted, target_line=target_line,
+)
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request is for a web page (so an error is shown as a page)."""
+    path = request.url.path
+    return path == "/" or path.startswith(PAGE_PREFIX + "/") or path == PAGE_PREFIX
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    titles = {404: "找不到该页面", 422: "参数有误"}
+    return render(request, "error.html", status_code=status, status=status, title=titles.get(status, "出错了"), message=message)

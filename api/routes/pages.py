@@ -1,0 +1,133 @@
+"""The web page, for people: search (``/``), a clause, a document, departments and a SPARQL
+page with examples (``/ui/…``). Pages read what the JSON routes read, and are not part of
+the OpenAPI schema."""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from index.search import MODES
+from kg.build import PREFIXES
+from kg.endpoint import EndpointError
+from kg.examples import EXAMPLES
+from kg.iris import clause_iri
+
+from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
+from ..pages import PAGE_PREFIX, render
+from ..schemas import DEFAULT_K, MAX_K, Role
+from .sparql import get_runner
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+# How the SPARQL page asks for results: a table for SELECT/ASK, Turtle for graphs.
+PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+ID_BASE = PREFIXES["id"]
+
+
+@router.get("/")
+def search_page(
+    request: Request,
+    searcher: SearcherDep,
+    filters: SearchFiltersDep,
+    q: str = "",
+    k: Annotated[int, Query(ge=1, le=MAX_K)] = DEFAULT_K,
+) -> HTMLResponse:
+    """The search box; with ``q``, answer cards for the clauses that answer it."""
+    result = searcher.search(q, k, filters=filters) if q.strip() else None
+    return render(request, "search.html", q=q, result=result, filters=filters, modes=MODES)
+
+
+@router.get(PAGE_PREFIX)
+def pages_root() -> RedirectResponse:
+    return RedirectResponse("/", status_code=307)
+
+
+@router.get(PAGE_PREFIX + "/clauses/{clause_id:path}")
+def clause_page(request: Request, clause_id: str, catalog: CatalogDep) -> HTMLResponse:
+    record = catalog.clause(clause_id)
+    # A segment has no node of its own in the graph: its clause's IRI names it.
+    return render(request, "clause.html", clause=record, iri=clause_iri(record.get("parent") or clause_id))
+
+
+@router.get(PAGE_PREFIX + "/documents")
+def documents_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    return render(request, "documents.html", documents=[d.to_dict() for d in catalog.documents.values()])
+
+
+@router.get(PAGE_PREFIX + "/documents/{document_id}")
+def document_page(request: Request, document_id: str, catalog: CatalogDep) -> HTMLResponse:
+    document, clause_ids = catalog.document(document_id)
+    return render(request, "document.html", document=document.to_dict(), clauses=[catalog.records[c] for c in clause_ids])
+
+
+@router.get(PAGE_PREFIX + "/departments")
+def departments_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    return render(request, "departments.html", departments=catalog.departments())
+
+
+@router.get(PAGE_PREFIX + "/departments/{department_id:path}")
+def department_page(
+    request: Request,
+    department_id: str,
+    catalog: CatalogDep,
+    role: Role | Literal[""] = "",  # "" is the form's 全部
+    include_predecessors: bool = False,
+) -> HTMLResponse:
+    """A body: its names, its renamings as a chain, and the clauses it leads or cooperates
+    on (with its predecessors' clauses when asked: the duties it inherited)."""
+    department = catalog.department(department_id)
+    rows = catalog.department_clauses(department_id, role or None, predecessors=include_predecessors)
+    return render(
+        request, "department.html", department=department, lineage=catalog.lineage(department_id), rows=rows,
+        role=role, include_predecessors=include_predecessors,
+    )
+
+
+@router.get(PAGE_PREFIX + "/sparql")
+async def sparql_page(request: Request, query: str = "") -> HTMLResponse:
+    """A query box with example queries; runs the query through the endpoint's worker, so
+    the endpoint's time and size limits hold here too."""
+    answer = error = None
+    if query.strip():
+        try:
+            answer = _readable(await run_in_threadpool(get_runner(request).run, query, PAGE_ACCEPT))
+        except EndpointError as problem:
+            error = str(problem)
+    status = 200 if error is None else 400
+    return render(request, "sparql.html", status_code=status, query=query, examples=EXAMPLES, answer=answer, error=error,
+                  prefixes=PREFIXES)
+
+
+def _readable(answer) -> dict:
+    """An endpoint answer as the page shows it: a table, a yes/no, or Turtle text."""
+    text = answer.body.decode("utf-8")
+    if answer.media_type != "application/sparql-results+json":
+        return {"turtle": text}
+    results = json.loads(text)
+    if "boolean" in results:
+        return {"boolean": results["boolean"]}
+    names = results["head"]["vars"]
+    rows = [[_cell(binding.get(name)) for name in names] for binding in results["results"]["bindings"]]
+    return {"names": names, "rows": rows}
+
+
+def _cell(term: dict | None) -> dict:
+    """One value of a result row: its text, and a link when it is one of our IRIs."""
+    if term is None:
+        return {"text": ""}
+    value = term["value"]
+    if term["type"] != "uri":
+        return {"text": value}
+    for prefix, namespace in PREFIXES.items():
+        if value.startswith(namespace):
+            short = f"{prefix}:{value[len(namespace):]}"
+            break
+    else:
+        short = value
+    # Our IRIs are served here: /id/… redirects a browser to the thing's page.
+    link = "/id/" + value[len(ID_BASE):] if value.startswith(ID_BASE) else None
+    return {"text": short, "link": link}

@@ -1,0 +1,115 @@
+"""How a person reads a hit's facts, in Chinese: the names of award kinds and roles, and an
+award rule written out as one line. The terminal's answer cards (``policykg search``) and
+the web page say the same thing in the same words.
+
+    >>> award_line({"kind": "subsidy", "rate": 0.8, "base": "MPW直接费用", "cap_yuan": 6e6, "per": "每家企业每年"})
+    'MPW直接费用的80%；最高 600万元（每家企业每年）'
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .estimate import format_rate, format_yuan
+from .filters import in_force
+from .models import Match
+
+KIND_NAMES = {
+    "subsidy": "补贴",
+    "reward": "奖励",
+    "interest_subsidy": "贴息",
+    "equity_investment": "股权投资",
+    "matching_fund": "配套",
+    "funding": "资金支持",
+    "other": "其他",
+}
+ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
+NO_AMOUNT = "（原文未给出金额）"
+SNIPPET_CHARS = 220
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)
+
+
+def award_line(award: dict) -> str:
+    """An award rule (an exported award record) as one line: rate of base, fixed amount,
+    tiers, cap per unit, period, top-up."""
+    parts = []
+    if award.get("rate") is not None:
+        base = f"{award['base']}的" if award.get("base") else ""
+        parts.append(f"{base}{format_rate(award['rate'])}")
+    if award.get("amount_yuan") is not None:
+        parts.append(format_yuan(award["amount_yuan"]))
+    if award.get("tiers"):
+        parts.append("分档：" + "，".join(f"{format_yuan(t['threshold_yuan'])}→{format_yuan(t['amount_yuan'])}" for t in award["tiers"]))
+    if award.get("cap_yuan") is not None:
+        parts.append(f"最高 {format_yuan(award['cap_yuan'])}" + (f"（{award['per']}）" if award.get("per") else ""))
+    if award.get("period_years"):
+        parts.append(f"期限 {award['period_years']:g} 年")
+    if award.get("top_up"):
+        parts.append("差额补足")
+    return "；".join(parts) or NO_AMOUNT
+
+
+def validity_line(document: dict, today: date | None = None) -> str:
+    """How current a document is, from its record: 有效期至 …, 已失效 once that day has
+    passed, or its stated validity.
+
+    >>> validity_line({"valid_until": "2021-08-27"}, date(2026, 1, 1))
+    '已失效（有效期至 2021-08-27）'
+    """
+    if document.get("valid_until"):
+        if not in_force(document, today or date.today()):
+            return f"已失效（有效期至 {document['valid_until']}）"
+        return f"有效期至 {document['valid_until']}"
+    return document.get("validity") or ""
+
+
+def snippet(text: str, match: Match | None, width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
+    """The part of a clause to show in an answer, as pieces (text, whether it is one of the
+    question's words): about ``width`` characters around the words that matched, with "…"
+    where text is left out.
+
+    >>> snippet("一二三四五六七八九十", Match(4, 7, "五六七", [(4, 5), (6, 7)]), width=5)
+    [('…三四', False), ('五', True), ('六', False), ('七', True), ('八九十', False)]
+    """
+    if match is None:
+        return [(text[:width] + ("…" if len(text) > width else ""), False)]
+    lead = min(60, width // 2)
+    start = max(0, match.start - lead)
+    end = min(len(text), max(match.end + width - lead, start + width))
+    pieces = [("…" if start else "", False)]
+    at = start
+    for word_start, word_end in match.words or [(match.start, match.end)]:
+        pieces += [(text[at:word_start], False), (text[word_start:word_end], True)]
+        at = word_end
+    pieces.append((text[at:end] + ("…" if end < len(text) else ""), False))
+    return _joined([p for p in pieces if p[0]])
+
+
+def _joined(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Neighbouring pieces of the same kind as one."""
+    out: list[tuple[str, bool]] = []
+    for text, marked in pieces:
+        if out and out[-1][1] == marked:
+            out[-1] = (out[-1][0] + text, marked)
+        else:
+            out.append((text, marked))
+    return out
+
+
+BOUND_WORDS = {"min": "不低于", "max": "不超过", "exact": ""}
+
+
+def target_line(target: dict) -> str:
+    """A target (an exported target record) as one line: 2022年 先进制造业增加值占比 不低于 66%."""
+    value, unit = target["value"], target["unit"]
+    if unit == "yuan":
+        amount = format_yuan(value)
+    elif unit == "ratio":
+        amount = format_rate(value)
+    else:
+        amount = f"{value:g}{unit}"
+    year = f"{target['year']}年 " if target.get("year") else ""
+    bound = BOUND_WORDS.get(target.get("bound") or "min", "")
+    return f"{year}{target['metric']} {bound + ' ' if bound else ''}{amount}"

@@ -1,0 +1,172 @@
+"""The web page over the shipped build, rendered by the app (no browser): what a person
+sees on each page, error pages, and links between them. tests/test_browser.py drives the
+same pages in Chromium."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import create_app
+from kg.examples import EXAMPLES
+from policykg.settings import Settings
+
+MPW = "d8b79ebff25/3.1.2"  # 2.扶持集成电路产业发展 … MPW直接费用的80%给予补贴 … 最高补贴600万元
+BUREAU = "guangzhou/gongxin-ju"  # 广州市工业和信息化局 (2019)
+COMMISSION = "guangzhou/gongxin-wei"  # 广州市工业和信息化委员会, its predecessor
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def client(built_data):
+    with TestClient(create_app(Settings(data=built_data))) as client:
+        yield client
+
+
+def text_of(html: str) -> str:
+    """What a reader sees: the page without tags and white space."""
+    return re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def cards(html: str) -> list[str]:
+    return re.findall(r'<article class="card".*?</article>', html, flags=re.S)
+
+
+def test_the_search_page_answers_the_mpw_question_with_its_award(client):
+    page = client.get("/", params={"q": "MPW流片费用能补贴多少？"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    first = cards(page.text)[0]
+    assert f'data-clause="{MPW}"' in first
+    seen = text_of(first)
+    assert "企业研发多项目晶圆（MPW）直接费用的80%；最高600万元（每家企业每年）" in seen
+    assert "黄埔区广州开发区促进IAB主导产业发展实施意见" in seen and "有效期5年" in seen
+    assert "<mark>MPW</mark>" in first  # the question's words are highlighted
+    assert f'href="/ui/clauses/{MPW}"' in first
+    assert len(cards(page.text)) == 10
+
+
+def test_an_amount_in_the_question_gives_an_estimate(client):
+    first = cards(client.get("/", params={"q": "MPW花了500万能补多少"}).text)[0]
+    assert "估算400万元：500万元×80%=400万元" in text_of(first)
+
+
+def test_the_search_page_filters_and_keeps_what_was_typed(client):
+    page = client.get("/", params={"q": "租办公室有补贴吗", "department": "市科技局", "min_cap": "100万", "in_force": "true"})
+    found = cards(page.text)
+    assert found, "no card"
+    for card in found:
+        assert "市科技局" in text_of(card) or "广州市科学技术局" in text_of(card)
+    assert 'value="市科技局"' in page.text and 'value="100万"' in page.text and "checked" in page.text
+
+
+def test_traditional_questions_find_the_same_clause(client):
+    first = cards(client.get("/", params={"q": "MPW流片費用能補貼多少？"}).text)[0]
+    assert f'data-clause="{MPW}"' in first
+
+
+def test_the_page_escapes_what_is_typed(client):
+    page = client.get("/", params={"q": "<script>alert(1)</script>补贴"})
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;补贴" in page.text
+
+
+def test_a_question_that_matches_nothing_says_so(client):
+    page = client.get("/", params={"q": "补贴", "document": "没有这样的文件"})
+    assert "没有找到相关条款" in text_of(page.text)
+
+
+def test_the_clause_page_shows_text_original_path_awards_and_document(client):
+    page = client.get(f"/ui/clauses/{MPW}")
+    seen = text_of(page.text)
+    assert "<h1>2.扶持集成电路产业发展</h1>" in page.text
+    assert "三、政策支持›（一）I（新一代信息技术产业）8项政策" in seen  # the path above it
+    assert "每家企业每年累计最高补贴600万元。" in seen  # the text
+    assert "2. 扶持集成电路产业发展。" in page.text  # the original text, as printed
+    assert "分档：1亿元→2000万元，3亿元→2500万元，5亿元→3000万元，10亿元→5000万元" in seen
+    assert "https://w3id.org/policykg/id/clause/d8b79ebff25/3.1.2" in seen
+    assert 'href="/ui/documents/d8b79ebff25"' in page.text
+    assert 'rel="prev" href="/ui/clauses/d8b79ebff25/3.1.1"' in page.text
+
+
+def test_the_clause_page_links_its_departments(client):
+    clause = "d5630ed4b46/4.2.6"  # 6.引进一批龙头企业: 牵头单位：市商务委、发展改革委、工业和信息化委
+    page = client.get(f"/ui/clauses/{clause}").text
+    lead = re.search(r'role-lead">牵头</span>(.*?)</p>', page, flags=re.S).group(1)
+    assert f'href="/ui/departments/{COMMISSION}"' in lead
+    assert text_of(lead) == "广州市商务委员会、广州市发展和改革委员会、广州市工业和信息化委员会"
+
+
+def test_the_department_page_shows_clauses_by_role_and_the_renaming(client):
+    page = client.get(f"/ui/departments/{BUREAU}").text
+    chain = re.search(r'<ol class="chain">(.*?)</ol>', page, flags=re.S).group(1)
+    assert text_of(chain) == "广州市工业和信息化委员会广州市工业和信息化局"
+    assert f'href="/ui/departments/{COMMISSION}"' in chain
+    own = re.search(r"牵头的条款（(\d+)）", page).group(1)
+    inherited = client.get(f"/ui/departments/{BUREAU}", params={"include_predecessors": "true"}).text
+    with_predecessor = re.search(r"牵头的条款（(\d+)）", inherited).group(1)
+    assert int(with_predecessor) > int(own)
+    assert "以“广州市工业和信息化委员会”之名" in inherited
+
+
+def test_the_department_page_filters_by_role(client):
+    page = client.get(f"/ui/departments/{BUREAU}", params={"role": "cooperating"}).text
+    assert "配合的条款" in page and "牵头的条款" not in page
+    every = client.get(f"/ui/departments/{BUREAU}", params={"role": "", "include_predecessors": "true"})  # the form's 全部
+    assert every.status_code == 200 and "配合的条款" in every.text and "牵头的条款" in every.text
+
+
+def test_the_departments_and_documents_lists_link_their_pages(client):
+    departments = client.get("/ui/departments").text
+    assert f'href="/ui/departments/{BUREAU}"' in departments
+    documents = client.get("/ui/documents").text
+    assert documents.count('class="doc-title"') == 9
+    document = client.get("/ui/documents/d8b79ebff25").text
+    assert f'href="/ui/clauses/{MPW}"' in document
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_every_sparql_example_runs_and_shows_rows(client, example):
+    page = client.get("/ui/sparql", params={"query": example.query})
+    assert page.status_code == 200, text_of(page.text)
+    rows = int(re.search(r"共(\d+)行", text_of(page.text)).group(1))
+    assert rows > 0
+
+
+def test_the_sparql_page_lists_its_examples_and_links_our_iris(client):
+    page = client.get("/ui/sparql").text
+    for example in EXAMPLES:
+        assert example.title in page
+    answer = client.get("/ui/sparql", params={"query": "SELECT ?c WHERE { ?c a pk:Clause } LIMIT 1"}).text
+    assert re.search(r'<a href="/id/clause/[^"]+">id:clause/', answer)
+
+
+def test_the_sparql_page_reports_a_bad_query_and_refuses_updates(client):
+    bad = client.get("/ui/sparql", params={"query": "SELEC ?x"})
+    assert bad.status_code == 400 and "查询失败：notaSPARQLquery" in text_of(bad.text)
+    update = client.get("/ui/sparql", params={"query": "INSERT DATA { <a:x> <a:y> <a:z> }"})
+    assert "SPARQL updates are refused" in update.text
+
+
+def test_page_errors_are_pages_and_api_errors_stay_json(client):
+    missing = client.get("/ui/clauses/nope/1")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "no clause with id 'nope/1'" in unescape(missing.text)
+    bad = client.get("/", params={"q": "补贴", "k": 99})
+    assert bad.status_code == 422 and "k: Input should be less than or equal to 50" in bad.text
+    assert client.get("/clauses/nope/1").json()["status"] == 404
+
+
+def test_iris_send_browsers_to_pages_and_programs_to_the_api(client):
+    page = client.get(f"/id/clause/{MPW}", headers={"Accept": BROWSER}, follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, f"/ui/clauses/{MPW}")
+    api = client.get(f"/id/org/{BUREAU}", follow_redirects=False)
+    assert api.headers["location"].endswith(f"/departments/{BUREAU}")
+    turtle = client.get("/id/doc/d8b79ebff25", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+
+
+def test_pages_stay_out_of_the_openapi_schema(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/" not in paths and not any(p.startswith("/ui") for p in paths)
