@@ -1,5 +1,7 @@
-"""The FastAPI app: ``create_app(settings)`` wires routers and error handlers; the lifespan
-opens the current generation's searcher, records and graph once, onto ``app.state``.
+"""The FastAPI app: ``create_app(settings)`` wires the routers (JSON API, SPARQL endpoint,
+web page), the static files and the error handlers; the lifespan opens the current
+generation's searcher, records and graph once, onto ``app.state``. Errors are JSON
+(``ErrorBody``), except on the web page's paths, where they are pages.
 
 Nothing heavy happens before the app starts: creating (or importing) the app loads no index,
 model or graph, so tests and ``policykg serve`` decide when that cost is paid.

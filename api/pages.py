@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from index.estimate import CAVEAT, format_rate, format_yuan
+from index.estimate import CAVEAT, format_yuan
 from index.filters import in_force
 from index.models import Hit
 from index.wording import ROLE_NAMES, award_line, kind_name, snippet, target_line, validity_line
@@ -44,7 +44,7 @@ def expired(document: dict) -> bool:
 TEMPLATES.env.tests["expired"] = expired
 TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES)
 TEMPLATES.env.filters.update(
-    yuan=format_yuan, rate=format_rate, kind_name=kind_name, award_line=award_line, validity=validity_line,
+    yuan=format_yuan, kind_name=kind_name, award_line=award_line, validity=validity_line,
     highlighted=highlighted, target_line=target_line,
 )
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from index.search import MODES
 from kg.build import PREFIXES
 from kg.endpoint import EndpointError
 from kg.examples import EXAMPLES
@@ -38,7 +37,7 @@ def search_page(
 ) -> HTMLResponse:
     """The search box; with ``q``, answer cards for the clauses that answer it."""
     result = searcher.search(q, k, filters=filters) if q.strip() else None
-    return render(request, "search.html", q=q, result=result, filters=filters, modes=MODES)
+    return render(request, "search.html", q=q, result=result, filters=filters)
 
 
 @router.get(PAGE_PREFIX)
