@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 from index.estimate import CAVEAT, format_yuan
 from index.filters import in_force
 from index.models import Hit
-from index.wording import ROLE_NAMES, award_line, kind_name, snippet, target_line, validity_line
+from index.wording import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
@@ -45,7 +45,7 @@ TEMPLATES.env.tests["expired"] = expired
 TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES)
 TEMPLATES.env.filters.update(
     yuan=format_yuan, kind_name=kind_name, award_line=award_line, validity=validity_line,
-    highlighted=highlighted, target_line=target_line,
+    highlighted=highlighted, target_line=target_line, named_first=named_first,
 )
 
 

@@ -31,6 +31,7 @@ class Hit:
     targets: list[dict] = field(default_factory=list)  # metric, value, unit, year, bound
     match: Match | None = None
     estimates: list[dict] = field(default_factory=list)  # one per award that yields one: value_yuan, rule, …
+    named_awards: list[int] = field(default_factory=list)  # awards whose base the question names, best first
     ranks: dict[str, int] = field(default_factory=dict)  # rank on each side: {"keyword": 2, "dense": 1}
 
     def to_dict(self) -> dict:

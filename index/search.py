@@ -193,6 +193,7 @@ def _hit(record: dict, score: float, rank: int, ranks: dict[str, int], words: li
         awards=record.get("awards") or [],
         targets=record.get("targets") or [],
         match=find_match(record["text"], words),
+        named_awards=_awards_named(record.get("awards") or [], words),
         estimates=estimates,
         ranks=ranks,
     )
@@ -201,8 +202,14 @@ def _hit(record: dict, score: float, rank: int, ranks: dict[str, int], words: li
 def _awards_asked_about(awards: list[dict], words: list[str]) -> list[int]:
     """The awards a question's amount applies to: those whose base the question names
     (MPW花了500万 → the MPW subsidy, not the mask one); all of them when it names none."""
-    named = [n for n, a in enumerate(awards) if a.get("base") and any(w in a["base"].lower() for w in words)]
-    return named or list(range(len(awards)))
+    return sorted(_awards_named(awards, words)) or list(range(len(awards)))
+
+
+def _awards_named(awards: list[dict], words: list[str]) -> list[int]:
+    """The awards whose base names some of the question's words, those naming most first:
+    MPW流片费用 → the MPW subsidy (MPW, 费用) before the mask one (费用)."""
+    named = {n: sum(w in a["base"].lower() for w in set(words)) for n, a in enumerate(awards) if a.get("base")}
+    return sorted((n for n, count in named.items() if count), key=lambda n: -named[n])
 
 
 def find_match(text: str, words: list[str]) -> Match | None:

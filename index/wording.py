@@ -51,6 +51,13 @@ def award_line(award: dict) -> str:
     return "；".join(parts) or NO_AMOUNT
 
 
+def named_first(awards: list[dict], named: list[int]) -> list[tuple[int, dict, bool]]:
+    """Awards as (index, award, whether the question names it), those it names first:
+    asked about MPW, a clause's MPW subsidy leads its list of five rules."""
+    order = [*named, *(n for n in range(len(awards)) if n not in named)]
+    return [(n, awards[n], n in named) for n in order]
+
+
 def validity_line(document: dict, today: date | None = None) -> str:
     """How current a document is, from its record: 有效期至 …, 已失效 once that day has
     passed, or its stated validity.

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from index.estimate import format_yuan
 from index.models import Hit, SearchResult
-from index.wording import award_line, kind_name, snippet, validity_line
+from index.wording import award_line, kind_name, named_first, snippet, validity_line
 
 
 def print_answer(console: Console, result: SearchResult) -> None:
@@ -26,8 +26,8 @@ def answer_card(hit: Hit) -> Panel:
     body = Text()
     body.append(_snippet(hit))
     body.append("\n")
-    for n, award in enumerate(hit.awards):
-        body.append(f"\n• {kind_name(award['kind'])}: {award_line(award)}", style="green")
+    for n, award, named in named_first(hit.awards, hit.named_awards):
+        body.append(f"\n• {kind_name(award['kind'])}: {award_line(award)}", style="bold green" if named else "green")
         for est in hit.estimates:
             if est["award"] == n:
                 body.append(f"\n  估算 {format_yuan(est['value_yuan'])}：{est['rule']}", style="bold green")

@@ -47,6 +47,23 @@ def test_the_search_page_answers_the_mpw_question_with_its_award(client):
     assert len(cards(page.text)) == 10
 
 
+def test_the_award_rules_the_question_names_come_first(client):
+    first = cards(client.get("/", params={"q": "MPW流片费用能补贴多少？"}).text)[0]
+    rules = re.findall(r'<li( class="named")?><span class="kind">(.*?)</span>([^<]*)', first)
+    assert [(bool(named), kind, text.split("的")[0].strip()) for named, kind, text in rules] == [
+        (True, "补贴", "企业研发多项目晶圆（MPW）直接费用"),  # names MPW and 费用
+        (True, "补贴", "设计企业工程片、试流片加工费用"),  # 流片 and 费用
+        (True, "补贴", "设计企业购买光罩（MASK）直接费用"),  # 费用
+        (False, "奖励", "实缴注册资本"),
+        (False, "奖励", "分档：1亿元→2000万元，3亿元→2500万元，5亿元→3000万元，10亿元→5000万元；最高 5000万元（同一企业）；差额补足"),
+    ]
+
+
+def test_an_expired_document_is_marked(client):
+    page = client.get("/", params={"q": "集成电路企业流片费用补助"}).text
+    assert '<span class="validity expired">已失效（有效期至 2021-08-27）</span>' in page  # 穗府规〔2018〕15号
+
+
 def test_an_amount_in_the_question_gives_an_estimate(client):
     first = cards(client.get("/", params={"q": "MPW花了500万能补多少"}).text)[0]
     assert "估算400万元：500万元×80%=400万元" in text_of(first)

@@ -2,8 +2,8 @@
 requests per second for /search (hybrid), a typical /sparql query and a search page, as
 ratios against a static file served by the same server in the same run.
 
-    .venv/bin/python benchmarks/http.py                    # the current build in POLICYKG_DATA
-    .venv/bin/python benchmarks/http.py --connections 4 --seconds 20
+    .venv/bin/python benchmarks/serve_load.py                    # the current build in POLICYKG_DATA
+    .venv/bin/python benchmarks/serve_load.py --connections 4 --seconds 20
 
 Needs wrk (Debian package ``wrk``) and a build (``policykg build``). The server runs in a
 child process (uvicorn, one worker), wrk in another, both on this machine's cores, so the
