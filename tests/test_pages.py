@@ -187,3 +187,14 @@ def test_iris_send_browsers_to_pages_and_programs_to_the_api(client):
 def test_pages_stay_out_of_the_openapi_schema(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert "/" not in paths and not any(p.startswith("/ui") for p in paths)
+
+
+def test_every_page_the_lists_link_to_renders(client):
+    """Crawl from the lists: every department page, every document page and every clause
+    page they link to answers 200 (ids with "/", Chinese and percent signs included)."""
+    departments = re.findall(r'href="(/ui/departments/[^"]+)"', client.get("/ui/departments").text)
+    documents = re.findall(r'href="(/ui/documents/[^"]+)"', client.get("/ui/documents").text)
+    clauses = [link for document in documents for link in re.findall(r'href="(/ui/clauses/[^"]+)"', client.get(document).text)]
+    assert (len(departments), len(documents), len(clauses)) == (54, 9, 443)
+    failed = [(link, status) for link in departments + clauses if (status := client.get(link).status_code) != 200]
+    assert failed == []
