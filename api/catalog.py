@@ -122,24 +122,33 @@ class Catalog:
             "successors": [self._ref(d) for d in self.registry.successors(department_id)] if entry["known"] else [],
         }
 
-    def lineage(self, department_id: str) -> list[list[dict]]:
+    def lineage(self, department_id: str) -> list[dict]:
         """The body's renamings and mergers as stages, oldest first: the bodies it was made
         from (and theirs, and so on), the body itself, then the bodies it was made into.
-        国家税务总局广州市税务局 → [[广州市国家税务局, 广州市地方税务局], [国家税务总局广州市税务局]]."""
+        Each stage has its ``bodies`` and the ``change`` (date, description) that made them
+        out of the stage before; 国家税务总局广州市税务局 → [{bodies: [广州市国家税务局,
+        广州市地方税务局]}, {bodies: [国家税务总局广州市税务局], change: {date: 2018-07-05, …}}]."""
         self.department(department_id)  # NotFound for an unknown id
         earlier = self._stages(department_id, self.registry.predecessors)
         later = self._stages(department_id, self.registry.successors)
-        return [*reversed(earlier), [self._ref(department_id)], *later]
+        stages = [*reversed(earlier), [department_id], *later]
+        return [
+            {"bodies": [self._ref(body) for body in stage], "change": self._change(stages[n - 1], stage) if n else None}
+            for n, stage in enumerate(stages)
+        ]
 
-    def _stages(self, start: str, step: Callable[[str], list[str]]) -> list[list[dict]]:
-        stages: list[list[dict]] = []
+    def _change(self, before: list[str], after: list[str]) -> dict | None:
+        return next((found for a in before for b in after if (found := self.registry.change(a, b))), None)
+
+    def _stages(self, start: str, step: Callable[[str], list[str]]) -> list[list[str]]:
+        stages: list[list[str]] = []
         seen, stage = {start}, [start]
         while True:
             stage = sorted({other for body in stage for other in step(body)} - seen)
             if not stage:
                 return stages
             seen.update(stage)
-            stages.append([self._ref(body) for body in stage])
+            stages.append(stage)
 
     def department_clauses(
         self, department_id: str, role: str | None = None, *, predecessors: bool = False, successors: bool = False

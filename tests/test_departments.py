@@ -431,3 +431,12 @@ def test_corpus_renamed_bodies_stay_apart(clauses, registry):
     new_ids = {r.department for r in extract_departments(new["text"], _context(new), registry)}
     assert "guangzhou/keji-chuangxin-wei" in old_ids and "guangzhou/keji-ju" not in old_ids
     assert "guangzhou/keji-ju" in new_ids and "guangzhou/keji-chuangxin-wei" not in new_ids
+
+
+def test_the_registry_says_when_a_body_was_renamed():
+    registry = Registry.load()
+    assert registry.change("guangzhou/gongxin-wei", "guangzhou/gongxin-ju") == {
+        "date": "2019-01", "description": "广州市机构改革：组建市工业和信息化局",
+    }
+    assert registry.change("guangzhou/gongxin-ju", "guangzhou/gongxin-wei") is None  # not the other way round
+    assert registry.change("guangzhou/gongxin-wei", "guangzhou/caizheng-ju") is None

@@ -118,13 +118,19 @@ def test_the_clause_page_links_its_departments(client):
 def test_the_department_page_shows_clauses_by_role_and_the_renaming(client):
     page = client.get(f"/ui/departments/{BUREAU}").text
     chain = re.search(r'<ol class="chain">(.*?)</ol>', page, flags=re.S).group(1)
-    assert text_of(chain) == "广州市工业和信息化委员会广州市工业和信息化局"
+    assert text_of(chain) == "广州市工业和信息化委员会↓2019-01广州市机构改革：组建市工业和信息化局广州市工业和信息化局"
     assert f'href="/ui/departments/{COMMISSION}"' in chain
     own = re.search(r"牵头的条款（(\d+)）", page).group(1)
     inherited = client.get(f"/ui/departments/{BUREAU}", params={"include_predecessors": "true"}).text
     with_predecessor = re.search(r"牵头的条款（(\d+)）", inherited).group(1)
     assert int(with_predecessor) > int(own)
     assert "以“广州市工业和信息化委员会”之名" in inherited
+
+
+def test_a_merger_shows_both_bodies_it_joined_and_when(client):
+    page = client.get("/ui/departments/guangzhou/sat-shuiwu-ju").text
+    chain = text_of(re.search(r'<ol class="chain">(.*?)</ol>', page, flags=re.S).group(1))
+    assert chain == "广州市地方税务局、广州市国家税务局↓2018-07-05国税地税征管体制改革：市国税局、地税局合并为国家税务总局广州市税务局国家税务总局广州市税务局"
 
 
 def test_the_department_page_filters_by_role(client):

@@ -313,6 +313,15 @@ class Registry:
             for original in self.graph.objects(event, ORG.originalOrganization)
         )
 
+    def change(self, original: str, resulting: str) -> dict | None:
+        """The renaming or merger that made ``resulting`` out of ``original``: its date
+        ("2019-01") and description, as the registry states them; None when there is none."""
+        for event in self.graph.objects(URIRef(ORG_BASE + original), ORG.changedBy):
+            if (event, ORG.resultingOrganization, URIRef(ORG_BASE + resulting)) in self.graph:
+                date, description = self.graph.value(event, DCTERMS.date), self.graph.value(event, DCTERMS.description)
+                return {"date": str(date) if date else None, "description": str(description) if description else None}
+        return None
+
     @staticmethod
     def _with_mention(body: Body, written: str) -> Body:
         return Body(body.id, body.label, tuple(dict.fromkeys([written, *body.labels])), body.jurisdiction,
