@@ -71,6 +71,7 @@ def negotiate(accept: str | None, form: str) -> str:
 
 def _worker(folder: str, conn: Connection) -> None:
     """Worker process: answers (query, accept, max_results) requests until the pipe closes."""
+    from kg.build import bind_prefixes
     from kg.queries import QueryError, graph_for_queries, query_graph
 
     graph = graph_for_queries(Path(folder))  # opened once: the store is read-only
@@ -89,6 +90,8 @@ def _worker(folder: str, conn: Connection) -> None:
             elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:
                 raise EndpointError(f"the query returns more than {max_results} triples; narrow it", status=413)
             formats = SELECT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES
+            if result.graph is not None:
+                bind_prefixes(result.graph)  # Turtle written with pk:, dct: … as queries use them
             body = result.serialize(format=formats[media_type])
             conn.send(("ok", body if isinstance(body, bytes) else str(body).encode("utf-8"), media_type))
         except QueryError as problem:

@@ -165,6 +165,14 @@ def test_the_sparql_page_lists_its_examples_and_links_our_iris(client):
     assert re.search(r'<a href="/id/clause/[^"]+">id:clause/', answer)
 
 
+def test_the_sparql_page_answers_ask_and_construct(client):
+    ask = client.get("/ui/sparql", params={"query": "ASK { ?d a pk:Document ; eli:id_local \"穗府〔2018〕9号\" }"}).text
+    assert '<p class="boolean">是（true）</p>' in ask
+    construct = client.get("/ui/sparql", params={"query": "CONSTRUCT { ?d dct:title ?t } WHERE { ?d a pk:Document ; dct:title ?t }"}).text
+    turtle = unescape(re.search(r'<pre class="turtle">(.*?)</pre>', construct, flags=re.S).group(1))
+    assert turtle.count(" dct:title ") == 9 and "黄埔区广州开发区促进IAB主导产业发展实施意见" in turtle
+
+
 def test_the_sparql_page_reports_a_bad_query_and_refuses_updates(client):
     bad = client.get("/ui/sparql", params={"query": "SELEC ?x"})
     assert bad.status_code == 400 and "查询失败：notaSPARQLquery" in text_of(bad.text)
