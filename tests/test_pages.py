@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
+from api.catalog import Catalog
 from kg.examples import EXAMPLES
 from policykg.settings import Settings
 
@@ -155,6 +156,17 @@ def test_every_sparql_example_runs_and_shows_rows(client, example):
     assert page.status_code == 200, text_of(page.text)
     rows = int(re.search(r"共(\d+)行", text_of(page.text)).group(1))
     assert rows > 0
+
+
+def test_the_department_load_example_counts_as_the_api_does(client, generation):
+    (example,) = [e for e in EXAMPLES if e.name == "1_department_load"]
+    page = client.get("/ui/sparql", params={"query": example.query}).text
+    rows = [[text_of(cell) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+            for row in re.findall(r"<tr><td>.*?</tr>", page, flags=re.S)]
+    roles = {"牵头单位": "lead", "配合单位": "cooperating"}
+    counts = {(d["label"], role): n for d in Catalog.load(generation).departments() for role, n in d["clauses"].items()}
+    assert len(rows) == 20
+    assert [(label, roles[role], int(n)) for label, role, n in rows] == [(label, roles[role], counts[label, roles[role]]) for label, role, _ in rows]
 
 
 def test_the_sparql_page_lists_its_examples_and_links_our_iris(client):
