@@ -140,7 +140,12 @@ class Catalog:
     def _change(self, before: list[str], after: list[str]) -> dict | None:
         return next((found for a in before for b in after if (found := self.registry.change(a, b))), None)
 
+    def _reached(self, start: str, step: Callable[[str], list[str]]) -> set[str]:
+        """Every body reached from ``start`` by repeating ``step`` (renamed, then renamed again)."""
+        return {body for stage in self._stages(start, step) for body in stage}
+
     def _stages(self, start: str, step: Callable[[str], list[str]]) -> list[list[str]]:
+        """The bodies ``step`` reaches from ``start``, one stage per step, none twice."""
         stages: list[list[str]] = []
         seen, stage = {start}, [start]
         while True:
@@ -160,9 +165,9 @@ class Catalog:
         self.department(department_id)  # NotFound for an unknown id
         bodies = {department_id}
         if predecessors:
-            bodies |= self._followed(department_id, self.registry.predecessors)
+            bodies |= self._reached(department_id, self.registry.predecessors)
         if successors:
-            bodies |= self._followed(department_id, self.registry.successors)
+            bodies |= self._reached(department_id, self.registry.successors)
         rows = []
         for record in self._shown_records():
             for named in record.get("departments") or []:
@@ -199,17 +204,6 @@ class Catalog:
         except KeyError:
             return {"id": department_id, "label": department_id}
 
-    @staticmethod
-    def _followed(start: str, step: Callable[[str], list[str]]) -> set[str]:
-        """Every body reached from ``start`` by repeating ``step`` (renamed, then renamed again)."""
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for other in step(todo.pop()):
-                if other not in seen and other != start:
-                    seen.add(other)
-                    todo.append(other)
-        return seen
 
     # --- awards ---------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from api.catalog import Catalog
 from kg.examples import EXAMPLES
 from policykg.settings import Settings
 
+from conftest import squeeze
+
 MPW = "d8b79ebff25/3.1.2"  # 2.扶持集成电路产业发展 … MPW直接费用的80%给予补贴 … 最高补贴600万元
 BUREAU = "guangzhou/gongxin-ju"  # 广州市工业和信息化局 (2019)
 COMMISSION = "guangzhou/gongxin-wei"  # 广州市工业和信息化委员会, its predecessor
@@ -28,7 +30,7 @@ def client(built_data):
 
 def text_of(html: str) -> str:
     """What a reader sees: the page without tags and white space."""
-    return re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", html)))
+    return squeeze(unescape(re.sub(r"<[^>]+>", "", html)))
 
 
 def cards(html: str) -> list[str]:

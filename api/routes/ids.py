@@ -20,9 +20,12 @@ SAFE = "/~-._"  # what kg.iris leaves unquoted
 
 
 AcceptHeader = Annotated[str | None, Header()]
-# The API route describing each kind of thing, and its id parameter.
-API_ROUTES = {"documents": "read_document", "clauses": "read_clause", "departments": "read_department"}
-PARAMETERS = {"documents": "document_id", "clauses": "clause_id", "departments": "department_id"}
+# The API route describing each kind of thing, and the name of its id parameter.
+API_ROUTES = {
+    "documents": ("read_document", "document_id"),
+    "clauses": ("read_clause", "clause_id"),
+    "departments": ("read_department", "department_id"),
+}
 
 
 def _see_other(request: Request, accept: str | None, kind: str, id: str) -> RedirectResponse:
@@ -30,7 +33,8 @@ def _see_other(request: Request, accept: str | None, kind: str, id: str) -> Redi
     if negotiate(accept, (JSON, HTML)) == HTML:
         url = page_url(kind, id)
     else:
-        url = str(request.url_for(API_ROUTES[kind], **{PARAMETERS[kind]: quote(id, safe=SAFE)}))
+        route, parameter = API_ROUTES[kind]
+        url = str(request.url_for(route, **{parameter: quote(id, safe=SAFE)}))
     return RedirectResponse(url, status_code=303, headers={"Vary": "Accept"})
 
 
