@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from corpus.artifacts import clause_record, load_clauses, load_documents
 from corpus.convert import normalize
 from corpus.ingest import SHIPPED_TEXTS
 from corpus.models import Clause, Document
-from policykg.build import build
+from policykg.build import EMBEDDING_CACHE, build
 from policykg.cli import app
 from policykg.datadir import DataDir
 from policykg.settings import Settings
@@ -91,11 +92,27 @@ def live_server(settings: Settings) -> Iterator[str]:
         thread.join(10)
 
 
+# Passage vectors of the shipped corpus outlive a test session here, so only the first
+# session on a machine pays for embedding it (minutes with e5 on two cores). A vector is
+# keyed by its passage's text, so a changed clause is embedded again and nothing stale is used.
+TEST_EMBEDDINGS = Path(os.environ.get("POLICYKG_TEST_EMBEDDINGS", Path.home() / ".cache" / "policykg-tests" / "embeddings"))
+
+
+def _copy_files(source: Path, target: Path) -> None:
+    if source.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        for path in source.glob("*.npz"):
+            shutil.copyfile(path, target / f".{path.name}.part")
+            os.replace(target / f".{path.name}.part", target / path.name)
+
+
 @pytest.fixture(scope="session")
 def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Root of a data folder holding a build of the shipped corpus (built once)."""
     root = tmp_path_factory.mktemp("shipped-data")
+    _copy_files(TEST_EMBEDDINGS, root / EMBEDDING_CACHE)
     build(DataDir(root), [SHIPPED_TEXTS], model="e5", threads=os.cpu_count() or 1)
+    _copy_files(root / EMBEDDING_CACHE, TEST_EMBEDDINGS)
     return root
 
 
