@@ -5,6 +5,10 @@ and span (PROV-O), so a reader can check it against the words."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .extract.conditions import AwardConditions
 
 
 @dataclass
@@ -118,3 +122,5 @@ class ClauseFacts:
     targets: list[Target] = field(default_factory=list)
     abbreviations: list[Abbreviation] = field(default_factory=list)
     segments: list[SegmentFacts] = field(default_factory=list)
+    # the conditions of each award (kg.extract.conditions), stated or inherited from a preamble
+    conditions: list[AwardConditions] = field(default_factory=list)
