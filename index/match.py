@@ -667,7 +667,7 @@ class _Judge:
                 return "met", f"企业所述含“非{n}”", "原文词语"
             if any(n in t for t in texts):
                 return "not_met", f"企业所述为“{n}”，条件要求“非{n}”", "原文词语"
-        shared = self.word_grams & grams(_expand(c.words, self.m.abbreviations))
+        shared = self.word_grams & grams(_expand(" ".join(c.terms) or c.words, self.m.abbreviations))
         if shared and not c.negated or (shared and c.negated):
             return "met", "企业所述与条件相符", f"共有词：{'、'.join(sorted(shared))}"
         return "unknown", "画像未说明此项", ""

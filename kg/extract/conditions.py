@@ -75,7 +75,8 @@ _RECENT = re.compile(r"(新认定|新获评|新获得|新上市|首次|新进入
 
 _AGE_NEW = re.compile(r"新设立|新注册|新成立|新落户|新引进")
 _AGE_YEARS = re.compile(r"成立(?:时间)?(?:不满|不超过|未满|在)?(?P<n>\d+|[一二两三四五六七八九十])年(?:以内|之内|内)")
-NEW_FIRM_YEARS = 3  # 新设立 read as: registered within this many years of the date asked
+NEW_FIRM_YEARS = 3
+MORE_WORDS = 4  # characters a partly typed segment must have left to be a condition of its own  # 新设立 read as: registered within this many years of the date asked
 
 _METRICS = (
     ("paid_in_capital", r"实缴注册资本|实缴资本|注册资本"),
@@ -328,7 +329,7 @@ def _industries(text, start, end, clause_id, inherited, add, free) -> None:
     groups: list[list] = []
     for m in mentions:
         s, e = m.start + start, m.end + start
-        follow = re.match(r"[^，,。；]{0,8}?(?:企业|领域|产业|行业|项目|单位|机构)", text[e:end])
+        follow = re.match(r"[^，,。；]{0,4}?(?:企业|领域|产业(?!化)|行业|项目|单位|机构)", text[e:end])
         if not follow or not free(s, e):
             continue
         if groups and re.fullmatch(r"[或、和及与]|[^，,。；]{0,2}(?:或|、)", text[groups[-1][-1][1] : s] or "x"):
@@ -352,15 +353,17 @@ def _others(text, start, end, clause_id, inherited, covered, found) -> list[Cond
         inner = [c for c in found if s <= c.start < e]
         rest = "".join(ch for i, ch in enumerate(text[s:e], start=s) if not any(a <= i < b for a, b in covered))
         negated = re.findall(r"非([\u4e00-\u9fff]{2})", rest)
-        if inner and not negated:
-            continue
-        if not inner and len(_STOP.sub("", rest)) < 2:
+        # a segment a typed condition covers in part keeps the rest when it says more
+        # (对在本区生产的药品…获得…许可的: the place is typed, the licence is not)
+        if len(_STOP.sub("", rest)) < (MORE_WORDS if inner else 2) and not negated:
             continue
         words = text[s:e].lstrip("对于").strip()
         if re.fullmatch(r"[（(][^）)]*[）)]", words):
             continue  # an explanation in brackets (包括…等形式)
-        scope = "item"
-        out.append(Condition("other", words, clause_id, e - len(words), e, inherited, scope=scope, negated=negated))
+        # the words no reader typed, which matching looks for in the firm's own words
+        runs = re.split(r"\x00+", "".join(ch if not any(a <= i < b for a, b in covered) else "\x00" for i, ch in enumerate(text[s:e], start=s)))
+        pieces = [r.strip("对于的") for r in runs if len(_STOP.sub("", r)) >= 2]
+        out.append(Condition("other", words, clause_id, e - len(words), e, inherited, scope="item", negated=negated, terms=pieces))
     return out
 
 
