@@ -50,6 +50,9 @@ STATUS_WORDS = {"met": "符合", "not_met": "不符合", "unknown": "无法判�
 VERDICT_WORDS = {"eligible": "可申报", "not_eligible": "不符合", "unknown": "待确认"}
 
 
+SHORT_CONDITION = 6  # character pairs: up to this, one shared pair links a firm's words to an untyped condition
+
+
 class ProfileError(ValueError):
     """A profile that does not follow the contract (see ``Profile.from_dict``)."""
 
@@ -266,9 +269,13 @@ _FOLDS = (
     (re.compile(r"房租|租钱"), "租金"),
     (re.compile(r"租办公|租用办公|租赁办公"), "租用办公"),
 )
-_STOP_WORDS = re.compile(
-    r"企业|公司|费用|项目|实际|直接|给予|补贴|补助|奖励|按其|当年|每年|金额|总额|发生|有关|相关|支持|其他|等|的|及|和|与|或|对|按|其|在|为|了|一家|本地"
+# Pairs too common in award texts to link anything, and characters that only join words.
+_STOP_PAIRS = frozenset(
+    "企业 公司 费用 项目 实际 直接 给予 补贴 补助 奖励 当年 每年 金额 总额 发生 有关 相关 支持 其他 一家 本地 单个 每个 每家 重大 产业".split()
 )
+_JOINERS = set("的及和与或对按其在为了等")
+# A base that names no thing of its own (单个项目投资额, 总投资额): the clause says what it counts.
+_GENERIC_BASE = re.compile(r"单个|每个|项目|投资额|投资总额|总投资|总额|金额|费用|支出|实际|发生|的|企业|当年|年度")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 
 
@@ -285,9 +292,9 @@ def grams(text: str) -> frozenset[str]:
     text = _fold(text)
     latin = {m.group(0).upper() for m in _LATIN.finditer(text)}
     out = set(latin)
-    for run in re.findall(r"[\u4e00-\u9fff]+", _STOP_WORDS.sub(" ", text)):
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
         out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return frozenset(out)
+    return frozenset(g for g in out if g not in _STOP_PAIRS and not (set(g) & _JOINERS))
 
 
 def _weight(shared: frozenset[str]) -> float:
@@ -378,7 +385,7 @@ class _Judge:
         self.item_grams = [grams(_expand(i.item, matcher.abbreviations)) for i in self.items]
         self.has_items = profile.spending is not None or profile.investment is not None
         self.words = [*(profile.industry or []), *(profile.qualifications or []), *(i.item for i in self.items)]
-        self.word_grams = grams(_expand(" ".join(self.words), matcher.abbreviations))
+        self.word_grams = grams(" ".join(self.words))
         self.firm_concepts = self._industries()
         self.validity: dict[str, Validity] = {}
 
@@ -400,7 +407,7 @@ class _Judge:
                 for n in members:
                     rule = rules[n]
                     base, scope = g & rule.base_grams, g & rule.scope_grams
-                    scored.append((2 * _weight(base) + _weight(scope), n, base | scope))
+                    scored.append((2 * _weight(base) + _weight(scope) if base else 0.0, n, base | scope))
                 best = max(s for s, _, _ in scored)
                 if best > 0:
                     for s, n, shared in scored:
@@ -408,6 +415,8 @@ class _Judge:
                             out.setdefault(n, []).append((item, "、".join(sorted(shared))))
                     continue
                 for n in members:
+                    if _GENERIC_BASE.sub("", rules[n].award.base or "").strip():
+                        continue  # the base names its own thing, which the item does not share
                     shared = g & rules[n].context_grams
                     if _weight(shared) >= 1:
                         out.setdefault(n, []).append((item, "、".join(sorted(shared)) + "（条款上下文）"))
@@ -667,8 +676,10 @@ class _Judge:
                 return "met", f"企业所述含“非{n}”", "原文词语"
             if any(n in t for t in texts):
                 return "not_met", f"企业所述为“{n}”，条件要求“非{n}”", "原文词语"
-        shared = self.word_grams & grams(_expand(" ".join(c.terms) or c.words, self.m.abbreviations))
-        if shared and not c.negated or (shared and c.negated):
+        wanted = grams(" ".join(c.terms) or c.words)
+        shared = self.word_grams & wanted
+        # a short condition is met by one shared word, a long one needs two
+        if shared and _weight(shared) >= (1 if len(wanted) <= SHORT_CONDITION else 2):
             return "met", "企业所述与条件相符", f"共有词：{'、'.join(sorted(shared))}"
         return "unknown", "画像未说明此项", ""
 

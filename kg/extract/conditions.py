@@ -44,7 +44,7 @@ _REGISTERED = re.compile(
     r"(?:工商注册地|注册地|注册|落户|税务征管关系|统计关系|纳税)[^。；]{0,30}?在(?P<places>[\u4e00-\u9fff]{2,6}?(?:开发区|园区|区|市|县)(?:[、和与][\u4e00-\u9fff]{2,6}?(?:开发区|园区|区|市|县))*)(?:[^，。；]{0,16}?范围内)?"
 )
 # The city a document speaks for: 我市 / 本市 / 在穗 / 全市, with the words around them.
-_CITY = re.compile(r"(?:从外地)?(?:迁入|落户|注册在|在)?(?:我市|本市|在穗|全市|穗)(?:[\u4e00-\u9fff]{0,4}?(?:企业|转化|注册|落户))?")
+_CITY = re.compile(r"(?:迁入|落户|注册在|在)?(?:我市|本市|在穗|全市|穗)(?:[\u4e00-\u9fff]{0,4}?(?:企业|转化|注册|落户))?")
 _DISTRICT = re.compile(r"(?:在)?(?:本区|我区|区内|全区)")
 # Verbs that make what follows a property of the thing bought or taken over, not of the firm.
 _OBJECT_VERB = re.compile(r"购买|采购|控股|并购|收购|兼并|使用|引进|租用|购置")
@@ -70,13 +70,14 @@ _QUALIFICATIONS = (
     ("新型研发机构", r"新型研发机构"),
 )
 _QUALIFICATION = re.compile("|".join(f"(?P<q{i}>{p})" for i, (_, p) in enumerate(_QUALIFICATIONS)))
+_MARKET = re.compile(r"在[^，。；]{0,12}?(?:市场|交易所|板)")
 _LEVEL = re.compile(r"(国家级|国家|省级|省|市级|区级)[“”\"「」]?$")
 _RECENT = re.compile(r"(新认定|新获评|新获得|新上市|首次|新进入|新入选|新)(?:的|为)?[^，。；]{0,10}$")
 
 _AGE_NEW = re.compile(r"新设立|新注册|新成立|新落户|新引进")
 _AGE_YEARS = re.compile(r"成立(?:时间)?(?:不满|不超过|未满|在)?(?P<n>\d+|[一二两三四五六七八九十])年(?:以内|之内|内)")
 NEW_FIRM_YEARS = 3
-MORE_WORDS = 4  # characters a partly typed segment must have left to be a condition of its own  # 新设立 read as: registered within this many years of the date asked
+MORE_WORDS = 3  # characters a partly typed segment must have left to be a condition of its own  # 新设立 read as: registered within this many years of the date asked
 
 _METRICS = (
     ("paid_in_capital", r"实缴注册资本|实缴资本|注册资本"),
@@ -156,12 +157,25 @@ def award_conditions(text: str, award, clause_id: str, index: int = 0, *, inheri
     in front of it in its sentence, the base its rate applies to, and ``inherited`` ones."""
     start, end = condition_region(text, award)
     found = read_conditions(text, start, end, clause_id)
+    if start > 0 and (re.search(r"符合条件", text[start:end]) or not found):
+        # "对符合条件的企业，按…": the conditions are what the clause said before
+        # (对集成电路企业流片费用…; 开展超高清视频产业强链补链工程…)
+        found = [
+            c for c in read_conditions(text, 0, start, clause_id, keep_other=False)
+            if c.kind in ("industry", "qualification", "location", "city") and c.scope == "firm"
+        ] + found
     tiers = getattr(award, "tiers", None)
     if tiers and not any(c.kind == "threshold" for c in found):
         found.append(_tier_threshold(text, award, clause_id))
     if getattr(award, "base", None) and (award.rate is not None or tiers):
         found.append(_base(text, award, clause_id, found))
-    return AwardConditions(index, [*(inherited or []), *found])
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for c in [*(inherited or []), *found]:
+        if (c.kind, c.words) not in seen:
+            seen.add((c.kind, c.words))
+            unique.append(c)
+    return AwardConditions(index, unique)
 
 
 def condition_region(text: str, award) -> tuple[int, int]:
@@ -303,13 +317,16 @@ def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
                 used.add(j)
             else:
                 break
-        if terms == ["上市"] and re.match(r"[\u4e00-\u9fff]", text[m.end() : m.end() + 1] or "。") and text[m.end()] not in "的公企":
+        if m.group(0) == "上市" and re.match(r"[\u4e00-\u9fff]", text[m.end() : m.end() + 1] or "。") and text[m.end()] not in "的公企":
             continue  # 上市… as a verb of a product (产品上市) is no qualification
         head = text[max(start, s - 12) : s]
         level = _LEVEL.search(head)
         recent = bool(_RECENT.search(head)) or "新上市" in text[max(start, s - 1) : e]
         seg = max((x.end() for x in _BREAK.finditer(text, start, s)), default=start)
         w_start = max(seg, s - (len(head) - (level.start() if level else len(head))))
+        market = _MARKET.search(text, seg, s)
+        if market and "上市" in terms:  # 在境内外证券市场新上市: where it lists is part of the qualification
+            w_start = min(w_start, market.start())
         if recent:
             r = _RECENT.search(head)
             w_start = min(w_start, s - (len(head) - r.start())) if r else w_start
@@ -330,7 +347,7 @@ def _industries(text, start, end, clause_id, inherited, add, free) -> None:
     for m in mentions:
         s, e = m.start + start, m.end + start
         follow = re.match(r"[^，,。；]{0,4}?(?:企业|领域|产业(?!化)|行业|项目|单位|机构)", text[e:end])
-        if not follow or not free(s, e):
+        if not (follow or re.search(r"(?:产业|领域|行业)$", m.words)) or not free(s, e):
             continue
         if groups and re.fullmatch(r"[或、和及与]|[^，,。；]{0,2}(?:或|、)", text[groups[-1][-1][1] : s] or "x"):
             groups[-1].append((s, e, m))
