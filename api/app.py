@@ -31,7 +31,7 @@ from policykg.settings import Settings
 
 from .catalog import Catalog, NotFound
 from .pages import STATIC, error_page, is_page
-from .routes import awards, clauses, departments, documents, ids, pages, search, sparql
+from .routes import awards, clauses, departments, documents, ids, match, pages, search, sparql
 from .schemas import ErrorBody
 
 DESCRIPTION = """Search and browse Chinese government policy documents: clauses with their
@@ -40,7 +40,7 @@ JSON-LD, N-Triples) by content negotiation. Every error is a JSON `ErrorBody`.""
 
 ROUTERS = (
     search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router,
-    pages.router,
+    match.router, pages.router, match.page_router,
 )
 
 
