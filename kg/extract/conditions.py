@@ -96,7 +96,7 @@ _FIRST_EXCEED = re.compile(r"首次(?:突破|超过|达到)")
 _DATE = r"\d{4}年\d{1,2}月\d{1,2}日"
 _WINDOW = re.compile(rf"(?P<a>{_DATE})(?:起)?(?:至|到|—|－|-|~)(?P<b>{_DATE})")
 _BREAK = re.compile(r"[，,；。]")
-_BREAK_OF = re.compile(r"[，,；。的]")
+_BREAK_OF = re.compile(r"[，,；。的、]")
 _STOP = re.compile(r"[对于的在和及与或等、，,：:（）()“”\"「」《》\s]|企业|单位|机构|公司|项目|支持|鼓励|开展|进行|相关|有关|其|每年|每家|最高|另行|分别|给予|奖励|补贴|补助|资助|采用|方式|左右|[\d.%％]+|万元|亿元|元|家|个")
 
 
@@ -274,7 +274,9 @@ def _thresholds(text, start, end, clause_id, inherited, add, free) -> None:
         head = text[seg_start:s]
         metric = _metric(head) or "items"
         year = "previous" if _PREVIOUS_YEAR.search(head) else "current"
-        add(Condition("threshold", text[seg_start:words_end].lstrip("对于"), clause_id, seg_start, words_end, inherited,
+        while seg_start < s and text[seg_start] in "对于":
+            seg_start += 1
+        add(Condition("threshold", text[seg_start:words_end], clause_id, seg_start, words_end, inherited,
                       metric=metric, year=year, min_value=float(money.yuan), scope="firm" if metric != "items" else "item"))
     for m in _GROWTH.finditer(text, start, end):
         seg_start = max((x.end() for x in _BREAK.finditer(text, start, m.start())), default=start)
