@@ -14,7 +14,7 @@ matching (``as_of``) share it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 
 STATUSES = ("not_yet", "in_force", "expired")
@@ -31,7 +31,7 @@ class Validity:
     basis: str  # in words: where the dates come from
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"status": self.status, "since": self.since, "until": self.until, "basis": self.basis}
 
     @property
     def words(self) -> str:

@@ -197,7 +197,7 @@ def _items(row: dict, key: str) -> list[Item] | None:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass
+@dataclass(slots=True)
 class Reason:
     """One condition and what the profile says to it."""
 
@@ -211,7 +211,7 @@ class Reason:
     inherited: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class MatchResult:
     clause_id: str
     text: str
@@ -227,7 +227,14 @@ class MatchResult:
     counted: list[dict] = field(default_factory=list)  # the profile's items the estimate counted
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain dicts, written out field by field (``asdict`` deep-copies, which at tens of
+        thousands of results is most of the time)."""
+        return {
+            "clause_id": self.clause_id, "text": self.text, "path": list(self.path), "document": dict(self.document),
+            "validity": dict(self.validity), "award": dict(self.award), "award_index": self.award_index,
+            "verdict": self.verdict, "reasons": [_reason_dict(r) for r in self.reasons],
+            "estimate_yuan": self.estimate_yuan, "estimate_rule": self.estimate_rule, "counted": list(self.counted),
+        }
 
 
 @dataclass
@@ -259,6 +266,9 @@ class Rule:
     base_grams: frozenset[str] = frozenset()
     scope_grams: frozenset[str] = frozenset()
     context_grams: frozenset[str] = frozenset()
+    condition_grams: tuple[frozenset[str], ...] = ()  # of each condition's untyped words (kind "other")
+    condition_keys: tuple[tuple | None, ...] = ()  # what a condition's judgement depends on, None when on the rule's own items
+    record: dict = field(default_factory=dict)  # the award as results show it
 
 
 # Colloquial words folded onto the words policy texts use, so shared words can be found.
@@ -347,6 +357,9 @@ class Matcher:
                     base_grams=grams(_expand(award.base or "", abbreviations)),
                     scope_grams=grams(_expand(own, abbreviations)),
                     context_grams=grams(_expand(clause.text[: award.start], abbreviations)),
+                    condition_grams=tuple(grams(" ".join(c.terms) or c.words) if c.kind == "other" else frozenset() for c in conditions),
+                    condition_keys=tuple(_condition_key(c, named or DEFAULT_CITY, district) for c in conditions),
+                    record=_award_record(award),
                 ))
         return cls(rules, abbreviations, vocab)
 
@@ -387,7 +400,13 @@ class _Judge:
         self.words = [*(profile.industry or []), *(profile.qualifications or []), *(i.item for i in self.items)]
         self.word_grams = grams(" ".join(self.words))
         self.firm_concepts = self._industries()
+        self.normalized = [normalize(w) for w in self.words]
         self.validity: dict[str, Validity] = {}
+        self.seen: dict[tuple, Reason] = {}
+        self.validity_records: dict[int, dict] = {}
+        self.places_seen: dict[tuple, tuple[str, str]] = {}
+        self.same: dict[tuple[str, str], bool] = {}
+        self.item_places = {id(i): [m.concept.label for m in self.vocab.find(i.item, scheme="place")] for i in self.items}
 
     # -- which of the firm's items each rule counts
     def assign_items(self, rules: list[Rule]) -> dict[int, list[tuple[Item, str]]]:
@@ -424,7 +443,9 @@ class _Judge:
 
     def judge(self, rule: Rule, fitted: list[tuple[Item, str]]) -> MatchResult:
         reasons: list[Reason] = []
-        validity = validity_on(rule.document, self.p.as_of)
+        validity = self.validity.get(rule.document["id"])
+        if validity is None:
+            validity = self.validity[rule.document["id"]] = validity_on(rule.document, self.p.as_of)
         if validity.status != "in_force":
             until = f"，有效期至{validity.until}" if validity.until else ""
             since = f"，{validity.since}起施行" if validity.since else ""
@@ -435,23 +456,42 @@ class _Judge:
         kinds = {c.kind for c in rule.conditions}
         if rule.named_city and not kinds & {"location", "city"}:
             reasons.append(self._jurisdiction(rule))
-        for condition in rule.conditions:
-            reasons.append(self._condition(rule, condition, fitted))
+        for n, condition in enumerate(rule.conditions):
+            key = rule.condition_keys[n] if rule.condition_keys else None
+            wanted = rule.condition_grams[n] if rule.condition_grams else None
+            reasons.append(self._condition(rule, condition, fitted, wanted, key))
         statuses = {r.status for r in reasons}
         verdict = "not_eligible" if "not_met" in statuses else "unknown" if "unknown" in statuses else "eligible"
-        order = {"not_met": 0, "unknown": 1, "met": 2}
-        reasons.sort(key=lambda r: order[r.status])
+        reasons.sort(key=lambda r: _STATUS_ORDER[r.status])
         value, rule_words, counted = self._estimate(rule, fitted)
         return MatchResult(
-            rule.clause_id, rule.text, rule.path, rule.document, validity.to_dict(), _award_record(rule.award), rule.index,
+            rule.clause_id, rule.text, rule.path, rule.document, self._validity_record(validity), rule.record, rule.index,
             verdict, reasons, value, rule_words, counted,
         )
 
+    def _validity_record(self, validity: Validity) -> dict:
+        key = id(validity)
+        if key not in self.validity_records:
+            self.validity_records[key] = validity.to_dict()
+        return self.validity_records[key]
+
     # -- each kind of condition
-    def _condition(self, rule: Rule, c: Condition, fitted) -> Reason:
-        judge = getattr(self, f"_{c.kind}", self._other)
-        status, detail, link = judge(rule, c, fitted)
-        return Reason(f"{KIND_WORDS.get(c.kind, c.kind)}：{c.words}", status, c.kind, c.words, detail, link, c.clause, c.inherited)
+    def _condition(self, rule: Rule, c: Condition, fitted, wanted: frozenset[str] | None = None, key: tuple | None = None) -> Reason:
+        # Conditions recur across rules (我市企业, a preamble's registration clause): what
+        # the profile says to one does not change, unless it counts the rule's own items.
+        if key is not None:
+            key = (*key, c.clause, c.inherited)
+            found = self.seen.get(key)
+            if found is not None:
+                return found  # the same words judged already: one shared, read-only Reason
+        if c.kind == "other":
+            status, detail, link = self._other(rule, c, fitted, wanted)
+        else:
+            status, detail, link = getattr(self, f"_{c.kind}", self._other)(rule, c, fitted)
+        reason = Reason(f"{KIND_WORDS.get(c.kind, c.kind)}：{c.words}", status, c.kind, c.words, detail, link, c.clause, c.inherited)
+        if key is not None:
+            self.seen[key] = reason
+        return reason
 
     def _jurisdiction(self, rule: Rule) -> Reason:
         status, detail = self._in_places([rule.city], rule)
@@ -481,6 +521,12 @@ class _Judge:
         return status, detail, f"“{_city_word(c.words)}”指{rule.city}" if _city_word(c.words) else ""
 
     def _in_places(self, places: list[str], rule: Rule) -> tuple[str, str]:
+        key = (tuple(places), rule.city)
+        if key not in self.places_seen:
+            self.places_seen[key] = self._judge_places(places, rule)
+        return self.places_seen[key]
+
+    def _judge_places(self, places: list[str], rule: Rule) -> tuple[str, str]:
         loc = self.p.location
         if loc is None:
             return "unknown", "画像未填写注册地"
@@ -515,6 +561,11 @@ class _Judge:
     def _same_place(self, a: str | None, b: str | None) -> bool:
         if not a or not b:
             return False
+        if (a, b) not in self.same:
+            self.same[(a, b)] = self._same(a, b)
+        return self.same[(a, b)]
+
+    def _same(self, a: str, b: str) -> bool:
         ca, cb = self.vocab.place(a), self.vocab.place(b)
         if ca and cb:
             return ca.id == cb.id
@@ -528,11 +579,11 @@ class _Judge:
         return None
 
     def _item_places(self, fitted) -> list[str]:
-        names = []
+        names: list[str] = []
         for item, _ in fitted:
-            for m in self.vocab.find(item.item, scheme="place"):
-                if m.concept.label not in names:
-                    names.append(m.concept.label)
+            for label in self.item_places.get(id(item), []):
+                if label not in names:
+                    names.append(label)
         return names
 
     def _industry(self, rule: Rule, c: Condition, fitted):
@@ -669,14 +720,14 @@ class _Judge:
             return "not_met", f"所列支出/投资中没有{c.words}", ""
         return "unknown", f"画像未列出{c.words}", ""
 
-    def _other(self, rule: Rule, c: Condition, fitted):
-        texts = [normalize(w) for w in self.words]
+    def _other(self, rule: Rule, c: Condition, fitted, wanted: frozenset[str] | None = None):
+        texts = self.normalized
         for n in c.negated:
             if any(f"非{n}" in t for t in texts):
                 return "met", f"企业所述含“非{n}”", "原文词语"
             if any(n in t for t in texts):
                 return "not_met", f"企业所述为“{n}”，条件要求“非{n}”", "原文词语"
-        wanted = grams(" ".join(c.terms) or c.words)
+        wanted = wanted if wanted is not None else grams(" ".join(c.terms) or c.words)
         shared = self.word_grams & wanted
         # a short condition is met by one shared word, a long one needs two
         if shared and _weight(shared) >= (1 if len(wanted) <= SHORT_CONDITION else 2):
@@ -707,6 +758,23 @@ class _Judge:
                 words += f"，按上限计{format_yuan(value)}"
             return value, words, []
         return None, None, []
+
+
+_STATUS_ORDER = {"not_met": 0, "unknown": 1, "met": 2}
+
+
+def _reason_dict(r: Reason) -> dict:
+    return {"condition": r.condition, "status": r.status, "kind": r.kind, "words": r.words, "detail": r.detail,
+            "link": r.link, "clause": r.clause, "inherited": r.inherited}
+
+
+def _condition_key(c: Condition, city: str, district: str | None) -> tuple | None:
+    """What judging ``c`` depends on besides the profile; None when it counts the rule's own
+    items (then it is judged for each rule)."""
+    if c.scope == "item" or c.kind == "base" or c.metric in ("items", "investment"):
+        return None
+    return (c.kind, c.words, tuple(c.terms), tuple(c.places), tuple(c.negated), c.level, c.recent, c.metric, c.year,
+            c.min_value, c.max_years, c.growth_rate, c.window, city, district)
 
 
 def _counts_items(rule: Rule) -> bool:

@@ -105,11 +105,11 @@ class Vocabulary:
         """The place concept a name denotes (黄埔区, 广州开发区, 黄埔, 广州, 穗 …)."""
         if not name:
             return None
-        key = normalize(name).strip()
-        for concept in self.concepts.values():
-            if concept.scheme == "place" and key in concept.written:
-                return concept
-        return None
+        return self._places().get(normalize(name).strip())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one vocabulary per process
+    def _places(self) -> dict[str, Concept]:
+        return {label: c for c in self.concepts.values() if c.scheme == "place" for label in c.written}
 
 
 @lru_cache(maxsize=1)
