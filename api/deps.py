@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from rdflib import Graph
 
+from index.catalog import Catalog
 from index.filters import Filters
 from index.search import Searcher
 from policykg.settings import Settings
 
-from .catalog import Catalog
 
 
 def get_settings(request: Request) -> Settings:

@@ -117,10 +117,10 @@ def export_clauses(
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from kg.records import clause_records
+    from kg.records import as_json, clause_records
 
     for record in clause_records(_current()):
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_json(record), ensure_ascii=False) + "\n")
 
 
 @export_app.command("documents")
