@@ -13,6 +13,8 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from corpus.models import Document
+from index.search import MODES
+from kg.vocabulary import ROLES
 from index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
 
 T = TypeVar("T")
@@ -40,8 +42,9 @@ class Page:
         return items[self.offset : self.offset + self.limit]
 
 
-Mode = Literal["hybrid", "keyword", "dense"]  # index.search.MODES, spelled out for OpenAPI
-Role = Literal["lead", "cooperating"]  # index.filters.ROLES
+# Closed sets as OpenAPI enums, from their one home.
+Mode = Literal[MODES]  # type: ignore[valid-type]
+Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 
 
 # --- envelopes ----------------------------------------------------------------------------

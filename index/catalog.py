@@ -20,10 +20,11 @@ from corpus.artifacts import load_clauses, load_documents
 from corpus.models import Document
 from kg.artifacts import load_facts
 from kg.extract.registry import Registry
-from kg.models import Award, ClauseFacts
+from kg.models import ROLE, Award, ClauseFacts
 from kg.records import ClauseRecord, DocumentRef, clause_records
+from kg.vocabulary import ROLES
 
-from .filters import ROLES, Filters, award_matches, matches
+from .filters import Filters, award_matches, matches
 from .keyword import KeywordIndex
 
 
@@ -61,7 +62,7 @@ class DepartmentClause:
     """A clause naming a body in a role."""
 
     clause_id: str
-    role: str
+    role: Annotated[str, ROLE]
     department: Annotated[
         DepartmentRef, Field(description="The body the clause names: the one asked for, or a predecessor or successor of it.")
     ]

@@ -39,9 +39,8 @@ from corpus.convert import normalize
 from kg.extract.amounts import parse_number
 from kg.models import Award
 from kg.records import ClauseRecord, DocumentRef
+from kg.vocabulary import AWARD_KINDS, ROLES
 
-AWARD_KINDS = ("subsidy", "reward", "interest_subsidy", "equity_investment", "matching_fund", "funding", "other")
-ROLES = ("lead", "cooperating")
 
 _WHITE_SPACE = re.compile(r"\s+")
 _CITY_PREFIX = re.compile(r"^(?:广州市|广州|市)")
@@ -117,8 +116,8 @@ class Filters:
     document: str | None = None  # id, or a piece of the title or 文号
     issuer: str | None = None  # a piece of the issuer's name
     department: str | None = None  # any name of a department the clause names
-    role: str | None = None  # "lead" or "cooperating"; needs ``department``
-    award_kind: str | None = None  # one of AWARD_KINDS
+    role: str | None = None  # a notation of kg.vocabulary.ROLES ("lead", "cooperating"); needs ``department``
+    award_kind: str | None = None  # a notation of kg.vocabulary.AWARD_KINDS
     industry: str | None = None  # a keyword: 集成电路, 人工智能, 生物医药 …
     min_cap_yuan: float | None = None  # some award's cap is at least this
     in_force_only: bool = False  # drop documents whose validity ended before ``today``

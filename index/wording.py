@@ -11,27 +11,22 @@ from datetime import date
 
 from kg.models import Award, Target
 from kg.records import DocumentRef
+from kg.vocabulary import AWARD_KINDS, ROLES
 
 from .estimate import format_rate, format_yuan
 from .filters import in_force
 from .models import Match
 
-KIND_NAMES = {
-    "subsidy": "补贴",
-    "reward": "奖励",
-    "interest_subsidy": "贴息",
-    "equity_investment": "股权投资",
-    "matching_fund": "配套",
-    "funding": "资金支持",
-    "other": "其他",
-}
-ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
+# What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
+ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}
 NO_AMOUNT = "（原文未给出金额）"
 SNIPPET_CHARS = 220
 
 
 def kind_name(kind: str) -> str:
-    return KIND_NAMES.get(kind, kind)
+    """An award kind's Chinese name, from the ontology (贴息 for interest_subsidy)."""
+    term = AWARD_KINDS.get(kind)
+    return term.short if term else kind
 
 
 def award_line(award: Award) -> str:

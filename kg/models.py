@@ -9,10 +9,14 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
+from .vocabulary import AWARD_KINDS, ROLES, listed
+
 # Where in the clause a fact was read: kept in the facts file and the graph (PROV-O), left
 # out of the JSON renderings (export, search, API), which give the fact itself.
 Offset = Annotated[int, Field(exclude=True)]
 Evidence = Annotated[str, Field(exclude=True)]
+# A role is a notation of the ontology's roles (an enum on the OpenAPI page).
+ROLE = Field(description=f"{listed(ROLES)}.", json_schema_extra={"enum": list(ROLES)})
 # Rendered records carry every field, defaults too: the OpenAPI page marks them required.
 RENDERED = ConfigDict(json_schema_serialization_defaults_required=True)
 
@@ -45,7 +49,7 @@ class Responsibility:
     labels: Annotated[list[str], Field(description="Every surface form: as written, short forms, Traditional.")] = field(
         default_factory=list
     )
-    role: Annotated[str, Field(description="lead or cooperating.")] = "lead"
+    role: Annotated[str, ROLE] = "lead"
     convention: Annotated[
         str, Field(description="How the role was read: explicit, first-listed (the document says so) or inferred.")
     ] = "explicit"
@@ -78,7 +82,7 @@ class Award:
 
     __pydantic_config__ = RENDERED
 
-    kind: Annotated[str, Field(description="An award kind of the ontology (pk:AwardKinds): subsidy, reward, …")]
+    kind: Annotated[str, Field(description=f"A kind of the ontology's pk:AwardKinds: {listed(AWARD_KINDS)}.")]
     rate: Annotated[float | None, Field(description="Share of the base: 80% → 0.8.")] = None
     base: Annotated[str | None, Field(description="What the rate applies to: MPW直接费用, 实际租金 …")] = None
     cap_yuan: Annotated[float | None, Field(description="Upper limit in yuan.")] = None

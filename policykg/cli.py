@@ -16,6 +16,7 @@ from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
 from index.encoders import EncoderError
+from kg.vocabulary import AWARD_KINDS, ROLES, listed
 
 from .answers import print_answer
 from .build import build, read_manifest
@@ -203,8 +204,8 @@ def search_command(
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
-    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
+    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help=f"{listed(AWARD_KINDS)}.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
     in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.filters import AWARD_KINDS, Filters, department_key, in_force, matches, parse_yuan
+from index.filters import Filters, department_key, in_force, matches, parse_yuan
 from kg.queries import awards_with_cap, graph_for_queries
 from kg.models import Award, Responsibility
 from kg.records import ClauseRecord, DocumentRef, Source, clause_records
+from kg.vocabulary import AWARD_KINDS
 
 TODAY = date(2026, 11, 22)
 
