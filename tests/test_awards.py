@@ -241,6 +241,12 @@ def _row(a):
          [("subsidy", 0.1, 1e7, None, None, None, None, False)]),
         ("按国家实际到位资金的30%给予配套扶持，单个项目最高扶持500万元。",
          [("matching_fund", 0.3, 5e6, None, "单个项目", None, None, False)]),
+        # a ceiling stated before the rate it bounds
+        ("单个项目原则上补贴金额最高不超过5000万元，按当年对新区地方经济贡献100%给予奖励。",
+         [("reward", 1.0, 5e7, None, "单个项目", None, None, False)]),
+        # an amount per unit, named by 给予一次性补助, and its ceiling
+        ("按每平方米1000元给予一次性补助，最高补助1000万元。",
+         [("subsidy", None, 1e7, 1000, "每平方米", None, None, False)]),
         # tiers written as parallel phrases
         ("企业年产值首次超过5亿元的，奖励50万元；首次超过10亿元的，奖励100万元；首次超过50亿元的，奖励300万元。",
          [("reward", None, None, None, None, None, [(5e8, 5e5), (1e9, 1e6), (5e9, 3e6)], False)]),

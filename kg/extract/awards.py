@@ -76,7 +76,7 @@ _KIND = dict(AWARD_WORDS)
 
 # Money right before an award word it pays: "…元的一次性补贴", "…元引导资金支持",
 # "…元的财政经费支持", "…元地方配套". At most four characters of qualifier between.
-WORD_AFTER_MONEY = re.compile(rf"^\s*(?:的)?(?:一次性)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{AWARD_WORD.pattern})")
+WORD_AFTER_MONEY = re.compile(rf"^\s*(?:的)?(?:给予|予以)?(?:一次性)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{AWARD_WORD.pattern})")
 # An award word used as a verb right before the money: 一次性奖励20万元, 补助50万元.
 WORD_BEFORE_MONEY = re.compile(rf"(?:{AWARD_WORD.pattern})(?:资金|金额|额度|额)?(?:为|共|合计)?\s*$")
 # "按每家企业10万元的标准，给予一次性奖励": a fixed amount named by a later award word.
@@ -132,7 +132,7 @@ MAX_MONEY_TO_WORD = 12
 # What a ceiling or amount is counted per: 每家企业每年, 单个项目, 每个平台, 同一企业,
 # 每家企业单一年度, 每品种, 每年.
 PER = re.compile(
-    r"(?:(?:每家|每个|每项|每所|每名|每位|每户|每种|每品种|每人|每台|每套|单个|单家|单项|单台|单套|单一|同一家?|每一)"
+    r"(?:(?:每家|每个|每项|每所|每名|每位|每户|每种|每品种|每人|每台|每套|每平方米|每千瓦时|每吨|单个|单家|单项|单台|单套|单一|同一家?|每一)"
     r"(?:[\u4e00-\u9fff]{0,5}?(?:企业|项目|平台|活动|园区|品种|药品|产品|机构|医疗机构|单位|工程|示范工程|人才|团队|年度|事项))?"
     r"|每年度?|每个年度)+"
 )
@@ -152,6 +152,7 @@ class _Item:
     award: Award
     fixed: bool = False  # a fixed amount: later ceilings do not apply to it
     numbered: bool = True  # has a number of its own (an award named without one has not)
+    standalone_cap: bool = False  # a ceiling with nothing before it, not phrased as an award (no 给予)
 
 
 @dataclass
@@ -627,6 +628,8 @@ class _Assembler:
         for e in events:
             if e.kind == "caps" and not self.share_caps(e):
                 e = self.caps_as_items(e)
+            if e.kind == "items" and self.cap_before_rate(e):
+                continue
             if e.kind == "items":
                 if self.capped:
                     self.group, self.capped = [], False
@@ -650,6 +653,22 @@ class _Assembler:
                     pending_period = e.period
             elif e.kind == "cap":
                 self.cap(e)
+
+    def cap_before_rate(self, e: _Event) -> bool:
+        """A ceiling stated before the rate it bounds, in one sentence: 单个项目补贴金额最高
+        不超过5000万元，按…贡献100%给予奖励. The ceiling read as an award of its own (it had
+        nothing before it and was not phrased as one: no 给予) becomes the rate's ceiling."""
+        if not self.group or len(e.items) != 1 or e.inline_cap:
+            return False
+        last = self.group[-1]
+        rate = e.items[0].award
+        if not last.standalone_cap or rate.rate is None or rate.cap_yuan is not None:
+            return False
+        rate.cap_yuan, rate.per = last.award.cap_yuan, rate.per or last.award.per
+        rate.start = min(rate.start, last.award.start)
+        self.items[self.items.index(last)] = e.items[0]
+        self.group[-1] = e.items[0]
+        return True
 
     def share_caps(self, e: _Event) -> bool:
         """A list of ceilings after rates that lack one (按50%给予补贴，分别最高不超过200万元、
@@ -713,7 +732,7 @@ class _Assembler:
         if e.word_kind is None or (self.capped and not e.self_contained and e.word_kind in group_kinds):
             return  # a second ceiling of the same awards (单个项目…，每家企业每年…), or nothing named
         award = Award(kind=e.word_kind, cap_yuan=e.money.yuan, per=e.per, text="", start=e.start, end=e.end)
-        item = _Item(award)
+        item = _Item(award, standalone_cap=not e.self_contained)
         self.group, self.capped = [item], True
         self.items.append(item)
 
