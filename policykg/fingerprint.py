@@ -27,11 +27,11 @@ BUILD_INPUTS = FILE_INPUTS + (("index", "**/*.py"), ("policykg", "*.py"))
 LIBRARIES = ("jieba", "opencc", "rdflib", "pyshacl")
 
 
-def _digest(inputs: tuple[tuple[str, str], ...], extra: str = "") -> str:
+def _digest(inputs: tuple[tuple[str, str], ...], root: Path, extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode("utf-8"))
-    files = sorted({path for folder, pattern in inputs for path in (ROOT / folder).glob(pattern) if path.is_file()})
+    files = sorted({path for folder, pattern in inputs for path in (root / folder).glob(pattern) if path.is_file()})
     for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode("utf-8") + b"\0")
+        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for name in LIBRARIES:
         try:
@@ -41,15 +41,15 @@ def _digest(inputs: tuple[tuple[str, str], ...], extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def file_fingerprint() -> str:
-    """What one file's entry depends on besides the file itself."""
-    return _digest(FILE_INPUTS)
+def file_fingerprint(root: Path = ROOT) -> str:
+    """What one file's entry depends on besides the file itself (``root``: the checkout)."""
+    return _digest(FILE_INPUTS, root)
 
 
-def build_fingerprint(sources: list[tuple[Path, str]], model: str) -> str:
+def build_fingerprint(sources: list[tuple[Path, str]], model: str, root: Path = ROOT) -> str:
     """The whole build: every input's name and content hash, the encoder and all code."""
     listing = "\n".join(f"{path}\t{sha}" for path, sha in sources)
-    return _digest(BUILD_INPUTS, f"{model}\n{listing}")
+    return _digest(BUILD_INPUTS, root, f"{model}\n{listing}")
 
 
 __all__ = ["BUILD_INPUTS", "FILE_INPUTS", "build_fingerprint", "file_fingerprint"]
