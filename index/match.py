@@ -9,7 +9,7 @@ verdict is ``not_eligible`` when one is not met, ``unknown`` when one cannot be 
 
 The firm's words are linked to the rule's words with the graph's vocabulary: OpenCC tw2sp
 and NFKC (積體電路設計 → 集成电路设计), the SKOS labels and broader links of
-``ontology/vocabulary.ttl`` (软件 ⊑ 新一代信息技术), the abbreviations the texts define
+``ontology/lexicon.ttl`` (软件 ⊑ 新一代信息技术), the abbreviations the texts define
 (多项目晶圆（MPW）), a few colloquial folds (花的钱 → 费用, 采购 → 购买), and shared words;
 each reason says which link decided it. Estimates reuse ``index.estimate`` arithmetic.
 """
@@ -25,7 +25,7 @@ from corpus.convert import normalize
 from corpus.validity import Validity, validity_on
 from kg.extract.conditions import AwardConditions, Condition, document_city
 from kg.models import Award
-from kg.vocabulary import Concept, Vocabulary, vocabulary
+from kg.lexicon import Concept, Vocabulary, vocabulary
 
 from .estimate import Estimate, estimate, format_yuan
 

@@ -24,6 +24,7 @@ class PK(DefinedNamespace):
     _NS = Namespace(BASE + "ontology#")
 
     Award: URIRef
+    AwardKindList: URIRef
     AwardKinds: URIRef
     Clause: URIRef
     Condition: URIRef
@@ -38,6 +39,7 @@ class PK(DefinedNamespace):
     OtherAward: URIRef
     Responsibility: URIRef
     Reward: URIRef
+    RoleList: URIRef
     Roles: URIRef
     SourceSpan: URIRef
     Subsidy: URIRef
@@ -68,6 +70,7 @@ class PK(DefinedNamespace):
     roleConvention: URIRef
     sameWorkAs: URIRef
     script: URIRef
+    shortLabel: URIRef
     sourceFile: URIRef
     start: URIRef
     targetValue: URIRef
@@ -122,14 +125,3 @@ class ELI(DefinedNamespace):
     # in-force concepts of the ELI in-force scheme
     # http://data.europa.eu/eli/ontology#InForce-inForce etc. are minted in kg.build
 
-
-AWARD_KINDS = {
-    "subsidy": PK.Subsidy,
-    "reward": PK.Reward,
-    "interest_subsidy": PK.InterestSubsidy,
-    "equity_investment": PK.EquityInvestment,
-    "matching_fund": PK.MatchingFund,
-    "funding": PK.Funding,
-    "other": PK.OtherAward,
-}
-ROLES = {"lead": PK.LeadRole, "cooperating": PK.CooperatingRole}

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from corpus.convert import normalize
 
-from ..vocabulary import vocabulary
+from ..lexicon import vocabulary
 from .amounts import find_money
 
 KINDS = ("location", "city", "industry", "qualification", "age", "threshold", "growth", "window", "base", "other")
