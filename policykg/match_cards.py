@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from index.estimate import format_yuan
-from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch
+from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
 from index.wording import award_line, kind_name
 
 _STYLE = {"eligible": "green", "unknown": "yellow", "not_eligible": "red"}
@@ -32,7 +32,7 @@ def print_match(console: Console, found: ProfileMatch) -> None:
 def match_card(result: MatchResult) -> Panel:
     doc = result.document
     body = Text()
-    body.append(f"{kind_name(result.award['kind'])}: {award_line(result.award)}", style="bold")
+    body.append(f"{kind_name(result.award['kind'])}: {award_line(award_of(result.award))}", style="bold")
     if result.estimate_yuan is not None:
         body.append(f"\n估算 {format_yuan(result.estimate_yuan)}：{result.estimate_rule}", style="bold green")
     for reason in result.reasons:
