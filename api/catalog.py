@@ -192,7 +192,7 @@ class Catalog:
             "id": named["id"],
             "label": body.label if body else named["label"],
             "labels": list(dict.fromkeys([*(body.labels if body else [named["label"]]), *named.get("labels", [])])),
-            "jurisdiction": body.jurisdiction if body else ("" if generic else named["id"].rsplit("/", 1)[0]),
+            "jurisdiction": body.jurisdiction if body else ("" if generic else named.get("jurisdiction", "")),
             "generic": body.generic if body else generic,
             "known": body is not None,
             "clauses": {role: 0 for role in ROLES},

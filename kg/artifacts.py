@@ -73,6 +73,7 @@ def facts_record(found: ClauseFacts | SegmentFacts | None) -> dict:
                 "role": r.role,
                 "convention": r.convention,
                 "mention": r.mention,
+                "jurisdiction": r.jurisdiction,
             }
             for r in found.responsibilities
         ],

@@ -311,7 +311,8 @@ class Registry:
             found = self._generic.get(gkey)
             if found:
                 return self._with_mention(self._bodies[found], written)
-            return Body(f"generic/{gkey}", written, (written,), "", generic=True, known=False)
+            digest = hashlib.sha1(gkey.encode("utf-8")).hexdigest()[:4]
+            return Body(f"generic/{_slug(gkey)}-{digest}", written, (written,), "", generic=True, known=False)
         where, rest, level = self._split(key, city, district)
         tries = [(where, rest)]
         if level == "":
@@ -384,8 +385,9 @@ class Registry:
         first = parts[0]
         governments = self._government_ids()
         known = max((c for c in governments if first.startswith(c)), key=len, default=None)
-        if known is None:
-            head = _slug(first)
+        if known is None:  # a city the registry does not know, and maybe its district: 上海市徐汇区
+            city = re.match(r"^(.{2,4}?市)(.+[区县])$", first)
+            head = f"{_slug(city.group(1))}/{_slug(city.group(2))}" if city else _slug(first)
         elif known == first:
             head = governments[known]
         else:  # a district the registry does not know, of a city it knows: 韶关市武江区
