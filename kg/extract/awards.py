@@ -136,6 +136,8 @@ PER = re.compile(
     r"(?:[\u4e00-\u9fff]{0,5}?(?:企业|项目|平台|活动|园区|品种|药品|产品|机构|医疗机构|单位|工程|示范工程|人才|团队|年度|事项))?"
     r"|每年度?|每个年度)+"
 )
+# How a tier's condition ends in a parallel tier phrase: 超过5亿元的， / 达到30万元以上，
+TIER_CONDITION_END = re.compile(r"^\s*(?:（含）)?(?:(?:及)?以上的?|的)\s*[，,]")
 TOP_UP = re.compile(r"差额补足|补足差额|差额(?:奖励|补助|补贴)")
 RESPECTIVELY = re.compile(r"分别")
 LIST_SEPARATOR = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
@@ -426,12 +428,12 @@ class _SentenceReader:
 
     def tier_kind(self, threshold: Money, amount: Money) -> str | None:
         """The award's kind when ``threshold`` reads as a tier's condition (超过5亿元的,
-        达到30万元以上) and
-        ``amount``, in the next phrase, as its award (奖励50万元 / 给予50万元奖励)."""
+        达到30万元以上) and ``amount``, in the next phrase, as its award (奖励50万元 /
+        给予50万元奖励); None otherwise."""
         seg = self.seg_start(threshold.start)
         if not THRESHOLD_BEFORE.search(self.text[seg:threshold.start]):
             return None
-        if not re.match(r"^\s*(?:（含）)?(?:(?:及)?以上的?|的)\s*[，,]", self.text[threshold.end:]):
+        if not TIER_CONDITION_END.match(self.text[threshold.end:]):
             return None
         amount_seg = self.seg_start(amount.start)
         if amount_seg <= threshold.end or self.money_role(amount) != "amount":
