@@ -7,7 +7,8 @@ Rules, each applied only when its filter is set (all set filters must hold):
 - ``document``: the document's id, or a piece of its title or 文号 (穗府规〔2018〕15号).
 - ``issuer``: a piece of the document's issuer; a document without a known issuer fails.
 - ``department``: a name of a department the clause names, compared leniently as the
-  evaluator does (``department_key``: 广州市/市 prefix dropped, 委员会 ~ 委, 人民政府 ~ 政府)
+  evaluator does (``department_key``: a city's prefix — 广州市, 深圳市 … or 市 — dropped,
+  委员会 ~ 委, 人民政府 ~ 政府)
   with its ``label`` and every one of its ``labels``; with ``role``, that department must
   hold that role ("lead" or "cooperating"). Renamed bodies are not followed here (the graph
   query ``kg.queries.clauses_by_department`` does that).
@@ -43,7 +44,9 @@ from kg.vocabulary import AWARD_KINDS, ROLES
 
 
 _WHITE_SPACE = re.compile(r"\s+")
-_CITY_PREFIX = re.compile(r"^(?:广州市|广州|市)")
+# A city's name or the bare 市 before a body's name, for any city (广州市, 深圳市, 中山市 …):
+# not the 市 of 市场监管局, nor 城市 (区城市管理局 keeps its 区).
+_CITY_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?<![城区县])市(?!场)|市(?!场))")
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n", ""}
 
@@ -74,6 +77,10 @@ def department_key(name: str, *, normalized: bool = False) -> str:
     True
     >>> department_key("广州市人民政府办公厅")
     '政府办公厅'
+    >>> department_key("深圳市工业和信息化局") == department_key("市工业和信息化局") == department_key("中山市工业和信息化局")
+    True
+    >>> department_key("市市场监管局") == department_key("市场监管局"), department_key("区城市管理局")
+    (True, '区城市管理局')
     """
     key = squeeze(name) if normalized else fold(name)
     key = _CITY_PREFIX.sub("", key).replace("人民政府", "政府")

@@ -13,13 +13,17 @@ FACTS = "facts.jsonl"
 def write_facts(folder: Path, facts: dict[str, ClauseFacts]) -> None:
     with (folder / FACTS).open("w", encoding="utf-8") as fh:
         for found in facts.values():
-            row = {
-                "clause_id": found.clause_id,
-                **_fact_lists(found),
-                "abbreviations": [vars(a) for a in found.abbreviations],
-                "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
-            }
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(fact_row(found), ensure_ascii=False) + "\n")
+
+
+def fact_row(found: ClauseFacts) -> dict:
+    """One line of facts.jsonl."""
+    return {
+        "clause_id": found.clause_id,
+        **_fact_lists(found),
+        "abbreviations": [vars(a) for a in found.abbreviations],
+        "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
+    }
 
 
 def _fact_lists(found: ClauseFacts | SegmentFacts) -> dict:

@@ -9,7 +9,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from corpus.artifacts import load_documents, load_problems
@@ -47,6 +46,10 @@ def main(
     ctx.obj = Settings(data=data) if data is not None else Settings()  # the commands' settings
 
 
+# Above this many files the build lists counts only, not a table row per file.
+PER_FILE_TABLE_LIMIT = 50
+
+
 def _settings(ctx: typer.Context) -> Settings:
     """The settings ``main`` made from ``--data`` and the environment, for this run only."""
     return ctx.find_root().obj
@@ -70,29 +73,41 @@ def build_command(
         Optional[str],
         typer.Option("--model", help="Encoder of the dense index: e5, use, minilm, st:<name or folder>, or none (env: POLICYKG_MODEL; default e5)."),
     ] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes reading the files (default: one per core).")] = None,
 ) -> None:
-    """Build graph and index from texts into a new generation of the data folder."""
+    """Build graph and index from texts into a new generation of the data folder.
+
+    Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
+    in a log file as well as on a terminal."""
     inputs = paths or [SHIPPED_TEXTS]
     settings = _settings(ctx)
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("reading", total=None)
-            report = build(
-                _data(ctx), inputs, model=model or settings.model, threads=settings.threads, force=force,
-                progress=lambda step: progress.update(task, description=f"building {step}"),
-            )
+        report = build(
+            _data(ctx), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,
+        )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
     if report.up_to_date:
         err.print(f"up to date: {report.generation}")
-    table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
-    for name, row in report.per_file.items():
-        table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
-    err.print(table)
+    if len(report.per_file) <= PER_FILE_TABLE_LIMIT:
+        table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
+        for name, row in report.per_file.items():
+            table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
+        err.print(table)
     for violation in report.violations:
         err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
+    if report.stages:
+        stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stages.items())
+        err.print(f"stages: {stages}", markup=False, highlight=False)
+    if report.steps:
+        steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
+        err.print(f"per-file steps over {report.processed} files (core seconds): {steps}", markup=False, highlight=False)
     err.print(
         f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
         f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"

@@ -21,7 +21,7 @@ LAYERS = (
     {"corpus"},
     {"kg"},
     {"index"},
-    {"policykg.build"},
+    {"policykg.build", "policykg.filework"},
     {"api"},
     {"policykg.cli", "policykg.answers"},
 )
