@@ -176,7 +176,8 @@ def build(
             seconds=round(time.perf_counter() - started, 2),
         )
         manifest = {
-            "fingerprint": fingerprint,
+            # a file to try again means the next build is not "up to date" whatever changed
+            "fingerprint": "" if any(meta.retry for meta in metas) else fingerprint,
             "inputs": [str(p) for p in sources],
             "files": report.files,
             "documents": report.documents,
@@ -269,7 +270,9 @@ def _outcome(result: Callable[[], filework.FileMeta], path: Path, sha: str) -> f
     except BrokenProcessPool:
         raise
     except Exception as error:  # noqa: BLE001 - reported as the file's problem, not hidden
-        return filework.FileMeta(path=str(path), key=path.stem, sha256=sha, problem=f"could not be processed ({type(error).__name__}: {error})")
+        return filework.FileMeta(
+            path=str(path), key=path.stem, sha256=sha, problem=f"could not be processed ({type(error).__name__}: {error})", retry=True
+        )
 
 
 def _size(path: Path) -> int:

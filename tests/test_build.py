@@ -118,13 +118,22 @@ def _checkout_copy(target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("edited", ["ontology/registry/guangzhou.ttl", "ontology/shapes.ttl", "kg/sparql/awards_with_cap.rq"])
-def test_an_ontology_registry_or_query_edit_changes_the_fingerprint(tmp_path, edited):
+@pytest.mark.parametrize(
+    ("edited", "old", "new"),
+    [
+        ("ontology/registry/guangzhou.ttl", '"广东省人民政府"@zh', '"广东省政府"@zh'),  # a label
+        ("ontology/shapes.ttl", "sh:minLength 1", "sh:minLength 2"),
+        ("kg/sparql/awards_with_cap.rq", "SELECT", "SELECT DISTINCT"),
+    ],
+)
+def test_an_ontology_registry_or_query_edit_changes_the_fingerprint(tmp_path, edited, old, new):
     root = _checkout_copy(tmp_path / "checkout")
     before = file_fingerprint(root)
     assert file_fingerprint(root) == before
     path = root / edited
-    path.write_text(path.read_text(encoding="utf-8").replace("pk:", "pk: ", 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert file_fingerprint(root) != before
 
 
