@@ -52,41 +52,6 @@ def load_problems(folder: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def clause_record(clause: Clause, document: Document) -> dict:
-    """The exported shape of a clause (``policykg export clauses --json``)."""
-    spans = [{"start": s.start, "end": s.end} for s in clause.spans]
-    return {
-        "clause_id": clause.id,
-        "kind": clause.kind,
-        "number": clause.number,
-        "path": clause.path,
-        "text": clause.text,
-        "text_original": clause.text_original,
-        "document": document_record(document),
-        "source": {
-            "file": clause.spans[0].file if clause.spans else document.file,
-            "start": min((s.start for s in clause.spans), default=None),
-            "end": max((s.end for s in clause.spans), default=None),
-            "spans": spans,
-        },
-    }
-
-
-def document_record(document: Document) -> dict:
-    return {
-        "id": document.id,
-        "title": document.title,
-        "number": document.number,
-        "issuer": document.issuer,
-        "date": document.date,
-        "validity": document.validity,
-        "valid_until": document.valid_until,
-        "script": document.script,
-        "work": document.work,
-        "preferred": document.preferred,
-    }
-
-
 def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:

@@ -45,10 +45,12 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        target = folder / INDEX_DIR
-        retriever = bm25s.BM25.load(str(target))
-        ids = json.loads((target / "ids.json").read_text(encoding="utf-8"))
-        return cls(retriever, ids)
+        return cls(bm25s.BM25.load(str(folder / INDEX_DIR)), cls.read_ids(folder))
+
+    @staticmethod
+    def read_ids(folder: Path) -> list[str]:
+        """The ids of the clauses the index ranks: the clauses search shows, as the build chose them."""
+        return json.loads((folder / INDEX_DIR / "ids.json").read_text(encoding="utf-8"))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(clause id, score) of the best k clauses with a positive score."""

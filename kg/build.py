@@ -19,7 +19,8 @@ from corpus.models import Clause, Document
 
 from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
 from .models import Award, ClauseFacts, Responsibility, Target
-from .namespace import AWARD_KINDS, ELI, ID, ONTOLOGY_FILE, PK, ROLES, SCHEMA
+from .namespace import ELI, ID, ONTOLOGY_FILE, PK, SCHEMA
+from .vocabulary import AWARD_KINDS, OTHER_AWARD, ROLES
 
 ELI_NS = "http://data.europa.eu/eli/ontology#"
 IN_FORCE = URIRef(ELI_NS + "InForce-inForce")
@@ -215,7 +216,7 @@ def _add_responsibility(graph: Graph, node: URIRef, clause: URIRef, responsibili
     graph.add((node, RDF.type, PK.Responsibility))
     graph.add((node, PK.clause, clause))
     graph.add((node, PK.agent, agent))
-    graph.add((node, PK.role, ROLES[responsibility.role]))
+    graph.add((node, PK.role, ROLES[responsibility.role].iri))
     graph.add((node, PK.roleConvention, Literal(responsibility.convention)))
     if responsibility.mention:
         graph.add((node, PK.mention, Literal(responsibility.mention, lang="zh")))
@@ -245,7 +246,7 @@ def _decimal(value: float) -> str:
 def _add_award(graph: Graph, node: URIRef, clause: URIRef, award: Award) -> None:
     graph.add((node, RDF.type, PK.Award))
     graph.add((node, PK.clause, clause))
-    graph.add((node, PK.awardKind, AWARD_KINDS.get(award.kind, PK.OtherAward)))
+    graph.add((node, PK.awardKind, AWARD_KINDS.get(award.kind, AWARD_KINDS[OTHER_AWARD]).iri))
     if award.rate is not None:
         graph.add((node, PK.rate, Literal(_decimal(award.rate), datatype=XSD.decimal)))
     if award.base:

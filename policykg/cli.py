@@ -15,6 +15,7 @@ from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
 from index.encoders import EncoderError
+from kg.vocabulary import AWARD_KINDS, ROLES, listed
 
 from .answers import print_answer
 from .build import build, read_manifest
@@ -132,10 +133,10 @@ def export_clauses(
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from kg.records import clause_records
+    from kg.records import as_json, clause_records
 
     for record in clause_records(_current()):
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_json(record), ensure_ascii=False) + "\n")
 
 
 @export_app.command("documents")
@@ -218,8 +219,8 @@ def search_command(
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
-    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
+    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help=f"{listed(AWARD_KINDS)}.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
     in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,
