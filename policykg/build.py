@@ -146,9 +146,15 @@ def build(
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
             units = [unit for clause in chosen for unit in dense_units(clause)]
-            with log.stage("embed", total=len(units), unit="passages") as stage:
-                embedded = embed_passages(encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note)
-                stage.done = len(units)
+            with log.stage("embed", unit="passages") as stage:
+
+                def advance(encoded: int, to_encode: int) -> None:
+                    stage.total = to_encode
+                    stage.advance(encoded - stage.done)
+
+                embedded = embed_passages(
+                    encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note, advance=advance
+                )
             with log.stage("dense index", unit="vectors") as stage:
                 DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
                 stage.done = len(units)
