@@ -47,8 +47,11 @@ def read_corpus(paths: Iterable[Path], progress: Callable[[str], None] | None = 
         documents, clauses = split_source(source, ngrams)
         corpus.documents += documents
         corpus.clauses += clauses
+        pieces: dict[str, list[str]] = {document.id: [] for document in documents}
+        for clause in clauses:  # one pass: a compilation of many documents stays linear
+            pieces[clause.document].append(clause.text)
         for document in documents:
-            texts[document.id] = "".join(c.text for c in clauses if c.document == document.id)
+            texts[document.id] = "".join(pieces[document.id])
     link_copies(corpus.documents, texts)
     return corpus
 

@@ -22,6 +22,9 @@ BOLD = re.compile(r"\*\*")
 # (after markdown decoration) and captures the number. Half-width brackets and
 # punctuation are accepted as well as full-width ones.
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    # back-matter: "附件：…", "附件1", "附件一：…", "附表" — the label alone or followed by a colon
+    # ("附件所列的…" is prose)
+    ("attachment", re.compile(rf"^附\s*[件表录]\s*(\d{{1,2}}|{_CN})?\s*(?:[：:]|$)")),
     ("part", re.compile(rf"^第({_CN}|\d+)编")),
     ("chapter", re.compile(rf"^第({_CN}|\d+)章")),
     ("section", re.compile(rf"^第({_CN}|\d+)节")),
@@ -58,7 +61,7 @@ class Marker:
 
     kind: str
     label: str  # as printed, e.g. "（十一）", "第十二条", "3."
-    value: int | None  # 11, 12, 3; None for bullets
+    value: int | None  # 11, 12, 3; None for bullets and an unnumbered 附件
     end: int  # offset in the line where the item's own text starts
     inserted: int = 0  # 1 for 第二百三十六条之一: inserted after article 236 by an amendment
 
@@ -106,7 +109,7 @@ def find_marker(line: str) -> Marker | None:
         m = pattern.match(text)
         if not m:
             continue
-        value = chinese_number(m.group(1)) if kind not in ("circled", "dash") else None
+        value = chinese_number(m.group(1)) if kind not in ("circled", "dash") and m.group(1) else None
         if kind == "circled":
             value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group(1)) + 1
         inserted = chinese_number(m.group(2)) or 0 if kind == "article" and m.group(2) else 0
