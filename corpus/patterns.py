@@ -9,8 +9,14 @@ from functools import lru_cache
 
 import cn2an
 
-CN_DIGITS = "零〇一二三四五六七八九十百千万两"
+# Chinese numerals in either script (兩 and 萬 are the Traditional 两 and 万).
+CN_DIGITS = "零〇一二三四五六七八九十百千万两兩萬"
 _CN = f"[{CN_DIGITS}]+"
+_TO_SIMPLIFIED_DIGITS = str.maketrans("兩萬", "两万")
+# The divisions of a law, in either script: 编/編, 章, 节/節, 条/條.
+ARTICLE_NUMBER = rf"第(?:{_CN}|\d+)[条條]"
+CHAPTER_OR_SECTION = rf"第(?:{_CN}|\d+)[章节節]"
+DIVISION = rf"第(?:{_CN}|\d+)[编編章节節条條]"
 # An article inserted by a later amendment keeps its neighbour's number: 第二百三十六条之一.
 _INSERTED = r"(?:之([一二三四五六七八九十]+))?"
 
@@ -25,10 +31,10 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     # back-matter: "附件：…", "附件1", "附件一：…", "附表" — the label alone or followed by a colon
     # ("附件所列的…" is prose)
     ("attachment", re.compile(rf"^附\s*[件表录]\s*(\d{{1,2}}|{_CN})?\s*(?:[：:]|$)")),
-    ("part", re.compile(rf"^第({_CN}|\d+)编")),
+    ("part", re.compile(rf"^第({_CN}|\d+)[编編]")),
     ("chapter", re.compile(rf"^第({_CN}|\d+)章")),
-    ("section", re.compile(rf"^第({_CN}|\d+)节")),
-    ("article", re.compile(rf"^第({_CN}|\d+)条{_INSERTED}")),
+    ("section", re.compile(rf"^第({_CN}|\d+)[节節]")),
+    ("article", re.compile(rf"^第({_CN}|\d+)[条條]{_INSERTED}")),
     ("cn", re.compile(rf"^({_CN})[、．.](?![{CN_DIGITS}][、，])")),  # 一、 but not 一、二、三
     ("cn_paren", re.compile(rf"^[（(]({_CN})[）)]")),  # （一）
     ("arabic", re.compile(r"^(\d{1,3})(?:[、．.])(?![\d、．.])")),  # 1. 1、 but not 1.5 or 1、2
@@ -73,7 +79,7 @@ def chinese_number(text: str) -> int | None:
     mode reads 两, 〇 and digit-by-digit years, which "strict" refuses)."""
     if text.isdigit():
         return int(text)
-    return _cn2an(text)
+    return _cn2an(text.translate(_TO_SIMPLIFIED_DIGITS))
 
 
 @lru_cache(maxsize=4096)

@@ -228,3 +228,46 @@ def test_civil_code_style_numbering_in_a_real_law():
     articles = [c for c in corpus.clauses if c.number and c.number.startswith("第") and c.number.endswith("条")]
     assert len(articles) >= 100
     assert all(len(c.text) < 1500 for c in articles)
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "corpus" / "texts"
+
+
+def _gbk_and_big5(tmp_path: Path, name: str) -> tuple[list, list]:
+    import opencc
+
+    text = (SHIPPED / name).read_text(encoding="utf-8")
+    (tmp_path / "copy_gbk.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "copy_big5.txt").write_bytes(opencc.OpenCC("s2tw").convert(text).encode("big5"))
+    corpus = read_corpus([tmp_path])
+    return corpus.documents, corpus.clauses
+
+
+def test_gbk_and_big5_copies_are_one_work_by_their_content(tmp_path):
+    """000 has no title and no 文号: only its sentences say that the GBK file and its Big5
+    Traditional copy are one text (before, they were two works and answered twice)."""
+    documents, _ = _gbk_and_big5(tmp_path, "000_黄埔区广州开发区促进IAB主导产业发展实施意见.txt")
+    assert sorted(d.encoding for d in documents) == ["big5", "gb18030"]
+    assert len({d.work for d in documents}) == 1
+    assert sum(d.preferred for d in documents) == 1
+
+
+def test_traditional_copy_is_split_like_its_simplified_text(tmp_path):
+    """003 numbers its articles 第X条; its Traditional copy prints 第X條 and 第X節."""
+    documents, clauses = _gbk_and_big5(tmp_path, "003_广州人工智能与数字经济试验区产业导则.txt")
+    by_doc = {d.encoding: [c.id.split("/", 1)[1] for c in clauses if c.document == d.id] for d in documents}
+    assert "ch1.art1" in by_doc["gb18030"]
+    assert by_doc["big5"] == by_doc["gb18030"]
+
+
+def test_amended_versions_are_not_copies():
+    from corpus.documents import content_sketch, link_copies
+    from corpus.models import Document
+
+    text = "第一条 为了规范管理，制定本条例。第二条 主管部门负责监督管理工作。第三条 本条例自公布之日起施行。"
+    docs = [Document(id="a", file="a", title="甲条例", date="2017-03-01"), Document(id="b", file="b", title="乙条例", date="2023-07-20")]
+    link_copies(docs, {"a": text, "b": text}, {"a": content_sketch(text), "b": content_sketch(text)})
+    assert docs[0].work != docs[1].work
+    docs[1].date = "2017-03-01"
+    link_copies(docs, {"a": text, "b": text}, {"a": content_sketch(text), "b": content_sketch(text)})
+    assert docs[0].work == docs[1].work
