@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .dense import INDEX_DIR, DenseIndex
-from .encoders import get_encoder, spec_of
+from .encoders import Encoder, QueryVectors, get_encoder, spec_of
 from .search import Searcher, clause_of_unit
 
 # How many units to ask for per clause wanted: a clause may be matched by several of its
@@ -13,17 +13,29 @@ from .search import Searcher, clause_of_unit
 UNITS_PER_CLAUSE = 8
 
 
-def open_searcher(folder: Path, threads: int = 1) -> Searcher:
-    """A searcher over the build in ``folder``; keyword only when it has no dense index."""
+def open_encoder(folder: Path, threads: int = 1, reuse: Encoder | None = None) -> Encoder | None:
+    """The encoder that embedded the build in ``folder`` (None without a dense index):
+    ``reuse`` when it is that model, so a server switching builds does not load it twice."""
     if not (folder / INDEX_DIR).exists():
+        return None
+    name = DenseIndex.read_meta(folder).encoder_name
+    if reuse is not None and reuse.name == name:
+        return reuse
+    return get_encoder(spec_of(name), threads)
+
+
+def open_searcher(folder: Path, threads: int = 1, encoder: Encoder | None = None) -> Searcher:
+    """A searcher over the build in ``folder``; keyword only when it has no dense index.
+    ``encoder``: one already loaded, used if it is the model the build was embedded with."""
+    encoder = open_encoder(folder, threads, reuse=encoder)
+    if encoder is None:
         return Searcher.open(folder)
-    meta = DenseIndex.read_meta(folder)
-    encoder = get_encoder(spec_of(meta.encoder_name), threads)
     index = DenseIndex.load(folder, encoder.name)
+    vectors = QueryVectors(encoder)
 
     def dense(query: str, k: int) -> list[tuple[str, float]]:
         """Clauses by their best unit (the clause or one of its sentences)."""
-        found = index.search(encoder.encode_queries([query])[0], k * UNITS_PER_CLAUSE)
+        found = index.search(vectors.vector(query), k * UNITS_PER_CLAUSE)
         best: dict[str, float] = {}
         for unit_id, score in found:
             clause_id = clause_of_unit(unit_id)
