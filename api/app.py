@@ -1,7 +1,7 @@
 """The FastAPI app: ``create_app(settings)`` wires the routers (JSON API, SPARQL endpoint,
 web page), the static files and the error handlers; the lifespan opens the current
-generation's searcher, records and graph once (``api.serving.Served``), onto ``app.state``,
-and follows later builds. Errors are JSON
+generation's read model (``index.catalog.Catalog``), searcher and graph once
+(``api.serving.Served``), onto ``app.state``, and follows later builds. Errors are JSON
 (``ErrorBody``), except on the web page's paths, where they are pages.
 
 Nothing heavy happens before the app starts: creating (or importing) the app loads no index,
@@ -25,11 +25,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from index.catalog import NotFound
 from kg.endpoint import Limits, SparqlPool
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 
-from .catalog import NotFound
 from .middleware import BodyLimit, HeadAsGet, Hygiene
 from .pages import STATIC, error_page, is_page
 from .routes import awards, clauses, departments, documents, ids, pages, search, sparql

@@ -15,6 +15,8 @@ from starlette.responses import HTMLResponse
 from index.estimate import CAVEAT, format_yuan
 from index.filters import in_force
 from index.models import Hit
+from kg.records import DocumentRef
+from corpus.models import Document
 from index.wording import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
@@ -36,8 +38,8 @@ def highlighted(hit: Hit) -> Markup:
     )
 
 
-def expired(document: dict) -> bool:
-    """Whether a document record's validity has ended (a Jinja test: ``doc is expired``)."""
+def expired(document: DocumentRef | Document) -> bool:
+    """Whether a document's validity has ended (a Jinja test: ``doc is expired``)."""
     return not in_force(document, date.today())
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from rdflib import Graph
 
+from index.catalog import Catalog
 from index.encoders import Encoder
 from index.open import open_encoder, open_searcher
 from index.search import Searcher
@@ -23,7 +24,6 @@ from kg.queries import graph_for_queries
 from policykg.datadir import DataDir, DataDirError, Lease
 from policykg.settings import Settings
 
-from .catalog import Catalog
 
 log = logging.getLogger("policykg.serve")
 WARM_UP = "补贴"
@@ -48,13 +48,14 @@ class Served:
         try:
             folder = lease.generation
             encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
-            searcher = open_searcher(folder, threads=settings.threads, encoder=encoder)
+            catalog = Catalog.load(folder)  # the read model, shared with search
+            searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
             searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
             return cls(
                 folder=folder,
                 encoder=encoder,
                 searcher=searcher,
-                catalog=Catalog.load(folder),
+                catalog=catalog,
                 graph=graph_for_queries(folder),
                 lease=lease,
             )

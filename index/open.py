@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .catalog import Catalog
 from .dense import INDEX_DIR, DenseIndex
 from .encoders import Encoder, QueryVectors, get_encoder, spec_of
 from .search import Searcher, clause_of_unit
@@ -24,12 +25,13 @@ def open_encoder(folder: Path, threads: int = 1, reuse: Encoder | None = None) -
     return get_encoder(spec_of(name), threads)
 
 
-def open_searcher(folder: Path, threads: int = 1, encoder: Encoder | None = None) -> Searcher:
-    """A searcher over the build in ``folder``; keyword only when it has no dense index.
-    ``encoder``: one already loaded, used if it is the model the build was embedded with."""
+def open_searcher(folder: Path, threads: int = 1, catalog: Catalog | None = None, encoder: Encoder | None = None) -> Searcher:
+    """A searcher over the build in ``folder`` (reading ``catalog``, its read model, when
+    the caller has it loaded); keyword only when the build has no dense index. ``encoder``:
+    one already loaded, used if it is the model the build was embedded with."""
     encoder = open_encoder(folder, threads, reuse=encoder)
     if encoder is None:
-        return Searcher.open(folder)
+        return Searcher.open(folder, catalog=catalog)
     index = DenseIndex.load(folder, encoder.name)
     vectors = QueryVectors(encoder)
 
@@ -43,4 +45,4 @@ def open_searcher(folder: Path, threads: int = 1, encoder: Encoder | None = None
                 best[clause_id] = score
         return list(best.items())[:k]
 
-    return Searcher.open(folder, dense=dense)
+    return Searcher.open(folder, dense=dense, catalog=catalog)

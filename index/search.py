@@ -8,7 +8,7 @@ a question that states an amount gets an estimate on each award hit."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +16,11 @@ from pathlib import Path
 from corpus.convert import normalize
 from corpus.models import Clause, Document
 from corpus.segment import sentences, tokens
-from kg.artifacts import load_facts
-from kg.records import clause_records
+from kg.models import Award
+from kg.records import ClauseRecord
 
-from .estimate import award_from_record, estimate, stated_amount
+from .catalog import Catalog
+from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
 from .keyword import KeywordIndex
@@ -120,19 +121,20 @@ DenseSearch = Callable[[str, int], Sequence[tuple[str, float]]]
 class Searcher:
     """Loaded once (records, keyword index, optional dense side), answers many queries."""
 
-    records: dict[str, dict]
+    records: Mapping[str, ClauseRecord]
     keyword: KeywordIndex
     dense: DenseSearch | None = None
     expander: Expander | None = None
 
     @classmethod
-    def open(cls, folder: Path, dense: DenseSearch | None = None) -> Searcher:
+    def open(cls, folder: Path, dense: DenseSearch | None = None, catalog: Catalog | None = None) -> Searcher:
+        """A searcher over the build in ``folder``, reading the records of ``catalog`` (the
+        generation's read model, loaded here when not given)."""
+        catalog = catalog or Catalog.load(folder)
         keyword = KeywordIndex.load(folder)
-        shown = set(keyword.ids)
-        facts = load_facts(folder)
-        records = {r["clause_id"]: r for r in clause_records(folder, facts=facts) if r["clause_id"] in shown}
-        expander = Expander.from_facts(facts.values(), [r["text"] for r in records.values()])
-        return cls(records=records, keyword=keyword, dense=dense, expander=expander)
+        shown = [catalog.records[c].text for c in catalog.shown]
+        expander = Expander.from_facts(catalog.facts.values(), shown)
+        return cls(records=catalog.records, keyword=keyword, dense=dense, expander=expander)
 
     def search(
         self,
@@ -173,42 +175,42 @@ class Searcher:
         return result
 
 
-def _hit(record: dict, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
+def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
     estimates = []
     if amount is not None:
-        for n in _awards_asked_about(record.get("awards") or [], words):
-            found = estimate(award_from_record(record["awards"][n]), amount)
+        for n in _awards_asked_about(record.awards, words):
+            found = estimate(record.awards[n], amount)
             if found is not None:
                 estimates.append({"award": n, **found.to_dict()})
     return Hit(
-        clause_id=record["clause_id"],
+        clause_id=record.clause_id,
         score=round(score, 6),
         rank=rank,
-        text=record["text"],
-        path=record["path"],
-        kind=record["kind"],
-        document=record["document"],
-        source=record["source"],
-        departments=record.get("departments") or [],
-        awards=record.get("awards") or [],
-        targets=record.get("targets") or [],
-        match=find_match(record["text"], words),
-        named_awards=_awards_named(record.get("awards") or [], words),
+        text=record.text,
+        path=record.path,
+        kind=record.kind,
+        document=record.document,
+        source=record.source,
+        departments=record.departments,
+        awards=record.awards,
+        targets=record.targets,
+        match=find_match(record.text, words),
+        named_awards=_awards_named(record.awards, words),
         estimates=estimates,
         ranks=ranks,
     )
 
 
-def _awards_asked_about(awards: list[dict], words: list[str]) -> list[int]:
+def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:
     """The awards a question's amount applies to: those whose base the question names
     (MPW花了500万 → the MPW subsidy, not the mask one); all of them when it names none."""
     return sorted(_awards_named(awards, words)) or list(range(len(awards)))
 
 
-def _awards_named(awards: list[dict], words: list[str]) -> list[int]:
+def _awards_named(awards: list[Award], words: list[str]) -> list[int]:
     """The awards whose base names some of the question's words, those naming most first:
     MPW流片费用 → the MPW subsidy (MPW, 费用) before the mask one (费用)."""
-    named = {n: sum(w in a["base"].lower() for w in set(words)) for n, a in enumerate(awards) if a.get("base")}
+    named = {n: sum(w in a.base.lower() for w in set(words)) for n, a in enumerate(awards) if a.base}
     return sorted((n for n, count in named.items() if count), key=lambda n: -named[n])
 
 

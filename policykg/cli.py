@@ -9,13 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from corpus.artifacts import load_documents, load_problems
 from corpus.errors import CorpusError
 from corpus.ingest import SHIPPED_TEXTS
 from index.encoders import EncoderError
+from kg.vocabulary import AWARD_KINDS, ROLES, listed
 
 from .answers import print_answer
 from .build import build, read_manifest
@@ -52,6 +52,10 @@ def main(
     state.settings = Settings(data=data) if data is not None else Settings()
 
 
+# Above this many files the build lists counts only, not a table row per file.
+PER_FILE_TABLE_LIMIT = 50
+
+
 def _data() -> DataDir:
     return DataDir(state.settings.data)
 
@@ -69,29 +73,41 @@ def build_command(
         Optional[str],
         typer.Option("--model", help="Encoder of the dense index: e5, use, minilm, st:<name or folder>, or none (env: POLICYKG_MODEL; default e5)."),
     ] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes reading the files (default: one per core).")] = None,
 ) -> None:
-    """Build graph and index from texts into a new generation of the data folder."""
+    """Build graph and index from texts into a new generation of the data folder.
+
+    Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
+    in a log file as well as on a terminal."""
     inputs = paths or [SHIPPED_TEXTS]
     settings = state.settings
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("reading", total=None)
-            report = build(
-                _data(), inputs, model=model or settings.model, threads=settings.threads, force=force,
-                progress=lambda step: progress.update(task, description=f"building {step}"),
-            )
+        report = build(
+            _data(), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,
+        )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
     if report.up_to_date:
         err.print(f"up to date: {report.generation}")
-    table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
-    for name, row in report.per_file.items():
-        table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
-    err.print(table)
+    if len(report.per_file) <= PER_FILE_TABLE_LIMIT:
+        table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
+        for name, row in report.per_file.items():
+            table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
+        err.print(table)
     for violation in report.violations:
         err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
+    if report.stages:
+        stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stages.items())
+        err.print(f"stages: {stages}", markup=False, highlight=False)
+    if report.steps:
+        steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
+        err.print(f"per-file steps over {report.processed} files (core seconds): {steps}", markup=False, highlight=False)
     err.print(
         f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
         f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"
@@ -117,10 +133,10 @@ def export_clauses(
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from kg.records import clause_records
+    from kg.records import as_json, clause_records
 
     for record in clause_records(_current()):
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_json(record), ensure_ascii=False) + "\n")
 
 
 @export_app.command("documents")
@@ -203,8 +219,8 @@ def search_command(
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
-    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
+    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help=f"{listed(AWARD_KINDS)}.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
     in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,

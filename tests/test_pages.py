@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from api.catalog import Catalog
+from index.catalog import Catalog
 from kg.examples import EXAMPLES
 from policykg.settings import Settings
 

@@ -51,18 +51,18 @@ def pages_root() -> RedirectResponse:
 def clause_page(request: Request, clause_id: str, catalog: CatalogDep) -> HTMLResponse:
     record = catalog.clause(clause_id)
     # A segment has no node of its own in the graph: its clause's IRI names it.
-    return render(request, "clause.html", clause=record, iri=clause_iri(record.get("parent") or clause_id))
+    return render(request, "clause.html", clause=record, iri=clause_iri(record.parent or clause_id))
 
 
 @router.get(PAGE_PREFIX + "/documents")
 def documents_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
-    return render(request, "documents.html", documents=[d.to_dict() for d in catalog.documents.values()])
+    return render(request, "documents.html", documents=list(catalog.documents.values()))
 
 
 @router.get(PAGE_PREFIX + "/documents/{document_id}")
 def document_page(request: Request, document_id: str, catalog: CatalogDep) -> HTMLResponse:
     document, clause_ids = catalog.document(document_id)
-    return render(request, "document.html", document=document.to_dict(), clauses=[catalog.records[c] for c in clause_ids])
+    return render(request, "document.html", document=document, clauses=[catalog.records[c] for c in clause_ids])
 
 
 @router.get(PAGE_PREFIX + "/departments")
