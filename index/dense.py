@@ -146,11 +146,17 @@ class DenseIndex:
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(clause id, cosine) of the ``k`` clauses nearest to ``query_vector``, best first."""
+        rows, scores = self.search_rows(query_vector, k)
+        return [(self.ids[row], float(score)) for row, score in zip(rows, scores)]
+
+    def search_rows(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ``ids`` and cosines of the ``k`` nearest vectors, best first, as arrays."""
         query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
         if query.shape[1] != self.meta.dim:
             raise DenseIndexError(f"query vector has {query.shape[1]} dimensions, the index {self.meta.dim}")
         k = min(k, len(self.ids))
         if k <= 0:
-            return []
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         scores, rows = self.faiss_index.search(query, k)
-        return [(self.ids[row], float(score)) for row, score in zip(rows[0], scores[0]) if row >= 0]
+        found = rows[0] >= 0
+        return rows[0][found], scores[0][found]

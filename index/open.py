@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from .catalog import Catalog
 from .dense import INDEX_DIR, DenseIndex
 from .encoders import Encoder, QueryVectors, get_encoder, spec_of
@@ -34,15 +36,18 @@ def open_searcher(folder: Path, threads: int = 1, catalog: Catalog | None = None
         return Searcher.open(folder, catalog=catalog)
     index = DenseIndex.load(folder, encoder.name)
     vectors = QueryVectors(encoder)
+    # Each FAISS row's clause as a number, computed once: a query then maps its hundreds of
+    # units to clauses with numpy rather than a string split per unit.
+    clause_ids = list(dict.fromkeys(clause_of_unit(unit) for unit in index.ids))
+    ordinal = {clause_id: n for n, clause_id in enumerate(clause_ids)}
+    clause_of_row = np.array([ordinal[clause_of_unit(unit)] for unit in index.ids], dtype=np.int64)
 
     def dense(query: str, k: int) -> list[tuple[str, float]]:
         """Clauses by their best unit (the clause or one of its sentences)."""
-        found = index.search(vectors.vector(query), k * UNITS_PER_CLAUSE)
-        best: dict[str, float] = {}
-        for unit_id, score in found:
-            clause_id = clause_of_unit(unit_id)
-            if clause_id not in best:
-                best[clause_id] = score
-        return list(best.items())[:k]
+        rows, scores = index.search_rows(vectors.vector(query), k * UNITS_PER_CLAUSE)
+        clauses = clause_of_row[rows]
+        _, first = np.unique(clauses, return_index=True)  # units come best first
+        best = np.sort(first)[:k]
+        return [(clause_ids[clauses[n]], float(scores[n])) for n in best]
 
     return Searcher.open(folder, dense=dense, catalog=catalog)
