@@ -191,7 +191,7 @@ def sparql_command(
         raise _fail("give a QUERY or --file FILE (not both)", code=2)
     text = query if query is not None else _read_text(file)
     try:
-        result = run_query(_current(ctx), text)
+        result = run_query(_current(ctx), text, _settings(ctx).sparql_allowed_services)
     except QueryError as problem:
         raise _fail(str(problem), code=2) from None
     if as_json or result.type != "SELECT":
