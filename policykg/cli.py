@@ -256,6 +256,48 @@ def search_command(
             print_answer(out, result)
 
 
+@app.command("match")
+def match_command(
+    profile: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file describing the enterprise (contract: ../shared/eval/eval_match.py).")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="A file with one profile JSON per line.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the rules the enterprise does not qualify for.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines: one per rule (--profile) or one per profile (--batch).")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The date asked (YYYY-MM-DD); overrides the profile's as_of (default today).")] = None,
+) -> None:
+    """Which award rules an enterprise may apply for: verdict, deciding conditions, estimate."""
+    from index.match import matcher_for, read_profiles
+
+    from .match_cards import print_match
+
+    if (profile is None) == (batch is None):
+        raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
+    path = profile if profile is not None else batch
+    try:
+        profiles = read_profiles(path)
+        if as_of is not None:
+            from datetime import date
+
+            day = date.fromisoformat(as_of)
+            for p in profiles:
+                p.as_of = day
+    except (OSError, UnicodeDecodeError) as problem:
+        raise _fail(f"{path}: {problem}", code=2) from None
+    except ValueError as problem:  # ProfileError, or a bad --as-of
+        raise _fail(str(problem), code=2) from None
+    if profile is not None and len(profiles) != 1:
+        raise _fail(f"{path}: --profile takes one profile, found {len(profiles)} (use --batch)", code=2)
+    matcher = matcher_for(_current())
+    for p in profiles:
+        found = matcher.match(p, include_not_eligible=show_all)
+        if not as_json:
+            print_match(out, found)
+        elif batch is not None:
+            sys.stdout.write(json.dumps({"profile": found.profile, "as_of": found.as_of, "results": [r.to_dict() for r in found.results]}, ensure_ascii=False) + "\n")
+        else:
+            for result in found.results:
+                sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+
+
 def _read_batch(path: Path | None) -> list[str]:
     assert path is not None
     try:
