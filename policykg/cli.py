@@ -258,6 +258,7 @@ def search_command(
 
 @app.command("match")
 def match_command(
+    ctx: typer.Context,
     profile: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file describing the enterprise (contract: ../shared/eval/eval_match.py).")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="A file with one profile JSON per line.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Also list the rules the enterprise does not qualify for.")] = False,
@@ -286,7 +287,7 @@ def match_command(
         raise _fail(str(problem), code=2) from None
     if profile is not None and len(profiles) != 1:
         raise _fail(f"{path}: --profile takes one profile, found {len(profiles)} (use --batch)", code=2)
-    matcher = matcher_for(_current())
+    matcher = matcher_for(_current(ctx))
     for p in profiles:
         found = matcher.match(p, include_not_eligible=show_all)
         if not as_json:

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from index.estimate import format_yuan
 from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
-from index.wording import award_line, kind_name
+from api.present import award_line, kind_name
 
 _STYLE = {"eligible": "green", "unknown": "yellow", "not_eligible": "red"}
 _MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
-from index.wording import award_line
+from api.present import award_line
 
 from ..deps import GenerationDep
 from ..pages import PAGE_PREFIX, render
