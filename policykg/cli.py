@@ -268,7 +268,7 @@ def match_command(
     """Which award rules an enterprise may apply for: verdict, deciding conditions, estimate."""
     from index.match import matcher_for, read_profiles
 
-    from .match_cards import print_match
+    from .answers import print_match
 
     if (profile is None) == (batch is None):
         raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
