@@ -16,8 +16,9 @@ Rules, each applied only when its filter is set (all set filters must hold):
   document's title. No synonyms: 人工智能 does not find "AI".
 - ``min_cap_yuan``: some award of the clause has ``cap_yuan`` at least this (a fixed
   amount or a tier without a cap does not count), as ``kg.queries.awards_with_cap``.
-- ``in_force_only``: the document's ``valid_until`` is unknown (None) or not before
-  ``today``.
+- ``in_force_only``: the document is in force on ``today`` (``index.validity``: its last
+  valid day or plan period is not before it). A document whose validity is unknown is
+  left out: unknown is not in force.
 
 What a user types is normalised as clause text is (``corpus.convert.normalize``: NFKC,
 Simplified), so Traditional or full-width input finds the records, whose texts are normalised
@@ -36,6 +37,8 @@ from functools import lru_cache
 
 from corpus.convert import normalize
 from kg.extract.amounts import parse_number
+
+from .validity import validity_on
 
 AWARD_KINDS = ("subsidy", "reward", "interest_subsidy", "equity_investment", "matching_fund", "funding", "other")
 ROLES = ("lead", "cooperating")
@@ -118,7 +121,7 @@ class Filters:
     award_kind: str | None = None  # one of AWARD_KINDS
     industry: str | None = None  # a keyword: 集成电路, 人工智能, 生物医药 …
     min_cap_yuan: float | None = None  # some award's cap is at least this
-    in_force_only: bool = False  # drop documents whose validity ended before ``today``
+    in_force_only: bool = False  # only documents known to be in force on ``today`` (unknown validity is left out)
 
     def __post_init__(self) -> None:
         if self.role is not None and self.role not in ROLES:
@@ -200,10 +203,8 @@ def matches(record: dict, filters: Filters, today: date | None = None) -> bool:
 
 
 def in_force(document: dict, today: date) -> bool:
-    """Whether a document record is in force on ``today``: no known end of validity, or one
-    not before ``today``."""
-    until = document.get("valid_until")
-    return until is None or date.fromisoformat(until) >= today
+    """Whether a document record is known to be in force on ``today`` (``index.validity``)."""
+    return validity_on(document, today).in_force
 
 
 def _document_matches(document: dict, wanted: str) -> bool:

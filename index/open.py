@@ -31,4 +31,4 @@ def open_searcher(folder: Path, threads: int = 1) -> Searcher:
                 best[clause_id] = score
         return list(best.items())[:k]
 
-    return Searcher.open(folder, dense=dense)
+    return Searcher.open(folder, dense=dense, encoder=encoder.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from .estimate import format_rate, format_yuan
-from .filters import in_force
+from .validity import validity_on
 from .models import Match
 
 KIND_NAMES = {
@@ -24,6 +24,8 @@ KIND_NAMES = {
 }
 ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
 NO_AMOUNT = "（原文未给出金额）"
+# What search says when no clause answers the question (``SearchResult.answered`` false).
+NOT_ANSWERED = "语料中没有条款回答这个问题。以下是最接近的条款，仅供参考。"
 SNIPPET_CHARS = 220
 
 
@@ -59,17 +61,16 @@ def named_first(awards: list[dict], named: list[int]) -> list[tuple[int, dict, b
 
 
 def validity_line(document: dict, today: date | None = None) -> str:
-    """How current a document is, from its record: 有效期至 …, 已失效 once that day has
-    passed, or its stated validity.
+    """How current a document is on ``today`` (``index.validity``): 有效期至 …, 已失效 once
+    that day has passed, or 有效期不明 with the reason — never blank, never taken for in
+    force.
 
     >>> validity_line({"valid_until": "2021-08-27"}, date(2026, 1, 1))
     '已失效（有效期至 2021-08-27）'
+    >>> validity_line({"validity": "自印发之日起施行"}, date(2026, 1, 1))
+    '有效期不明（原文“自印发之日起施行”，未写终止日期）'
     """
-    if document.get("valid_until"):
-        if not in_force(document, today or date.today()):
-            return f"已失效（有效期至 {document['valid_until']}）"
-        return f"有效期至 {document['valid_until']}"
-    return document.get("validity") or ""
+    return validity_on(document, today or date.today()).label
 
 
 def snippet(text: str, match: Match | None, width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:

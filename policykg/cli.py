@@ -195,44 +195,146 @@ def _read_text(path: Path | None) -> str:
 
 @app.command("search")
 def search_command(
-    query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional.")] = None,
+    query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional. Leave it out to list the clauses the filters select.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one query per line.")] = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query.")] = 10,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query (per page).")] = 10,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of k hits.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per query.")] = False,
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword.")] = "hybrid",
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
+    include_predecessors: Annotated[
+        bool, typer.Option("--include-predecessors", help="With --department: also the clauses of the bodies it was renamed or merged from.")
+    ] = False,
     award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
-    in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,
+    in_force: Annotated[
+        bool,
+        typer.Option("--in-force", help="Only documents known to be in force on --on (default today). Documents whose validity is unknown (no end date, or 有效期5年 without a start) are left out; without this option they are shown, marked 有效期不明."),
+    ] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The day validity is judged on, YYYY-MM-DD (default today).")] = None,
+    local: Annotated[bool, typer.Option("--local", help="Search in this process even when a `policykg serve` over the same build is running.")] = False,
 ) -> None:
-    """Find the clauses that answer a question, with their award parameters."""
-    from index.filters import Filters
-    from index.open import open_searcher  # loads the indexes only for this command
+    """Find the clauses that answer a question, with their award parameters; or say that
+    no clause answers it ("answered": false in --json) and show the nearest ones.
 
-    if (query is None) == (batch is None):
+    When `policykg serve` is running over the same build, the search is sent to it (no
+    model to load: well under a second); otherwise this process loads the indexes."""
+    from datetime import date
+
+    from index.filters import Filters
+
+    if query is not None and batch is not None:
         raise _fail("give a QUERY or --batch FILE (not both)", code=2)
     try:
         filters = Filters.from_strings(
             document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
             industry=industry, min_cap=min_cap, in_force_only=in_force,
         )
+        day = date.fromisoformat(on) if on else None
     except ValueError as problem:
         raise _fail(str(problem), code=2) from None
-    queries = [query] if query is not None else _read_batch(batch)
-    searcher = open_searcher(_current(), threads=state.settings.threads)
+    if query is None and batch is None and filters.is_empty:
+        raise _fail("give a QUERY, --batch FILE, or filters (e.g. --department 市科技局) to list the clauses they select", code=2)
+    if include_predecessors and not department:
+        raise _fail("--include-predecessors applies to --department; give --department too", code=2)
+    queries = _read_batch(batch) if batch is not None else [query or ""]
+    searcher = _searcher(local)
     for q in queries:
         try:
-            result = searcher.search(q, k, mode=mode, filters=filters)
+            result = searcher.search(
+                q, k, mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors
+            )
         except ValueError as problem:
             raise _fail(str(problem), code=2) from None
         if as_json:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         else:
             print_answer(out, result)
+
+
+def _searcher(local: bool):
+    """The running server's search when one serves the current build, else a searcher
+    loaded here."""
+    from .remote import RemoteSearcher
+
+    folder = _current()
+    if not local:
+        remote = RemoteSearcher.find(_data(), folder)
+        if remote is not None:
+            return remote
+    from index.open import open_searcher  # loads the indexes only for this command
+
+    return open_searcher(folder, threads=state.settings.threads)
+
+
+@app.command("departments")
+def departments_command(
+    name: Annotated[Optional[str], typer.Argument(help="A department's name (any of its names, e.g. 市科技局); leave out to list them all.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="With NAME: only clauses it leads (lead) or cooperates on (cooperating).")] = None,
+    include_predecessors: Annotated[bool, typer.Option("--include-predecessors", help="With NAME: also the clauses of the bodies it was renamed or merged from.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Departments the texts name, with how many clauses each leads and cooperates on; with
+    NAME, that body's renamings and its clauses by role."""
+    from api.catalog import Catalog, NotFound
+
+    if role is not None and role not in ("lead", "cooperating"):
+        raise _fail(f"--role: expected lead or cooperating, got {role!r}", code=2)
+    if name is None and (role or include_predecessors):
+        raise _fail("--role and --include-predecessors apply to one department: give its NAME", code=2)
+    catalog = Catalog.load(_current())
+    if name is None:
+        rows = catalog.departments()
+        if as_json:
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            return
+        table = Table("department", "lead", "cooperating", "id", title=f"{len(rows)} departments")
+        for row in rows:
+            table.add_row(row["label"], str(row["clauses"]["lead"]), str(row["clauses"]["cooperating"]), row["id"])
+        out.print(table)
+        return
+    department_id = _department_id(catalog, name)
+    try:
+        department = catalog.department(department_id)
+        lineage = catalog.lineage(department_id)
+        rows = catalog.department_clauses(department_id, role, predecessors=include_predecessors)
+    except NotFound as problem:
+        raise _fail(str(problem)) from None
+    if as_json:
+        sys.stdout.write(json.dumps({**department, "lineage": lineage, "clauses": rows}, ensure_ascii=False) + "\n")
+        return
+    out.print(f"[bold]{department['label']}[/bold]  ({department['id']})  牵头 {department['clauses']['lead']} 条，配合 {department['clauses']['cooperating']} 条")
+    if len(lineage) > 1:
+        chain = " → ".join(
+            "、".join(b["label"] for b in stage["bodies"]) + (f"（{stage['change']['date']}）" if stage.get("change") and stage["change"].get("date") else "")
+            for stage in lineage
+        )
+        out.print(f"沿革：{chain}")
+    table = Table("role", "clause", "path", "document", "named as", title=f"{len(rows)} clauses")
+    for row in rows:
+        inherited = "" if row["department"]["id"] == department_id else f"（前身）{row['department']['label']}"
+        table.add_row(
+            "牵头" if row["role"] == "lead" else "配合", row["clause_id"], " › ".join(row["path"]),
+            row["document"].get("title") or "", inherited or row["department"]["label"],
+        )
+    out.print(table)
+
+
+def _department_id(catalog, name: str) -> str:
+    """The id of the department ``name`` means: one the texts name under that name, else
+    the registry's reading of it for 广州市."""
+    from index.filters import department_key
+
+    key = department_key(name)
+    for entry in catalog.departments():
+        if entry["id"] == name or any(department_key(label) == key for label in entry["labels"]):
+            return entry["id"]
+    return catalog.registry.find(name).id
 
 
 def _read_batch(path: Path | None) -> list[str]:
@@ -259,14 +361,18 @@ def serve_command(
         typer.Option("--cors-origin", help="An origin whose web pages may call the API (repeat for several, * for any); CORS is off by default."),
     ] = None,
 ) -> None:
-    """Serve the HTTP API over the current build (OpenAPI docs at /docs)."""
+    """Serve the HTTP API over the current build (OpenAPI docs at /docs). While it runs,
+    `policykg search` over the same data folder asks it instead of loading the model."""
     import uvicorn
 
     from api import create_app
 
+    from .remote import announce
+
     folder = _current()  # no build: a message and exit code 1, before the server starts
     err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(create_app(state.settings, cors_origins=cors_origin or ()), host=host, port=port)
+    with announce(_data(), folder, host, port):
+        uvicorn.run(create_app(state.settings, cors_origins=cors_origin or ()), host=host, port=port)
 
 
 if __name__ == "__main__":

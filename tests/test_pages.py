@@ -64,7 +64,7 @@ def test_the_award_rules_the_question_names_come_first(client):
 
 def test_an_expired_document_is_marked(client):
     page = client.get("/", params={"q": "集成电路企业流片费用补助"}).text
-    assert '<span class="validity expired">已失效（有效期至 2021-08-27）</span>' in page  # 穗府规〔2018〕15号
+    assert '<span class="validity validity-expired">已失效（有效期至 2021-08-27）</span>' in page  # 穗府规〔2018〕15号
 
 
 def test_an_amount_in_the_question_gives_an_estimate(client):
