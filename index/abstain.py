@@ -25,9 +25,9 @@ MIN_COVER = 0.6
 # Cosine similarity is on each encoder's own scale (e5's scores crowd into 0.8–0.95), so a
 # threshold holds for the encoder it was chosen for; with any other, search answers on
 # cover alone, as keyword search does.
-MIN_SIMILARITY = {"e5:multilingual-e5-small": 0.885}
+MIN_SIMILARITY = {"e5:multilingual-e5-small": 0.89}
 # Keyword search alone: cover is the only evidence, read over BM25's best hits.
-MIN_COVER_KEYWORD = 0.5
+MIN_COVER_KEYWORD = 0.35
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def test_an_amount_in_the_question_gives_an_estimate(client):
 
 
 def test_the_search_page_filters_and_keeps_what_was_typed(client):
-    page = client.get("/", params={"q": "租办公室有补贴吗", "department": "市科技局", "min_cap": "100万", "in_force": "true"})
+    page = client.get("/", params={"q": "租办公室有补贴吗", "department": "市科技局", "min_cap": "100万", "in_force": "true", "on": "2024-06-01"})
     found = cards(page.text)
     assert found, "no card"
     for card in found:
