@@ -12,13 +12,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from corpus.artifacts import load_documents, load_problems
-from corpus.errors import CorpusError
-from corpus.ingest import SHIPPED_TEXTS
-from index.encoders import EncoderError
-
-from .answers import print_answer
-from .build import build, read_manifest
+# Commands import what they need when they run: a search answered by a running server
+# must not pay for the build's and the model's imports.
 from .datadir import DataDir, DataDirError
 from .settings import Settings
 
@@ -71,6 +66,12 @@ def build_command(
     ] = None,
 ) -> None:
     """Build graph and index from texts into a new generation of the data folder."""
+    from corpus.errors import CorpusError
+    from corpus.ingest import SHIPPED_TEXTS
+    from index.encoders import EncoderError
+
+    from .build import build
+
     inputs = paths or [SHIPPED_TEXTS]
     settings = state.settings
     try:
@@ -101,6 +102,8 @@ def build_command(
 @app.command("status")
 def status_command() -> None:
     """Show the current build: where it is and what it holds."""
+    from .build import read_manifest
+
     try:
         folder = _data().require_current()
     except DataDirError as problem:
@@ -128,6 +131,8 @@ def export_documents(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
 ) -> None:
     """Every document with its metadata and copies."""
+    from corpus.artifacts import load_documents
+
     folder = _current()
     for document in load_documents(folder):
         sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False) + "\n")
@@ -136,6 +141,8 @@ def export_documents(
 @export_app.command("problems")
 def export_problems() -> None:
     """Input files the current build skipped, with the reason."""
+    from corpus.artifacts import load_problems
+
     for row in load_problems(_current()):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -226,6 +233,8 @@ def search_command(
     from datetime import date
 
     from index.filters import Filters
+
+    from .answers import print_answer
 
     if query is not None and batch is not None:
         raise _fail("give a QUERY or --batch FILE (not both)", code=2)
