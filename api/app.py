@@ -1,6 +1,6 @@
 """The FastAPI app: ``create_app(settings)`` wires the routers (JSON API, SPARQL endpoint,
 web page), the static files and the error handlers; the lifespan opens the current
-generation's searcher, records and graph once, onto ``app.state``. Errors are JSON
+generation's read model (``index.catalog.Catalog``), searcher and graph once, onto ``app.state``. Errors are JSON
 (``ErrorBody``), except on the web page's paths, where they are pages.
 
 Nothing heavy happens before the app starts: creating (or importing) the app loads no index,
@@ -23,13 +23,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from index.catalog import Catalog, NotFound
 from index.open import open_searcher
 from kg.endpoint import SparqlRunner
 from kg.queries import graph_for_queries
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 
-from .catalog import Catalog, NotFound
 from .pages import STATIC, error_page, is_page
 from .routes import awards, clauses, departments, documents, ids, pages, search, sparql
 from .schemas import ErrorBody
@@ -52,8 +52,8 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         folder = DataDir(settings.data).require_current()  # NoBuild stops the start-up
         app.state.generation = folder
-        app.state.searcher = open_searcher(folder, threads=settings.threads)
-        app.state.catalog = Catalog.load(folder)
+        app.state.catalog = Catalog.load(folder)  # the read model, shared with search
+        app.state.searcher = open_searcher(folder, threads=settings.threads, catalog=app.state.catalog)
         app.state.graph = graph_for_queries(folder)
         app.state.sparql = SparqlRunner(folder, settings.sparql_timeout_seconds, settings.sparql_max_results)
         try:

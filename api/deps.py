@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from rdflib import Graph
 
+from index.catalog import Catalog
 from index.filters import Filters
 from index.search import Searcher
+from kg.vocabulary import AWARD_KINDS, ROLES, listed
 from policykg.settings import Settings
 
-from .catalog import Catalog
 
 
 def get_settings(request: Request) -> Settings:
@@ -47,10 +48,10 @@ def search_filters(
     document: Annotated[str | None, Query(description="Only this document: its id, or a piece of its title or 文号.")] = None,
     issuer: Annotated[str | None, Query(description="Only documents of this issuer (a piece of its name).")] = None,
     department: Annotated[str | None, Query(description="Only clauses naming this department (any of its names).")] = None,
-    role: Annotated[str | None, Query(description="With department: lead or cooperating.")] = None,
+    role: Annotated[str | None, Query(description=f"With department: {listed(ROLES)}.")] = None,
     award_kind: Annotated[
         str | None,
-        Query(description="Only clauses with an award of this kind: subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other."),
+        Query(description=f"Only clauses with an award of this kind: {listed(AWARD_KINDS)}."),
     ] = None,
     industry: Annotated[str | None, Query(description="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[str | None, Query(description="Only clauses with an award capped at least this: 1000万, 1000万元, 5亿 or 10000000.")] = None,
@@ -69,7 +70,7 @@ def search_filters(
 def award_filters(
     kind: Annotated[
         str | None,
-        Query(description="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other."),
+        Query(description=f"{listed(AWARD_KINDS)}."),
     ] = None,
     min_cap: Annotated[str | None, Query(description="Only rules capped at least this: 1000万, 1000万元, 5亿 or 10000000.")] = None,
     industry: Annotated[str | None, Query(description="Only rules of clauses about this industry (集成电路, 人工智能 …).")] = None,

@@ -15,6 +15,8 @@ from starlette.responses import HTMLResponse
 from index.estimate import CAVEAT, format_yuan
 from index.validity import validity_on
 from index.models import Hit
+from kg.records import DocumentRef
+from corpus.models import Document
 from index.wording import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
@@ -36,7 +38,7 @@ def highlighted(hit: Hit) -> Markup:
     )
 
 
-def validity_status(document: dict) -> str:
+def validity_status(document: DocumentRef | Document) -> str:
     """A document record's standing today: in_force, expired, not_yet or unknown
     (``index.validity``); the page styles each, and warns on unknown."""
     return validity_on(document, date.today()).status

@@ -1,9 +1,9 @@
 """What the HTTP API reads and writes besides the records of ``corpus``, ``kg`` and ``index``:
-query parameters, list and error envelopes, and response models for the exported record
-shapes that have no typed model of their own (``kg.records`` yields dicts).
+query parameters, list and error envelopes, and the department summaries.
 
 Typed records are reused where they are born: ``index.models.SearchResult`` for /search,
-``corpus.models.Document`` for /documents."""
+``kg.records.ClauseRecord`` (as ``index.catalog.ClauseDetail``) for /clauses,
+``corpus.models.Document`` for /documents, ``index.catalog.AwardRow`` for /awards."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -13,6 +13,9 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from corpus.models import Document
+from index.search import MODES
+from kg.vocabulary import ROLES
+from index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
 
 T = TypeVar("T")
 
@@ -39,8 +42,9 @@ class Page:
         return items[self.offset : self.offset + self.limit]
 
 
-Mode = Literal["hybrid", "keyword", "dense"]  # index.search.MODES, spelled out for OpenAPI
-Role = Literal["lead", "cooperating"]  # index.filters.ROLES
+# Closed sets as OpenAPI enums, from their one home.
+Mode = Literal[MODES]  # type: ignore[valid-type]
+Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 
 
 # --- envelopes ----------------------------------------------------------------------------
@@ -66,96 +70,10 @@ class ErrorBody(BaseModel):
 ERRORS = {404: {"model": ErrorBody, "description": "No such id."}, 422: {"model": ErrorBody, "description": "A parameter cannot be read."}}
 
 
-# --- record shapes ------------------------------------------------------------------------
-
-
-class Record(BaseModel):
-    """Base of the exported record shapes: extra keys in a record pass through."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-class DocumentRef(Record):
-    id: str = Field(description="Document id (stable across builds).")
-    title: str | None = Field(default=None, description="Title as printed.")
-    number: str | None = Field(default=None, description="文号, e.g. 穗府〔2018〕9号.")
-    issuer: str | None = Field(default=None, description="Issuing body.")
-    date: str | None = Field(default=None, description="ISO date of issue.")
-    validity: str | None = Field(default=None, description="Validity as stated.")
-    valid_until: str | None = Field(default=None, description="ISO date the document stops being in force, when known.")
-    script: str = Field(description="Script of the source text: zh-Hans or zh-Hant.")
-    work: str = Field(description="Id shared by every copy of the same document.")
-    preferred: bool = Field(description="Whether this is the copy search shows.")
-
-
-class SourceSpan(Record):
-    start: int
-    end: int
-
-
-class Source(Record):
-    file: str = Field(description="Key of the source file (its stem).")
-    start: int | None = Field(description="First character offset of the clause in the file.")
-    end: int | None = Field(description="Offset just past its last character.")
-    spans: list[SourceSpan] = Field(description="The pieces of the file its text came from, in reading order.")
-
-
-class ClauseDepartment(Record):
-    id: str = Field(description="Department id (the registry's, or made from jurisdiction and name).")
-    label: str = Field(description="Full official name.")
-    labels: list[str] = Field(description="Every surface form: as written, short forms, Traditional.")
-    role: Role = Field(description="lead or cooperating.")
-    convention: str = Field(description="How the role was read: explicit, first-listed or inferred.")
-    mention: str = Field(description="The name as written in the clause.")
-
-
-class Tier(Record):
-    threshold_yuan: float
-    amount_yuan: float
-
-
-class ClauseAward(Record):
-    kind: str = Field(description="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")
-    rate: float | None = Field(description="Share of the base: 80% → 0.8.")
-    base: str | None = Field(description="What the rate applies to.")
-    cap_yuan: float | None = Field(description="Upper limit in yuan.")
-    amount_yuan: float | None = Field(description="A fixed amount in yuan.")
-    per: str | None = Field(description="What the cap counts per: 每家企业每年, 单个项目 …")
-    period_years: float | None = Field(description="For how many years.")
-    tiers: list[Tier] | None = Field(description="Amounts by threshold, when the award is tiered.")
-    top_up: bool = Field(description="Moving up a tier pays only the difference (差额补足).")
-
-
-class ClauseTarget(Record):
-    metric: str
-    value: float = Field(description="In base units: yuan, a ratio, or a count.")
-    unit: str
-    year: int | None
-    bound: str = Field(description="min, max or exact.")
-
-
-class Neighbours(BaseModel):
-    previous: str | None = Field(description="Id of the clause before it in reading order of its document (for a segment: the segment before it).")
-    next: str | None = Field(description="Id of the clause after it.")
-
-
-class ClauseDetail(Record):
-    """A clause as ``policykg export clauses --json`` prints it, with its place in the document."""
-
-    clause_id: str = Field(description="Stable id: <document>/<numbering>; segments add /s<n>.")
-    kind: str = Field(description="item, preamble, table, fragment, or segment (a part of a clause under one responsibility note).")
-    number: str | None = Field(description="Its own number as printed, e.g. （十一）.")
-    path: list[str] = Field(description="Headings above it and its own, outermost first.")
-    text: str = Field(description="Normalised text: Simplified, PDF wrapping removed.")
-    text_original: str = Field(description="Text as printed, in the original script.")
-    document: DocumentRef
-    source: Source
-    departments: list[ClauseDepartment]
-    awards: list[ClauseAward]
-    targets: list[ClauseTarget]
-    parent: str | None = Field(default=None, description="For a segment: the clause it is part of.")
-    segments: list[str] = Field(default_factory=list, description="Ids of its segments, when it has several responsibility notes.")
-    neighbours: Neighbours
+# --- views of the read model ---------------------------------------------------------------
+# Records are not declared here: a clause is ``kg.records.ClauseRecord`` (its parts are the
+# graph stage's ``Responsibility``, ``Award``, ``Target``), a clause with its neighbours
+# ``index.catalog.ClauseDetail``, an award row ``index.catalog.AwardRow``.
 
 
 @dataclass
@@ -167,11 +85,6 @@ class DocumentDetail(Document):
     @classmethod
     def of(cls, document: Document, clause_ids: list[str]) -> DocumentDetail:
         return cls(**{f.name: getattr(document, f.name) for f in fields(document)}, clause_ids=clause_ids)
-
-
-class DepartmentRef(BaseModel):
-    id: str
-    label: str
 
 
 class DepartmentSummary(BaseModel):
@@ -187,21 +100,3 @@ class DepartmentSummary(BaseModel):
 class DepartmentDetail(DepartmentSummary):
     predecessors: list[DepartmentRef] = Field(description="Bodies it was made from by a renaming or merger.")
     successors: list[DepartmentRef] = Field(description="Bodies a renaming or merger made out of it.")
-
-
-class DepartmentClause(BaseModel):
-    clause_id: str
-    role: Role
-    department: DepartmentRef = Field(description="The body the clause names: the one asked for, or a predecessor or successor of it.")
-    text: str
-    path: list[str]
-    document: DocumentRef
-
-
-class AwardRow(ClauseAward):
-    """One award rule with the clause it is written in."""
-
-    award: int = Field(description="Its index in its clause's awards, from 0 (as a search estimate's award).")
-    clause_id: str
-    path: list[str]
-    document: DocumentRef

@@ -28,6 +28,7 @@ from index.dense import DenseIndex
 from index.encoders import get_encoder
 from index.keyword import KeywordIndex
 from index.search import Searcher, clause_of_unit, dense_units, searchable, searched_text
+from kg.records import ClauseRecord
 
 QUERIES = [
     "MPW流片费用能补贴多少",
@@ -89,7 +90,8 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for times in (1, args.times):
         clauses = varied(base, times)
-        records = {c.id: {"clause_id": c.id, "text": c.text, "path": c.path, "kind": c.kind, "document": {}, "source": {}} for c in clauses}
+        documents = {d.id: d for d in corpus.documents}
+        records = {c.id: ClauseRecord.of(c, documents[c.document]) for c in clauses}
         t = time.perf_counter()
         keyword = KeywordIndex.build([c.id for c in clauses], [searched_text(c) for c in clauses])
         rows.append((f"build: keyword index ({times}×, {len(clauses)} clauses)", len(clauses) / (time.perf_counter() - t), "clauses/s"))

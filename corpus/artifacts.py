@@ -3,6 +3,7 @@ problems.json, plain files the later stages and the export command read."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .ingest import Corpus
@@ -14,9 +15,12 @@ PROBLEMS = "problems.json"
 
 
 def write_corpus(folder: Path, corpus: Corpus) -> None:
-    _write_jsonl(folder / DOCUMENTS, [d.to_dict() for d in corpus.documents])
-    _write_jsonl(folder / CLAUSES, [c.to_dict() for c in corpus.clauses])
-    problems = [{"file": str(p.path), "reason": p.reason} for p in corpus.problems]
+    write_jsonl(folder / DOCUMENTS, (d.to_dict() for d in corpus.documents))
+    write_jsonl(folder / CLAUSES, (c.to_dict() for c in corpus.clauses))
+    write_problems(folder, [{"file": str(p.path), "reason": p.reason} for p in corpus.problems])
+
+
+def write_problems(folder: Path, problems: list[dict]) -> None:
     (folder / PROBLEMS).write_text(json.dumps(problems, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -29,11 +33,18 @@ def load_documents(folder: Path) -> list[Document]:
 
 
 def load_clauses(folder: Path) -> list[Clause]:
-    clauses = []
-    for row in _read_jsonl(folder / CLAUSES):
-        row["spans"] = [Span(**s) for s in row["spans"]]
-        clauses.append(Clause(**row))
-    return clauses
+    return list(iter_clauses(folder / CLAUSES))
+
+
+def iter_clauses(path: Path) -> Iterator[Clause]:
+    """The clauses of a clauses.jsonl file, one at a time (a large corpus need not be in
+    memory at once)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                row["spans"] = [Span(**s) for s in row["spans"]]
+                yield Clause(**row)
 
 
 def load_problems(folder: Path) -> list[dict]:
@@ -41,42 +52,7 @@ def load_problems(folder: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def clause_record(clause: Clause, document: Document) -> dict:
-    """The exported shape of a clause (``policykg export clauses --json``)."""
-    spans = [{"start": s.start, "end": s.end} for s in clause.spans]
-    return {
-        "clause_id": clause.id,
-        "kind": clause.kind,
-        "number": clause.number,
-        "path": clause.path,
-        "text": clause.text,
-        "text_original": clause.text_original,
-        "document": document_record(document),
-        "source": {
-            "file": clause.spans[0].file if clause.spans else document.file,
-            "start": min((s.start for s in clause.spans), default=None),
-            "end": max((s.end for s in clause.spans), default=None),
-            "spans": spans,
-        },
-    }
-
-
-def document_record(document: Document) -> dict:
-    return {
-        "id": document.id,
-        "title": document.title,
-        "number": document.number,
-        "issuer": document.issuer,
-        "date": document.date,
-        "validity": document.validity,
-        "valid_until": document.valid_until,
-        "script": document.script,
-        "work": document.work,
-        "preferred": document.preferred,
-    }
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
+def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -74,12 +74,17 @@ def _label(node: _Node, script: str) -> str:
 
 
 def _is_title_only(node: _Node, script: str) -> bool:
-    text = normalize(node.heading_text(), script)
-    if len(text) > MAX_HEADING_CHARS:
+    """A heading that only names what its sub-items say ("一、总体要求", "（二）发展目标",
+    "（一）加强组织领导。"): short, at most one sentence and no clause break inside it. A
+    lead sentence ("有下列情形之一的，处……：") and an article (第X条, the unit a law is
+    cited by) are never titles: they are text of their own."""
+    assert node.marker is not None
+    if node.marker.kind == "article":
         return False
-    # at most one sentence, ending the line
-    inner = text.rstrip("。：:")
-    return not re.search(r"[。；！？]", inner)
+    text = normalize(node.heading_text(), script)
+    if len(text) > MAX_HEADING_CHARS or text.endswith(("：", ":")):
+        return False
+    return not re.search(r"[。；！？;!?]", text.rstrip("。"))
 
 
 def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "zh-Hans") -> list[Clause]:
@@ -155,6 +160,8 @@ def _assign_keys(node: _Node) -> None:
             part = f"b{bullets}"
         else:
             part = f"{_ID_PREFIX.get(marker.kind, '')}{marker.value}"
+            if marker.inserted:
+                part += f"-{marker.inserted}"  # 第二百三十六条之一 → art236-1
         seen[part] = seen.get(part, 0) + 1
         if seen[part] > 1:
             part += f"~{seen[part]}"
@@ -176,8 +183,9 @@ def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
         if body_lines:
             out.append(_clause(doc, "p", "preamble", None, [], body_lines))
     elif node.children and _is_title_only(node, doc.script):
+        # the paragraph under a title is its own clause, and keeps the title's words
         if body_lines:
-            out.append(_clause(doc, f"{node.key}.p", "preamble", None, _path(node, doc.script), body_lines))
+            out.append(_clause(doc, f"{node.key}.p", "preamble", None, _path(node, doc.script), node.heading + body_lines, own_paragraph=len(node.heading)))
     else:
         lines = node.heading + body_lines
         out.append(_clause(doc, node.key, "item", node.marker.label, _path(node, doc.script), lines))
@@ -185,7 +193,10 @@ def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
         _emit(child, doc, out)
 
 
-def _clause(doc: _Doc, key: str, kind: str, number: str | None, path: list[str], lines: list[Line]) -> Clause:
+def _clause(
+    doc: _Doc, key: str, kind: str, number: str | None, path: list[str], lines: list[Line], own_paragraph: int = 0
+) -> Clause:
+    """``own_paragraph``: how many first lines (a title) form a paragraph of their own."""
     paragraphs: list[int] = []
     if kind == "table":
         original = "\n".join(line.text for line in lines)
@@ -193,7 +204,8 @@ def _clause(doc: _Doc, key: str, kind: str, number: str | None, path: list[str],
         text = "\n".join(" ".join(normalize(cell, doc.script) for cell in line.text.split()) for line in lines)
     else:
         original = join_lines(lines)
-        pieces = [normalize(join_lines(part), doc.script) for part in _paragraphs(lines, doc.line_width)]
+        groups = ([lines[:own_paragraph]] if own_paragraph else []) + _paragraphs(lines[own_paragraph:], doc.line_width)
+        pieces = [normalize(join_lines(part), doc.script) for part in groups]
         text = "".join(pieces)
         for piece in pieces[:-1]:
             paragraphs.append((paragraphs[-1] if paragraphs else 0) + len(piece))

@@ -317,6 +317,8 @@ class _Scorer:
                 after = self.units[i + 1]
                 if after.kind == "text" and (not after.seam_before or self._leads_to(i + 1, j)):
                     return None  # the paragraph printed right after it goes on here
+                if after.kind == "item" and not after.seam_before:
+                    return None  # so does the item printed right after it, numbered or not (a —— bullet)
             # a heading whose body was printed elsewhere: its own next unit cannot follow it
             lost_body = (
                 b.kind == "text"

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-CN_DIGITS = "零〇一二三四五六七八九十百两"
+import cn2an
+
+CN_DIGITS = "零〇一二三四五六七八九十百千万两"
 _CN = f"[{CN_DIGITS}]+"
+# An article inserted by a later amendment keeps its neighbour's number: 第二百三十六条之一.
+_INSERTED = r"(?:之([一二三四五六七八九十]+))?"
 
 # Markdown decoration around a heading line: "### 第三章 …", "**一、总体要求**".
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s*")
@@ -20,7 +25,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第({_CN}|\d+)编")),
     ("chapter", re.compile(rf"^第({_CN}|\d+)章")),
     ("section", re.compile(rf"^第({_CN}|\d+)节")),
-    ("article", re.compile(rf"^第({_CN}|\d+)条")),
+    ("article", re.compile(rf"^第({_CN}|\d+)条{_INSERTED}")),
     ("cn", re.compile(rf"^({_CN})[、．.](?![{CN_DIGITS}][、，])")),  # 一、 but not 一、二、三
     ("cn_paren", re.compile(rf"^[（(]({_CN})[）)]")),  # （一）
     ("arabic", re.compile(r"^(\d{1,3})(?:[、．.])(?![\d、．.])")),  # 1. 1、 but not 1.5 or 1、2
@@ -55,26 +60,26 @@ class Marker:
     label: str  # as printed, e.g. "（十一）", "第十二条", "3."
     value: int | None  # 11, 12, 3; None for bullets
     end: int  # offset in the line where the item's own text starts
-
-
-_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    inserted: int = 0  # 1 for 第二百三十六条之一: inserted after article 236 by an amendment
 
 
 def chinese_number(text: str) -> int | None:
-    """Value of a Chinese numeral up to the hundreds: 十一 → 11, 三十二 → 32, 一百零五 → 105."""
+    """Value of a numeral as printed in a document: Arabic digits or Chinese numerals of any
+    size (十一 → 11, 一百零五 → 105, 一千二百零三 → 1203, 两百 → 200, 二〇一八 → 2018);
+    None when text is not a numeral. Chinese numerals go through cn2an (its "normal"
+    mode reads 两, 〇 and digit-by-digit years, which "strict" refuses)."""
     if text.isdigit():
         return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_VALUES:
-            digit = _CN_VALUES[ch]
-        elif ch in "十百":
-            unit = 10 if ch == "十" else 100
-            total += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
+    return _cn2an(text)
+
+
+@lru_cache(maxsize=4096)
+def _cn2an(text: str) -> int | None:
+    try:
+        value = cn2an.cn2an(text, "normal")
+    except ValueError:
+        return None
+    return int(value) if value == int(value) else None
 
 
 def strip_decoration(line: str) -> tuple[str, int]:
@@ -104,7 +109,8 @@ def find_marker(line: str) -> Marker | None:
         value = chinese_number(m.group(1)) if kind not in ("circled", "dash") else None
         if kind == "circled":
             value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group(1)) + 1
-        return Marker(kind=kind, label=m.group(0), value=value, end=m.end())
+        inserted = chinese_number(m.group(2)) or 0 if kind == "article" and m.group(2) else 0
+        return Marker(kind=kind, label=m.group(0), value=value, end=m.end(), inserted=inserted)
     return None
 
 

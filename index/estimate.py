@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from kg.extract.amounts import ARABIC, CHINESE, COUNT, MAGNITUDE, find_money, parse_number
-from kg.models import Award, Tier
+from kg.models import Award
 
 CAVEAT = "估算，仅供参考：须符合条款所列条件，实际金额以主管部门审核为准"
 TOP_UP_NOTE = "差额补足: 升档只补差额"
@@ -119,23 +119,6 @@ def stated_amount(query: str) -> StatedAmount | None:
     """
     found = stated_amounts(query)
     return found[0] if found else None
-
-
-def award_from_record(award: dict) -> Award:
-    """An ``Award`` from its exported shape (an item of a clause record's ``awards``, see
-    ``kg.artifacts.facts_record``), so hits carrying records can be estimated."""
-    tiers = [Tier(t["threshold_yuan"], t["amount_yuan"]) for t in award.get("tiers") or []]
-    return Award(
-        kind=award["kind"],
-        rate=award.get("rate"),
-        base=award.get("base"),
-        cap_yuan=award.get("cap_yuan"),
-        amount_yuan=award.get("amount_yuan"),
-        per=award.get("per"),
-        period_years=award.get("period_years"),
-        tiers=tiers or None,
-        top_up=bool(award.get("top_up")),
-    )
 
 
 def estimate(award: Award, amount_yuan: float) -> Estimate | None:

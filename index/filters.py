@@ -1,4 +1,4 @@
-"""Search filters over exported clause records (``kg.records.clause_records``): which
+"""Search filters over clause records (``kg.records.ClauseRecord``): which
 document, issuer, department and role, award kind, industry, award size and validity a
 clause must have to be shown.
 
@@ -7,7 +7,8 @@ Rules, each applied only when its filter is set (all set filters must hold):
 - ``document``: the document's id, or a piece of its title or 文号 (穗府规〔2018〕15号).
 - ``issuer``: a piece of the document's issuer; a document without a known issuer fails.
 - ``department``: a name of a department the clause names, compared leniently as the
-  evaluator does (``department_key``: 广州市/市 prefix dropped, 委员会 ~ 委, 人民政府 ~ 政府)
+  evaluator does (``department_key``: a city's prefix — 广州市, 深圳市 … or 市 — dropped,
+  委员会 ~ 委, 人民政府 ~ 政府)
   with its ``label`` and every one of its ``labels``; with ``role``, that department must
   hold that role ("lead" or "cooperating"). Renamed bodies are not followed here (the graph
   query ``kg.queries.clauses_by_department`` does that).
@@ -24,7 +25,8 @@ What a user types is normalised as clause text is (``corpus.convert.normalize``:
 Simplified), so Traditional or full-width input finds the records, whose texts are normalised
 already; both sides are then compared without white space and case-folded.
 
-    >>> record = {"text": "扶持集成电路产业发展", "path": [], "document": {"title": "实施意见"}}
+    >>> from kg.records import ClauseRecord, DocumentRef, Source
+    >>> record = ClauseRecord("d/1", "item", None, [], "扶持集成电路产业发展", "", DocumentRef("d", "实施意见"), Source("f", 0, 9, []))
     >>> matches(record, Filters(industry="積體電路"))
     True
 """
@@ -37,14 +39,16 @@ from functools import lru_cache
 
 from corpus.convert import normalize
 from kg.extract.amounts import parse_number
+from kg.models import Award
+from kg.records import ClauseRecord, DocumentRef
+from kg.vocabulary import AWARD_KINDS, ROLES
 
 from .validity import validity_on
 
-AWARD_KINDS = ("subsidy", "reward", "interest_subsidy", "equity_investment", "matching_fund", "funding", "other")
-ROLES = ("lead", "cooperating")
-
 _WHITE_SPACE = re.compile(r"\s+")
-_CITY_PREFIX = re.compile(r"^(?:广州市|广州|市)")
+# A city's name or the bare 市 before a body's name, for any city (广州市, 深圳市, 中山市 …):
+# not the 市 of 市场监管局, nor 城市 (区城市管理局 keeps its 区).
+_CITY_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}?(?<![城区县])市(?!场)|市(?!场))")
 _TRUE = {"1", "true", "yes", "on", "y"}
 _FALSE = {"0", "false", "no", "off", "n", ""}
 
@@ -75,6 +79,10 @@ def department_key(name: str, *, normalized: bool = False) -> str:
     True
     >>> department_key("广州市人民政府办公厅")
     '政府办公厅'
+    >>> department_key("深圳市工业和信息化局") == department_key("市工业和信息化局") == department_key("中山市工业和信息化局")
+    True
+    >>> department_key("市市场监管局") == department_key("市场监管局"), department_key("区城市管理局")
+    (True, '区城市管理局')
     """
     key = squeeze(name) if normalized else fold(name)
     key = _CITY_PREFIX.sub("", key).replace("人民政府", "政府")
@@ -117,8 +125,8 @@ class Filters:
     document: str | None = None  # id, or a piece of the title or 文号
     issuer: str | None = None  # a piece of the issuer's name
     department: str | None = None  # any name of a department the clause names
-    role: str | None = None  # "lead" or "cooperating"; needs ``department``
-    award_kind: str | None = None  # one of AWARD_KINDS
+    role: str | None = None  # a notation of kg.vocabulary.ROLES ("lead", "cooperating"); needs ``department``
+    award_kind: str | None = None  # a notation of kg.vocabulary.AWARD_KINDS
     industry: str | None = None  # a keyword: 集成电路, 人工智能, 生物医药 …
     min_cap_yuan: float | None = None  # some award's cap is at least this
     in_force_only: bool = False  # only documents known to be in force on ``today`` (unknown validity is left out)
@@ -175,24 +183,21 @@ class Filters:
         return asdict(self)
 
 
-def matches(record: dict, filters: Filters, today: date | None = None) -> bool:
-    """Whether an exported clause record passes every filter that is set. ``today`` is
-    needed with ``in_force_only`` (the caller says what day it is)."""
-    document = record.get("document") or {}
+def matches(record: ClauseRecord, filters: Filters, today: date | None = None) -> bool:
+    """Whether a clause record passes every filter that is set. ``today`` is needed with
+    ``in_force_only`` (the caller says what day it is)."""
+    document = record.document
     if filters.document and not _document_matches(document, filters.document):
         return False
-    if filters.issuer and not _contains(document.get("issuer"), filters.issuer):
+    if filters.issuer and not _contains(document.issuer, filters.issuer):
         return False
     if filters.department and not _department_matches(record, filters.department, filters.role):
         return False
-    awards = record.get("awards") or []
-    if filters.award_kind and not any(a.get("kind") == filters.award_kind for a in awards):
+    if filters.award_kind and not any(_of_kind(a, filters.award_kind) for a in record.awards):
+        return False
+    if filters.min_cap_yuan is not None and not any(_capped_at_least(a, filters.min_cap_yuan) for a in record.awards):
         return False
     if filters.industry and not _industry_matches(record, filters.industry):
-        return False
-    if filters.min_cap_yuan is not None and not any(
-        a.get("cap_yuan") is not None and a["cap_yuan"] >= filters.min_cap_yuan for a in awards
-    ):
         return False
     if filters.in_force_only:
         if today is None:
@@ -202,15 +207,31 @@ def matches(record: dict, filters: Filters, today: date | None = None) -> bool:
     return True
 
 
-def in_force(document: dict, today: date) -> bool:
-    """Whether a document record is known to be in force on ``today`` (``index.validity``)."""
+def award_matches(award: Award, filters: Filters) -> bool:
+    """Whether one award rule has the kind and cap the filters ask for (a fixed amount or a
+    tier without a cap has no cap to compare)."""
+    if filters.award_kind and not _of_kind(award, filters.award_kind):
+        return False
+    return filters.min_cap_yuan is None or _capped_at_least(award, filters.min_cap_yuan)
+
+
+def _of_kind(award: Award, kind: str) -> bool:
+    return award.kind == kind
+
+
+def _capped_at_least(award: Award, minimum_yuan: float) -> bool:
+    return award.cap_yuan is not None and award.cap_yuan >= minimum_yuan
+
+
+def in_force(document: DocumentRef, today: date) -> bool:
+    """Whether a document is known to be in force on ``today`` (``index.validity``)."""
     return validity_on(document, today).in_force
 
 
-def _document_matches(document: dict, wanted: str) -> bool:
-    if document.get("id") == wanted.strip():
+def _document_matches(document: DocumentRef, wanted: str) -> bool:
+    if document.id == wanted.strip():
         return True
-    return _contains(document.get("title"), wanted) or _contains(document.get("number"), wanted)
+    return _contains(document.title, wanted) or _contains(document.number, wanted)
 
 
 def _contains(text: str | None, piece: str) -> bool:
@@ -218,18 +239,18 @@ def _contains(text: str | None, piece: str) -> bool:
     return text is not None and fold(piece) in squeeze(text)
 
 
-def _department_matches(record: dict, name: str, role: str | None) -> bool:
+def _department_matches(record: ClauseRecord, name: str, role: str | None) -> bool:
     key = department_key(name)
-    for department in record.get("departments") or []:
-        if role is not None and department.get("role") != role:
+    for department in record.departments:
+        if role is not None and department.role != role:
             continue
-        names = [department.get("label") or "", *(department.get("labels") or [])]
+        names = [department.label or "", *department.labels]
         if any(n and department_key(n, normalized=True) == key for n in names):
             return True
     return False
 
 
-def _industry_matches(record: dict, keyword: str) -> bool:
+def _industry_matches(record: ClauseRecord, keyword: str) -> bool:
     key = fold(keyword)
-    title = (record.get("document") or {}).get("title") or ""
-    return any(key in squeeze(text) for text in [record.get("text") or "", *(record.get("path") or []), title])
+    title = record.document.title or ""
+    return any(key in squeeze(text) for text in [record.text or "", *record.path, title])

@@ -3,6 +3,7 @@ saved as plain files in the data folder next to the clause ids it ranks."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import bm25s
@@ -27,9 +28,14 @@ class KeywordIndex:
         self.ids = ids
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
+    def build(cls, ids: list[str], texts: Iterable[str]) -> KeywordIndex:
+        """Index ``texts`` (one per id, read once, in order). Each text's units become
+        vocabulary ids as it is read: a corpus of millions of characters is never held as
+        millions of small strings (bm25s's own tokenizing path holds them all)."""
+        vocab: dict[str, int] = {}
+        corpus_ids = [[vocab.setdefault(unit, len(vocab)) for unit in char_units(text)] for text in texts]
         retriever = bm25s.BM25(k1=K1, b=B)
-        retriever.index([char_units(t) for t in texts], show_progress=False)
+        retriever.index((corpus_ids, vocab), show_progress=False)
         return cls(retriever, ids)
 
     def save(self, folder: Path) -> None:
@@ -39,10 +45,12 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
-        target = folder / INDEX_DIR
-        retriever = bm25s.BM25.load(str(target))
-        ids = json.loads((target / "ids.json").read_text(encoding="utf-8"))
-        return cls(retriever, ids)
+        return cls(bm25s.BM25.load(str(folder / INDEX_DIR)), cls.read_ids(folder))
+
+    @staticmethod
+    def read_ids(folder: Path) -> list[str]:
+        """The ids of the clauses the index ranks: the clauses search shows, as the build chose them."""
+        return json.loads((folder / INDEX_DIR / "ids.json").read_text(encoding="utf-8"))
 
     def document_frequency(self, unit: str) -> int:
         """How many clauses hold the unit (a character, a pair, a Latin run): the length

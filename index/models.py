@@ -1,8 +1,12 @@
 """Typed search answers, shared by the CLI and the API: ``policykg search --json`` and the
-HTTP API dump the same objects."""
+HTTP API dump the same objects. A hit carries the parts of its clause's record
+(``kg.records.ClauseRecord``) as they are."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from kg.models import Award, Responsibility, Target
+from kg.records import DocumentRef, Source, as_json
 
 
 @dataclass
@@ -24,11 +28,11 @@ class Hit:
     text: str
     path: list[str]
     kind: str
-    document: dict  # id, title, number, issuer, date, validity, valid_until, …
-    source: dict  # file, start, end, spans
-    departments: list[dict] = field(default_factory=list)  # id, label, labels, role, …
-    awards: list[dict] = field(default_factory=list)  # kind, rate, base, cap_yuan, per, period_years, tiers, top_up
-    targets: list[dict] = field(default_factory=list)  # metric, value, unit, year, bound
+    document: DocumentRef
+    source: Source
+    departments: list[Responsibility] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     match: Match | None = None
     estimates: list[dict] = field(default_factory=list)  # one per award that yields one: value_yuan, rule, …
     named_awards: list[int] = field(default_factory=list)  # awards whose base the question names, best first
@@ -36,7 +40,7 @@ class Hit:
     validity: dict | None = None  # the document on the day asked: status in_force|expired|not_yet|unknown, on, until, label
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_json(self)
 
 
 @dataclass
@@ -51,4 +55,4 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return as_json(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .catalog import Catalog
 from .dense import INDEX_DIR, DenseIndex
 from .encoders import get_encoder, spec_of
 from .search import Searcher, clause_of_unit
@@ -13,10 +14,11 @@ from .search import Searcher, clause_of_unit
 UNITS_PER_CLAUSE = 8
 
 
-def open_searcher(folder: Path, threads: int = 1) -> Searcher:
-    """A searcher over the build in ``folder``; keyword only when it has no dense index."""
+def open_searcher(folder: Path, threads: int = 1, catalog: Catalog | None = None) -> Searcher:
+    """A searcher over the build in ``folder`` (reading ``catalog``, its read model, when
+    the caller has it loaded); keyword only when the build has no dense index."""
     if not (folder / INDEX_DIR).exists():
-        return Searcher.open(folder)
+        return Searcher.open(folder, catalog=catalog)
     meta = DenseIndex.read_meta(folder)
     encoder = get_encoder(spec_of(meta.encoder_name), threads)
     index = DenseIndex.load(folder, encoder.name)
@@ -31,4 +33,4 @@ def open_searcher(folder: Path, threads: int = 1) -> Searcher:
                 best[clause_id] = score
         return list(best.items())[:k]
 
-    return Searcher.open(folder, dense=dense, encoder=encoder.name)
+    return Searcher.open(folder, dense=dense, catalog=catalog, encoder=encoder.name)

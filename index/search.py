@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -20,11 +20,12 @@ from pathlib import Path
 from corpus.convert import normalize
 from corpus.models import Clause, Document
 from corpus.segment import sentences
-from kg.artifacts import load_facts
-from kg.records import clause_records
+from kg.models import Award, Responsibility
+from kg.records import ClauseRecord
 
 from .abstain import Evidence, answered
-from .estimate import award_from_record, estimate, stated_amount
+from .catalog import Catalog
+from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
 from .keyword import KeywordIndex
@@ -139,23 +140,27 @@ DenseSearch = Callable[[str, int], Sequence[tuple[str, float]]]
 class Searcher:
     """Loaded once (records, keyword index, optional dense side), answers many queries."""
 
-    records: dict[str, dict]
+    records: Mapping[str, ClauseRecord]
     keyword: KeywordIndex
     dense: DenseSearch | None = None
     expander: Expander | None = None
     encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
+    shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
     registry: object | None = None  # kg.extract.registry.Registry, for renamed bodies (loaded when first needed)
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, folder: Path, dense: DenseSearch | None = None, encoder: str | None = None) -> Searcher:
+    def open(
+        cls, folder: Path, dense: DenseSearch | None = None, catalog: Catalog | None = None, encoder: str | None = None
+    ) -> Searcher:
+        """A searcher over the build in ``folder``, reading the records of ``catalog`` (the
+        generation's read model, loaded here when not given)."""
+        catalog = catalog or Catalog.load(folder)
         keyword = KeywordIndex.load(folder)
-        shown = set(keyword.ids)
-        facts = load_facts(folder)
-        records = {r["clause_id"]: r for r in clause_records(folder, facts=facts) if r["clause_id"] in shown}
-        expander = Expander.from_facts(facts.values(), [r["text"] for r in records.values()])
-        return cls(records=records, keyword=keyword, dense=dense, expander=expander, encoder=encoder)
+        shown = [catalog.records[c].text for c in catalog.shown]
+        expander = Expander.from_facts(catalog.facts.values(), shown)
+        return cls(records=catalog.records, keyword=keyword, dense=dense, expander=expander, encoder=encoder, shown=list(catalog.shown))
 
     def search(
         self,
@@ -213,21 +218,24 @@ class Searcher:
             record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
             hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None)
-            hit.validity = validity_on(record["document"], day).to_dict()
+            hit.validity = validity_on(record.document, day).to_dict()
             result.hits.append(hit)
         return result
 
-    def _listing(self, query: str, mode: str, passes: Callable[[dict], bool], k: int, offset: int, day: date) -> SearchResult:
+    def _listing(self, query: str, mode: str, passes: Callable[[ClauseRecord], bool], k: int, offset: int, day: date) -> SearchResult:
         """Filters without a question: every clause that passes, in reading order."""
-        chosen = [record for record in self.records.values() if passes(record)]
+        chosen = [record for record in map(self.records.__getitem__, self._shown_ids()) if passes(record)]
         result = SearchResult(query=query, mode="list", normalized="", total=len(chosen), answered=bool(chosen))
         for n, record in enumerate(chosen[offset : offset + k], start=offset + 1):
             hit = _hit(record, 0.0, n, {}, [], None)
-            hit.validity = validity_on(record["document"], day).to_dict()
+            hit.validity = validity_on(record.document, day).to_dict()
             result.hits.append(hit)
         return result
 
-    def _filter(self, filters: Filters | None, day: date, include_predecessors: bool) -> Callable[[dict], bool]:
+    def _shown_ids(self) -> list[str]:
+        return self.shown if self.shown is not None else list(self.keyword.ids)
+
+    def _filter(self, filters: Filters | None, day: date, include_predecessors: bool) -> Callable[[ClauseRecord], bool]:
         """Whether a record passes ``filters``; with ``include_predecessors`` a department
         filter takes the body and every body it was renamed or merged from (by id)."""
         if filters is None or filters.is_empty:
@@ -238,8 +246,8 @@ class Searcher:
         rest = replace(filters, department=None, role=None)
         role = filters.role
 
-        def passes(record: dict) -> bool:
-            named = any(d.get("id") in bodies and (role is None or d.get("role") == role) for d in record.get("departments") or [])
+        def passes(record: ClauseRecord) -> bool:
+            named = any(d.id in bodies and (role is None or d.role == role) for d in record.departments)
             return named and matches(record, rest, day)
 
         return passes
@@ -253,7 +261,7 @@ class Searcher:
             self.registry = Registry.load()
         registry = self.registry
         start = {registry.find(name).id}
-        start |= {d["id"] for r in self.records.values() for d in r.get("departments") or [] if _names(d, name)}
+        start |= {d.id for c in self._shown_ids() for d in self.records[c].departments if _names(d, name)}
         found, frontier = set(start), list(start)
         while frontier:
             for earlier in registry.predecessors(frontier.pop()):
@@ -267,7 +275,7 @@ class Searcher:
         (``index.vocabulary``), without single characters, numbers and words of asking."""
         if self._vocabulary is None:
             terms = [t for form, others in (self.expander.pairs.items() if self.expander else []) for t in (form, *others)]
-            self._vocabulary = Vocabulary((self._searched_text(c) for c in self.records), terms)
+            self._vocabulary = Vocabulary((self._searched_text(c) for c in self._shown_ids()), terms)
         return [w for w in self._vocabulary.words(normalized) if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
 
     def share(self, word: str) -> float:
@@ -299,48 +307,48 @@ class Searcher:
         text = self._searched.get(clause_id)
         if text is None:
             record = self.records[clause_id]
-            text = " ".join([(record["document"] or {}).get("title") or "", *record["path"], record["text"]]).lower()
+            text = " ".join([record.document.title or "", *record.path, record.text]).lower()
             self._searched[clause_id] = text
         return text
 
 
-def _names(department: dict, name: str) -> bool:
+def _names(department: Responsibility, name: str) -> bool:
     from .filters import department_key
 
     key = department_key(name)
-    return any(n and department_key(n, normalized=True) == key for n in [department.get("label"), *(department.get("labels") or [])])
+    return any(n and department_key(n, normalized=True) == key for n in [department.label, *department.labels])
 
 
-def _hit(record: dict, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
+def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
     estimates = []
     if amount is not None:
-        for n in _awards_asked_about(record.get("awards") or [], words):
-            award = record["awards"][n]
-            found = estimate(award_from_record(award), amount)
+        for n in _awards_asked_about(record.awards, words):
+            award = record.awards[n]
+            found = estimate(award, amount)
             if found is not None:
-                assumed = not words and award.get("base")
-                rule = f"{found.rule}（假设该金额即“{award['base']}”）" if assumed else found.rule
+                assumed = not words and award.base
+                rule = f"{found.rule}（假设该金额即“{award.base}”）" if assumed else found.rule
                 estimates.append({"award": n, **found.to_dict(), "rule": rule})
     return Hit(
-        clause_id=record["clause_id"],
+        clause_id=record.clause_id,
         score=round(score, 6),
         rank=rank,
-        text=record["text"],
-        path=record["path"],
-        kind=record["kind"],
-        document=record["document"],
-        source=record["source"],
-        departments=record.get("departments") or [],
-        awards=record.get("awards") or [],
-        targets=record.get("targets") or [],
-        match=find_match(record["text"], words),
-        named_awards=_awards_named(record.get("awards") or [], words),
+        text=record.text,
+        path=record.path,
+        kind=record.kind,
+        document=record.document,
+        source=record.source,
+        departments=record.departments,
+        awards=record.awards,
+        targets=record.targets,
+        match=find_match(record.text, words),
+        named_awards=_awards_named(record.awards, words),
         estimates=estimates,
         ranks=ranks,
     )
 
 
-def _awards_asked_about(awards: list[dict], words: list[str]) -> list[int]:
+def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:
     """The awards a question's amount applies to: those whose base the question names
     (MPW花了500万 → the MPW subsidy, not the mask one). A question that names a topic no
     award base of the clause holds gets no estimate there (流片花了300万 is not 300万 of
@@ -352,10 +360,10 @@ def _awards_asked_about(awards: list[dict], words: list[str]) -> list[int]:
     return list(range(len(awards)))
 
 
-def _awards_named(awards: list[dict], words: list[str]) -> list[int]:
+def _awards_named(awards: list[Award], words: list[str]) -> list[int]:
     """The awards whose base names some of the question's words, those naming most first:
     MPW流片费用 → the MPW subsidy (MPW, 费用) before the mask one (费用)."""
-    named = {n: sum(w in a["base"].lower() for w in set(words)) for n, a in enumerate(awards) if a.get("base")}
+    named = {n: sum(w in a.base.lower() for w in set(words)) for n, a in enumerate(awards) if a.base}
     return sorted((n for n, count in named.items() if count), key=lambda n: -named[n])
 
 

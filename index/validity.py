@@ -1,8 +1,8 @@
 """Whether a document is in force on a given day, decided when the question is asked (not
 at build time: a build does not know what day its readers will ask about).
 
-Four answers, from a document record (``kg.records``: ``date``, ``title``, ``validity``,
-``valid_until``):
+Four answers, from a document (``kg.records.DocumentRef``, ``corpus.models.Document``, or
+a dict of their JSON: ``date``, ``title``, ``validity``, ``valid_until``):
 
 - ``expired``: its last valid day (``valid_until``) is before the day, or its title names
   a plan period (行动计划（2018—2022年）) that ended before the day;
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 STATUSES = ("in_force", "expired", "not_yet", "unknown")
 # A plan's period in its title: （2018—2022年）, 2019-2021年, 2018至2022年.
@@ -45,30 +46,35 @@ class Validity:
         return asdict(self)
 
 
-def validity_on(document: dict, day: date) -> Validity:
-    """The document record's standing on ``day``."""
+def validity_on(document: Any, day: date) -> Validity:
+    """The document's standing on ``day``."""
     on = day.isoformat()
-    issued = _date(document.get("date"))
+    issued = _date(_get(document, "date"))
     if issued is not None and issued > day:
-        return Validity("not_yet", on, document.get("valid_until"), f"尚未印发（{issued.isoformat()} 印发）")
-    until = _date(document.get("valid_until"))
+        return Validity("not_yet", on, _get(document, "valid_until"), f"尚未印发（{issued.isoformat()} 印发）")
+    until = _date(_get(document, "valid_until"))
     if until is not None:
         if until < day:
             return Validity("expired", on, until.isoformat(), f"已失效（有效期至 {until.isoformat()}）")
         return Validity("in_force", on, until.isoformat(), f"有效期至 {until.isoformat()}")
-    period = _PLAN_PERIOD.search(document.get("title") or "")
+    period = _PLAN_PERIOD.search(_get(document, "title") or "")
     if period is not None:
         end = date(int(period.group("end")), 12, 31)
         span = f"{period.group('start')}—{period.group('end')}年"
         if end < day:
             return Validity("expired", on, end.isoformat(), f"已失效（规划期 {span} 已结束）")
         return Validity("in_force", on, end.isoformat(), f"规划期 {span}")
-    stated = document.get("validity")
+    stated = _get(document, "validity")
     if stated and re.search(r"有效期\s*\S+\s*[年月]", stated):
         return Validity("unknown", on, None, f"有效期不明（原文“{stated}”，起始日期不详）")
     if stated:
         return Validity("unknown", on, None, f"有效期不明（原文“{stated}”，未写终止日期）")
     return Validity("unknown", on, None, "有效期不明（原文未写有效期）")
+
+
+def _get(document: Any, name: str) -> Any:
+    """A field of a document object or of its JSON dict."""
+    return document.get(name) if isinstance(document, dict) else getattr(document, name, None)
 
 
 def _date(value: str | None) -> date | None:

@@ -2,27 +2,23 @@
 award rule written out as one line. The terminal's answer cards (``policykg search``) and
 the web page say the same thing in the same words.
 
-    >>> award_line({"kind": "subsidy", "rate": 0.8, "base": "MPW直接费用", "cap_yuan": 6e6, "per": "每家企业每年"})
+    >>> award_line(Award("subsidy", rate=0.8, base="MPW直接费用", cap_yuan=6e6, per="每家企业每年"))
     'MPW直接费用的80%；最高 600万元（每家企业每年）'
 """
 from __future__ import annotations
 
 from datetime import date
 
+from kg.models import Award, Target
+from kg.records import DocumentRef
+from kg.vocabulary import AWARD_KINDS, ROLES
+
 from .estimate import format_rate, format_yuan
 from .validity import validity_on
 from .models import Match
 
-KIND_NAMES = {
-    "subsidy": "补贴",
-    "reward": "奖励",
-    "interest_subsidy": "贴息",
-    "equity_investment": "股权投资",
-    "matching_fund": "配套",
-    "funding": "资金支持",
-    "other": "其他",
-}
-ROLE_NAMES = {"lead": "牵头", "cooperating": "配合"}
+# What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
+ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}
 NO_AMOUNT = "（原文未给出金额）"
 # What search says when no clause answers the question (``SearchResult.answered`` false).
 NOT_ANSWERED = "语料中没有条款回答这个问题。以下是最接近的条款，仅供参考。"
@@ -30,42 +26,44 @@ SNIPPET_CHARS = 220
 
 
 def kind_name(kind: str) -> str:
-    return KIND_NAMES.get(kind, kind)
+    """An award kind's Chinese name, from the ontology (贴息 for interest_subsidy)."""
+    term = AWARD_KINDS.get(kind)
+    return term.short if term else kind
 
 
-def award_line(award: dict) -> str:
-    """An award rule (an exported award record) as one line: rate of base, fixed amount,
-    tiers, cap per unit, period, top-up."""
+def award_line(award: Award) -> str:
+    """An award rule as one line: rate of base, fixed amount, tiers, cap per unit, period,
+    top-up."""
     parts = []
-    if award.get("rate") is not None:
-        base = f"{award['base']}的" if award.get("base") else ""
-        parts.append(f"{base}{format_rate(award['rate'])}")
-    if award.get("amount_yuan") is not None:
-        parts.append(format_yuan(award["amount_yuan"]))
-    if award.get("tiers"):
-        parts.append("分档：" + "，".join(f"{format_yuan(t['threshold_yuan'])}→{format_yuan(t['amount_yuan'])}" for t in award["tiers"]))
-    if award.get("cap_yuan") is not None:
-        parts.append(f"最高 {format_yuan(award['cap_yuan'])}" + (f"（{award['per']}）" if award.get("per") else ""))
-    if award.get("period_years"):
-        parts.append(f"期限 {award['period_years']:g} 年")
-    if award.get("top_up"):
+    if award.rate is not None:
+        base = f"{award.base}的" if award.base else ""
+        parts.append(f"{base}{format_rate(award.rate)}")
+    if award.amount_yuan is not None:
+        parts.append(format_yuan(award.amount_yuan))
+    if award.tiers:
+        parts.append("分档：" + "，".join(f"{format_yuan(t.threshold_yuan)}→{format_yuan(t.amount_yuan)}" for t in award.tiers))
+    if award.cap_yuan is not None:
+        parts.append(f"最高 {format_yuan(award.cap_yuan)}" + (f"（{award.per}）" if award.per else ""))
+    if award.period_years:
+        parts.append(f"期限 {award.period_years:g} 年")
+    if award.top_up:
         parts.append("差额补足")
     return "；".join(parts) or NO_AMOUNT
 
 
-def named_first(awards: list[dict], named: list[int]) -> list[tuple[int, dict, bool]]:
+def named_first(awards: list[Award], named: list[int]) -> list[tuple[int, Award, bool]]:
     """Awards as (index, award, whether the question names it), those it names first:
     asked about MPW, a clause's MPW subsidy leads its list of five rules."""
     order = [*named, *(n for n in range(len(awards)) if n not in named)]
     return [(n, awards[n], n in named) for n in order]
 
 
-def validity_line(document: dict, today: date | None = None) -> str:
+def validity_line(document: DocumentRef | dict, today: date | None = None) -> str:
     """How current a document is on ``today`` (``index.validity``): 有效期至 …, 已失效 once
     that day has passed, or 有效期不明 with the reason — never blank, never taken for in
     force.
 
-    >>> validity_line({"valid_until": "2021-08-27"}, date(2026, 1, 1))
+    >>> validity_line(DocumentRef("d", valid_until="2021-08-27"), date(2026, 1, 1))
     '已失效（有效期至 2021-08-27）'
     >>> validity_line({"validity": "自印发之日起施行"}, date(2026, 1, 1))
     '有效期不明（原文“自印发之日起施行”，未写终止日期）'
@@ -109,15 +107,15 @@ def _joined(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
 BOUND_WORDS = {"min": "不低于", "max": "不超过", "exact": ""}
 
 
-def target_line(target: dict) -> str:
-    """A target (an exported target record) as one line: 2022年 先进制造业增加值占比 不低于 66%."""
-    value, unit = target["value"], target["unit"]
+def target_line(target: Target) -> str:
+    """A target as one line: 2022年 先进制造业增加值占比 不低于 66%."""
+    value, unit = target.value, target.unit
     if unit == "yuan":
         amount = format_yuan(value)
     elif unit == "ratio":
         amount = format_rate(value)
     else:
         amount = f"{value:g}{unit}"
-    year = f"{target['year']}年 " if target.get("year") else ""
-    bound = BOUND_WORDS.get(target.get("bound") or "min", "")
-    return f"{year}{target['metric']} {bound + ' ' if bound else ''}{amount}"
+    year = f"{target.year}年 " if target.year else ""
+    bound = BOUND_WORDS.get(target.bound or "min", "")
+    return f"{year}{target.metric} {bound + ' ' if bound else ''}{amount}"

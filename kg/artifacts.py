@@ -13,13 +13,17 @@ FACTS = "facts.jsonl"
 def write_facts(folder: Path, facts: dict[str, ClauseFacts]) -> None:
     with (folder / FACTS).open("w", encoding="utf-8") as fh:
         for found in facts.values():
-            row = {
-                "clause_id": found.clause_id,
-                **_fact_lists(found),
-                "abbreviations": [vars(a) for a in found.abbreviations],
-                "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
-            }
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(fact_row(found), ensure_ascii=False) + "\n")
+
+
+def fact_row(found: ClauseFacts) -> dict:
+    """One line of facts.jsonl."""
+    return {
+        "clause_id": found.clause_id,
+        **_fact_lists(found),
+        "abbreviations": [vars(a) for a in found.abbreviations],
+        "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
+    }
 
 
 def _fact_lists(found: ClauseFacts | SegmentFacts) -> dict:
@@ -58,37 +62,3 @@ def load_facts(folder: Path) -> dict[str, ClauseFacts]:
                 segments=[SegmentFacts(start=s["start"], end=s["end"], **_read_lists(s)) for s in row["segments"]],
             )
     return facts
-
-
-def facts_record(found: ClauseFacts | SegmentFacts | None) -> dict:
-    """The exported shape of a clause's facts (the fields eval_extraction.py reads)."""
-    if found is None:
-        return {"departments": [], "awards": [], "targets": []}
-    return {
-        "departments": [
-            {
-                "id": r.department,
-                "label": r.label,
-                "labels": r.labels,
-                "role": r.role,
-                "convention": r.convention,
-                "mention": r.mention,
-            }
-            for r in found.responsibilities
-        ],
-        "awards": [
-            {
-                "kind": a.kind,
-                "rate": a.rate,
-                "base": a.base,
-                "cap_yuan": a.cap_yuan,
-                "amount_yuan": a.amount_yuan,
-                "per": a.per,
-                "period_years": a.period_years,
-                "tiers": [{"threshold_yuan": t.threshold_yuan, "amount_yuan": t.amount_yuan} for t in a.tiers] if a.tiers else None,
-                "top_up": a.top_up,
-            }
-            for a in found.awards
-        ],
-        "targets": [{"metric": t.metric, "value": t.value, "unit": t.unit, "year": t.year, "bound": t.bound} for t in found.targets],
-    }

@@ -1,11 +1,14 @@
 """Build the RDF graph of documents, clauses and the facts extracted from them.
 
-The graph is built in memory (rdflib), validated with SHACL, then written to the Oxigraph
-store by kg.store. Every fact points to its clause (pk:clause) and, through the clause's
-source spans, to the characters of the file it was read from (PROV-O)."""
+Each input file's part of the graph is built on its own (``file_graph``, in a worker
+process), validated with SHACL and written as N-Triples; what only the whole corpus knows
+(copies, citations, one label per body) is ``corpus_graph``; kg.store bulk-loads them all.
+Every fact points to its clause (pk:clause) and, through the clause's source spans, to the
+characters of the file it was read from (PROV-O)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +19,8 @@ from corpus.models import Clause, Document
 
 from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
 from .models import Award, ClauseFacts, Responsibility, Target
-from .namespace import AWARD_KINDS, ELI, ID, ONTOLOGY_FILE, PK, ROLES, SCHEMA
+from .namespace import ELI, ID, ONTOLOGY_FILE, PK, SCHEMA
+from .vocabulary import AWARD_KINDS, OTHER_AWARD, ROLES
 
 ELI_NS = "http://data.europa.eu/eli/ontology#"
 IN_FORCE = URIRef(ELI_NS + "InForce-inForce")
@@ -56,13 +60,24 @@ def build_graph(
     *,
     today: date | None = None,
 ) -> Graph:
-    """The data graph. ``today`` decides eli:in_force from each document's validity."""
+    """The data graph of a whole (small) corpus in memory: ``file_graph`` and
+    ``corpus_graph`` together. ``today`` decides eli:in_force from each document's validity."""
+    graph = file_graph(documents, clauses, facts)
+    labels = take_agent_labels(graph)
+    graph += corpus_graph(documents, cited_titles(clauses), labels, today=today)
+    return graph
+
+
+def file_graph(documents: list[Document], clauses: list[Clause], facts: dict[str, ClauseFacts] | None = None) -> Graph:
+    """What one input file's documents, clauses and facts say on their own: everything but
+    the links between documents (copies, citations), eli:in_force (it depends on the day)
+    and one label per department across the corpus (``corpus_graph`` adds those).
+
+    Built in the worker that read the file, so the whole corpus is never one graph."""
     graph = Graph()
     bind_prefixes(graph)
-    today = today or date.today()
     for document in documents:
-        _add_document(graph, document, today)
-    _add_citations(graph, documents, clauses)
+        _add_document(graph, document)
     for clause in clauses:
         _add_clause(graph, clause)
     for clause_id, found in (facts or {}).items():
@@ -70,7 +85,55 @@ def build_graph(
     return graph
 
 
-def _add_document(graph: Graph, document: Document, today: date) -> None:
+def take_agent_labels(graph: Graph) -> dict[str, str]:
+    """Remove the skos:prefLabel of every responsible body (object of pk:agent) from a
+    file's graph and return them (IRI -> label). A body named in many files gets the label
+    of the first file that names it, as when the corpus was one graph."""
+    labels: dict[str, str] = {}
+    for agent in sorted(set(graph.objects(None, PK.agent))):
+        label = graph.value(agent, SKOS.prefLabel)
+        if label is not None:
+            labels[str(agent)] = str(label)
+            graph.remove((agent, SKOS.prefLabel, label))
+    return labels
+
+
+def cited_titles(clauses: list[Clause]) -> list[tuple[str, str]]:
+    """(citing document id, folded title) of every 《title》 the clauses cite, in order."""
+    return [(clause.document, title_key(cited)) for clause in clauses for cited in _CITED.findall(clause.text)]
+
+
+def corpus_graph(
+    documents: list[Document],
+    citations: Iterable[tuple[str, str]],
+    agent_labels: dict[str, str],
+    *,
+    today: date | None = None,
+) -> Graph:
+    """What only the whole corpus knows: copies of one work and the preferred one,
+    citations between documents, each document's eli:in_force on ``today``, and one label
+    per responsible body (``agent_labels``: IRI -> label, first file first)."""
+    graph = Graph()
+    bind_prefixes(graph)
+    today = today or date.today()
+    for document in documents:
+        node = document_iri(document.id)
+        if document.valid_until:
+            in_force = date.fromisoformat(document.valid_until) >= today
+            graph.add((node, ELI.in_force, IN_FORCE if in_force else NOT_IN_FORCE))
+        for other in document.copies:
+            graph.add((node, PK.sameWorkAs, document_iri(other)))
+        if document.copies and document.preferred:
+            graph.add((node, PK.preferredCopy, node))
+            for other in document.copies:
+                graph.add((document_iri(other), PK.preferredCopy, node))
+    _add_citations(graph, documents, citations)
+    for agent, label in agent_labels.items():
+        graph.add((URIRef(agent), SKOS.prefLabel, Literal(label, lang="zh")))
+    return graph
+
+
+def _add_document(graph: Graph, document: Document) -> None:
     node = document_iri(document.id)
     graph.add((node, RDF.type, PK.Document))
     if document.title:
@@ -88,20 +151,12 @@ def _add_document(graph: Graph, document: Document, today: date) -> None:
         graph.add((node, PK.validityStatement, Literal(document.validity, lang="zh")))
     if document.valid_until:
         graph.add((node, PK.validUntil, Literal(document.valid_until, datatype=XSD.date)))
-        in_force = date.fromisoformat(document.valid_until) >= today
-        graph.add((node, ELI.in_force, IN_FORCE if in_force else NOT_IN_FORCE))
     graph.add((node, PK.script, Literal(document.script)))
     graph.add((node, DCTERMS.language, Literal(document.script)))
     graph.add((node, DCTERMS.source, Literal(document.file)))
-    for other in document.copies:
-        graph.add((node, PK.sameWorkAs, document_iri(other)))
-    if document.copies and document.preferred:
-        graph.add((node, PK.preferredCopy, node))
-        for other in document.copies:
-            graph.add((document_iri(other), PK.preferredCopy, node))
 
 
-def _add_citations(graph: Graph, documents: list[Document], clauses: list[Clause]) -> None:
+def _add_citations(graph: Graph, documents: list[Document], citations: Iterable[tuple[str, str]]) -> None:
     """Documents cite others by 《title》: link them when the corpus holds the cited one."""
     by_title: dict[str, list[str]] = {}
     for document in documents:
@@ -111,11 +166,10 @@ def _add_citations(graph: Graph, documents: list[Document], clauses: list[Clause
             if m:  # a notice also carries the title of the plan it issues
                 by_title.setdefault(title_key(m.group(1)), []).append(document.id)
     copies = {d.id: {d.id, *d.copies} for d in documents}
-    for clause in clauses:
-        for cited in _CITED.findall(clause.text):
-            for target in by_title.get(title_key(cited), []):
-                if target not in copies.get(clause.document, {clause.document}):
-                    graph.add((document_iri(clause.document), PK.cites, document_iri(target)))
+    for citing, cited in citations:
+        for target in by_title.get(cited, []):
+            if target not in copies.get(citing, {citing}):
+                graph.add((document_iri(citing), PK.cites, document_iri(target)))
 
 
 def _add_clause(graph: Graph, clause: Clause) -> None:
@@ -162,7 +216,7 @@ def _add_responsibility(graph: Graph, node: URIRef, clause: URIRef, responsibili
     graph.add((node, RDF.type, PK.Responsibility))
     graph.add((node, PK.clause, clause))
     graph.add((node, PK.agent, agent))
-    graph.add((node, PK.role, ROLES[responsibility.role]))
+    graph.add((node, PK.role, ROLES[responsibility.role].iri))
     graph.add((node, PK.roleConvention, Literal(responsibility.convention)))
     if responsibility.mention:
         graph.add((node, PK.mention, Literal(responsibility.mention, lang="zh")))
@@ -192,7 +246,7 @@ def _decimal(value: float) -> str:
 def _add_award(graph: Graph, node: URIRef, clause: URIRef, award: Award) -> None:
     graph.add((node, RDF.type, PK.Award))
     graph.add((node, PK.clause, clause))
-    graph.add((node, PK.awardKind, AWARD_KINDS.get(award.kind, PK.OtherAward)))
+    graph.add((node, PK.awardKind, AWARD_KINDS.get(award.kind, AWARD_KINDS[OTHER_AWARD]).iri))
     if award.rate is not None:
         graph.add((node, PK.rate, Literal(_decimal(award.rate), datatype=XSD.decimal)))
     if award.base:
@@ -229,4 +283,4 @@ def _add_target(graph: Graph, node: URIRef, clause: URIRef, target: Target) -> N
         graph.add((node, RDFS.comment, Literal(target.text, lang="zh-Hans")))
 
 
-__all__ = ["build_graph", "bind_prefixes"]
+__all__ = ["bind_prefixes", "build_graph", "cited_titles", "corpus_graph", "file_graph", "take_agent_labels"]

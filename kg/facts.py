@@ -3,6 +3,7 @@ defined terms, knowing which document (and so which city or district) it comes f
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from corpus.models import Clause, Document
@@ -15,25 +16,43 @@ from .extract.targets import TABLE_HEADER, extract_table_targets, extract_target
 from .models import ClauseFacts, DocumentContext, SegmentFacts
 from .segments import find_segments
 
-# Whose bodies "市…局" names when a document does not say: the shipped corpus is
-# Guangzhou's. A document that names its city (issuer, title) overrides it.
+# Whose bodies "市…局" names when nothing in a document says (the shipped corpus is
+# Guangzhou's). A document names its city in its issuer or title, or calls it 我市/本市 and
+# names it in its text; any of these overrides the default.
 DEFAULT_CITY = "广州市"
 
 _CITY = re.compile(r"([\u4e00-\u9fff]{2,6}?市)(?:人民政府|政府|委|局|办|[\u4e00-\u9fff]{0,6}(?:委员会|办公厅|办公室))")
+# A title that starts with its place: 中山市推动中小微工业企业高质量发展的若干措施.
+_LEADING_CITY = re.compile(r"^(?:关于印发)?《?([\u4e00-\u9fff]{2,3}?市)(?!场|民|级)")
+# Zones that end in 区 without being a district: 价值创新园区, 试验区, 示范区, 片区.
+_NOT_A_DISTRICT = ("园区", "片区", "景区", "社区", "校区", "城区", "试验区", "示范区", "集聚区", "功能区")
 _DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,4}?区)(?=、|人民政府|政府|管委会|[\u4e00-\u9fff]{0,8}(?:局|委))")
-_OWN_DISTRICT = re.compile(r"我区|本区|全区")
+_OWN_CITY = re.compile(r"我市|本市|全市")
+# A city named as a government or as the owner of a body: 深圳市人民政府, 中山市工业和信息化局.
+_NAMED_CITY = re.compile(r"([\u4e00-\u9fff]{2,3}?市)(?=人民政府|政府|[\u4e00-\u9fff]{0,8}(?:局|委员会|办公室|办公厅))")
+_OWN_DISTRICT = re.compile(r"我区|本区")  # not 全区: a city plan says 覆盖全区 of its zones
 _NAMED_DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,3}区)(?:、|，)")
 
 
-def document_context(document: Document, clauses: list[Clause], default_city: str = DEFAULT_CITY) -> DocumentContext:
-    """Jurisdiction and role convention of a document, read from its metadata and text."""
+def document_context(
+    document: Document, clauses: list[Clause], default_city: str = DEFAULT_CITY, registry: Registry | None = None
+) -> DocumentContext:
+    """Jurisdiction and role convention of a document, read from its metadata and text: the
+    first city or district a registry knows in its issuer and title (深圳市福田区…), else a
+    city named there (中山市人民政府, a title starting 中山市…), else — when the text calls it
+    我市/本市 — the city its text names most, else ``default_city``."""
     heading = " ".join(filter(None, [document.issuer, document.title]))
-    city = _first(_CITY, heading) or default_city
-    district = _first(_DISTRICT, heading)
     text = "".join(c.text for c in clauses)
+    known = registry.place_in(heading) if registry is not None else None
+    city = (known[0] if known else None) or _first(_CITY, heading) or _first(_LEADING_CITY, document.title or "")
+    district = known[1] if known and known[1] else _district(heading)
+    if city is None and _OWN_CITY.search(text):
+        city = _most_named_city(text)
+    city = city or default_city
     if district is None and _OWN_DISTRICT.search(text):
         # "黄埔区、广州开发区全力推动…结合我区实际": the district the text calls its own
-        district = _first(_NAMED_DISTRICT, text[:2000])
+        district = next((m.group(1) for m in _NAMED_DISTRICT.finditer(text[:2000])
+                         if not m.group(1).endswith(_NOT_A_DISTRICT)), None)
     return DocumentContext(
         document_id=document.id,
         title=document.title,
@@ -43,6 +62,24 @@ def document_context(document: Document, clauses: list[Clause], default_city: st
         first_listed_leads=document_convention(text),
         date=document.date,
     )
+
+
+def _district(heading: str) -> str | None:
+    for m in _DISTRICT.finditer(heading):
+        if not m.group(1).endswith(_NOT_A_DISTRICT):
+            return m.group(1)
+    return None
+
+
+# Words a city name may follow in prose, which the three-character form would take in
+# (由北京市… → 北京市).
+_BEFORE_A_CITY = re.compile(r"^(?:由|在|对|和|与|及|经|的|是|为|以|从|向|将|按|请|并|同)")
+
+
+def _most_named_city(text: str) -> str | None:
+    names = (_BEFORE_A_CITY.sub("", m.group(1)) for m in _NAMED_CITY.finditer(text))
+    counts = Counter(n for n in names if len(n) > 2 and n not in ("我市", "本市", "全市"))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
@@ -63,7 +100,7 @@ def extract_facts(
     facts: dict[str, ClauseFacts] = {}
     for document in documents:
         own = by_document.get(document.id, [])
-        context = document_context(document, own)
+        context = document_context(document, own, registry=registry)
         preambles = {tuple(c.path): c.text for c in own if c.kind == "preamble"}
         for clause in own:
             above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None

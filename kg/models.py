@@ -5,6 +5,20 @@ and span (PROV-O), so a reader can check it against the words."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Annotated
+
+from pydantic import ConfigDict, Field
+
+from .vocabulary import AWARD_KINDS, ROLES, listed
+
+# Where in the clause a fact was read: kept in the facts file and the graph (PROV-O), left
+# out of the JSON renderings (export, search, API), which give the fact itself.
+Offset = Annotated[int, Field(exclude=True)]
+Evidence = Annotated[str, Field(exclude=True)]
+# A role is a notation of the ontology's roles (an enum on the OpenAPI page).
+ROLE = Field(description=f"{listed(ROLES)}.", json_schema_extra={"enum": list(ROLES)})
+# Rendered records carry every field, defaults too: the OpenAPI page marks them required.
+RENDERED = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 @dataclass
@@ -26,16 +40,29 @@ class DocumentContext:
 class Responsibility:
     """A department named by a clause, in a role."""
 
-    department: str  # id of the department entity (stable across builds)
-    label: str  # its full official name (skos:prefLabel), or the name as written if unknown
-    labels: list[str] = field(default_factory=list)  # every surface form: as written, short forms, Traditional
-    role: str = "lead"  # "lead" or "cooperating"
-    convention: str = "explicit"  # "explicit", "first-listed" (document says so) or "inferred" (assumed)
-    mention: str = ""  # the name as written in the clause (normalised, prefix distributed)
-    start: int = 0
-    end: int = 0
-    jurisdiction: str = ""  # e.g. "广州市", "广州市黄埔区"; "" for generic groups
-    generic: bool = False  # 各区政府, 有关部门, 相关区政府
+    __pydantic_config__ = RENDERED
+
+    department: Annotated[
+        str, Field(serialization_alias="id", description="Department id (the registry's, or made from jurisdiction and name).")
+    ]
+    label: Annotated[str, Field(description="Full official name (skos:prefLabel), or the name as written if unknown.")]
+    labels: Annotated[list[str], Field(description="Every surface form: as written, short forms, Traditional.")] = field(
+        default_factory=list
+    )
+    role: Annotated[str, ROLE] = "lead"
+    convention: Annotated[
+        str, Field(description="How the role was read: explicit, first-listed (the document says so) or inferred.")
+    ] = "explicit"
+    mention: Annotated[str, Field(description="The name as written in the clause (normalised, prefix distributed).")] = ""
+    start: Offset = 0
+    end: Offset = 0
+    jurisdiction: Annotated[str, Field(exclude=True)] = ""  # e.g. "广州市", "广州市黄埔区"; "" for generic groups
+    generic: Annotated[bool, Field(exclude=True)] = False  # 各区政府, 有关部门, 相关区政府
+
+    @property
+    def id(self) -> str:
+        """The department's id, as the JSON renderings name it."""
+        return self.department
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,6 +70,8 @@ class Responsibility:
 
 @dataclass
 class Tier:
+    __pydantic_config__ = RENDERED
+
     threshold_yuan: float
     amount_yuan: float
 
@@ -51,18 +80,20 @@ class Tier:
 class Award:
     """One award rule of a clause: 'X% of base, at most cap per unit, for N years'."""
 
-    kind: str  # subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding, other
-    rate: float | None = None  # 80% → 0.8
-    base: str | None = None  # what the rate applies to: "MPW直接费用", "实际租金"
-    cap_yuan: float | None = None
-    amount_yuan: float | None = None  # a fixed amount
-    per: str | None = None  # what the cap counts per: "每家企业每年", "单个项目"
-    period_years: float | None = None
-    tiers: list[Tier] | None = None
-    top_up: bool = False  # 差额补足: moving up a tier pays the difference
-    text: str = ""  # the words it was read from
-    start: int = 0
-    end: int = 0
+    __pydantic_config__ = RENDERED
+
+    kind: Annotated[str, Field(description=f"A kind of the ontology's pk:AwardKinds: {listed(AWARD_KINDS)}.")]
+    rate: Annotated[float | None, Field(description="Share of the base: 80% → 0.8.")] = None
+    base: Annotated[str | None, Field(description="What the rate applies to: MPW直接费用, 实际租金 …")] = None
+    cap_yuan: Annotated[float | None, Field(description="Upper limit in yuan.")] = None
+    amount_yuan: Annotated[float | None, Field(description="A fixed amount in yuan.")] = None
+    per: Annotated[str | None, Field(description="What the cap counts per: 每家企业每年, 单个项目 …")] = None
+    period_years: Annotated[float | None, Field(description="For how many years.")] = None
+    tiers: Annotated[list[Tier] | None, Field(description="Amounts by threshold, when the award is tiered.")] = None
+    top_up: Annotated[bool, Field(description="Moving up a tier pays only the difference (差额补足).")] = False
+    text: Evidence = ""  # the words it was read from
+    start: Offset = 0
+    end: Offset = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,14 +103,16 @@ class Award:
 class Target:
     """A quantified goal: 'by 2022, output over 10000亿元'."""
 
+    __pydantic_config__ = RENDERED
+
     metric: str
-    value: float  # in base units: yuan, ratio (0.034), or a count
-    unit: str  # "yuan", "ratio", "家", "个", "人" …
+    value: Annotated[float, Field(description="In base units: yuan, a ratio (0.034), or a count.")]
+    unit: Annotated[str, Field(description="yuan, ratio, 家, 个, 人 …")]
     year: int | None = None
-    bound: str = "min"  # "min" (超, 不少于, 以上: the default), "max", "exact"
-    text: str = ""
-    start: int = 0
-    end: int = 0
+    bound: Annotated[str, Field(description="min (超, 不少于, 以上: the default), max or exact.")] = "min"
+    text: Evidence = ""
+    start: Offset = 0
+    end: Offset = 0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -24,6 +24,7 @@ class PK(DefinedNamespace):
     _NS = Namespace(BASE + "ontology#")
 
     Award: URIRef
+    AwardKindList: URIRef
     AwardKinds: URIRef
     Clause: URIRef
     CooperatingRole: URIRef
@@ -37,6 +38,7 @@ class PK(DefinedNamespace):
     OtherAward: URIRef
     Responsibility: URIRef
     Reward: URIRef
+    RoleList: URIRef
     Roles: URIRef
     SourceSpan: URIRef
     Subsidy: URIRef
@@ -67,6 +69,7 @@ class PK(DefinedNamespace):
     roleConvention: URIRef
     sameWorkAs: URIRef
     script: URIRef
+    shortLabel: URIRef
     sourceFile: URIRef
     start: URIRef
     targetValue: URIRef
@@ -104,14 +107,3 @@ class ELI(DefinedNamespace):
     # in-force concepts of the ELI in-force scheme
     # http://data.europa.eu/eli/ontology#InForce-inForce etc. are minted in kg.build
 
-
-AWARD_KINDS = {
-    "subsidy": PK.Subsidy,
-    "reward": PK.Reward,
-    "interest_subsidy": PK.InterestSubsidy,
-    "equity_investment": PK.EquityInvestment,
-    "matching_fund": PK.MatchingFund,
-    "funding": PK.Funding,
-    "other": PK.OtherAward,
-}
-ROLES = {"lead": PK.LeadRole, "cooperating": PK.CooperatingRole}

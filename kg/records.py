@@ -1,16 +1,134 @@
-"""Exported clause records with their facts: what ``policykg export clauses --json``
-prints, one dict per clause, followed by one per segment of a clause that has several
-responsibility notes (kind "segment", with its ``parent``)."""
+"""The clause record: one typed object for a clause with its document, source, departments,
+awards and targets, made once here from a build's files and used as it is by search,
+filters, estimates, the API and the pages. ``policykg export clauses --json`` prints
+``as_json(record)`` for each; a clause whose sentences fall under several responsibility
+notes is followed by one record per segment (kind "segment", with its ``parent``).
+
+The facts are the graph stage's own records (``Responsibility``, ``Award``, ``Target``);
+their JSON renderings leave out where in the text each was read (see ``kg.models``)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from corpus.artifacts import clause_record, load_clauses, load_documents
+from pydantic import Field, TypeAdapter
+
+from corpus.artifacts import load_clauses, load_documents
 from corpus.models import Clause, Document
 
-from .artifacts import facts_record, load_facts
-from .models import ClauseFacts
+from .artifacts import load_facts
+from .models import RENDERED, Award, ClauseFacts, Responsibility, SegmentFacts, Target
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """What a clause record says of its document (made once per document, shared by its
+    clauses); ``corpus.models.Document`` has the rest (file, copies, encoding, span)."""
+
+    __pydantic_config__ = RENDERED
+
+    id: Annotated[str, Field(description="Document id (stable across builds).")]
+    title: Annotated[str | None, Field(description="Title as printed.")] = None
+    number: Annotated[str | None, Field(description="文号, e.g. 穗府〔2018〕9号.")] = None
+    issuer: Annotated[str | None, Field(description="Issuing body.")] = None
+    date: Annotated[str | None, Field(description="ISO date of issue.")] = None
+    validity: Annotated[str | None, Field(description="Validity as stated.")] = None
+    valid_until: Annotated[str | None, Field(description="ISO date the document stops being in force, when known.")] = None
+    script: Annotated[str, Field(description="Script of the source text: zh-Hans or zh-Hant.")] = "zh-Hans"
+    work: Annotated[str, Field(description="Id shared by every copy of the same document.")] = ""
+    preferred: Annotated[bool, Field(description="Whether this is the copy search shows.")] = True
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentRef:
+        return cls(**{f.name: getattr(document, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a clause's text stands in its source file."""
+
+    __pydantic_config__ = RENDERED
+
+    file: Annotated[str, Field(description="Key of the source file (its stem).")]
+    start: Annotated[int | None, Field(description="First character offset of the clause in the file.")]
+    end: Annotated[int | None, Field(description="Offset just past its last character.")]
+    spans: Annotated[list[SourceSpan], Field(description="The pieces of the file its text came from, in reading order.")]
+
+    @classmethod
+    def of(cls, clause: Clause, document: Document) -> Source:
+        return cls(
+            file=clause.spans[0].file if clause.spans else document.file,
+            start=min((s.start for s in clause.spans), default=None),
+            end=max((s.end for s in clause.spans), default=None),
+            spans=[SourceSpan(s.start, s.end) for s in clause.spans],
+        )
+
+
+@dataclass
+class ClauseRecord:
+    """A clause (or a segment of one) with everything a reader asks about it."""
+
+    __pydantic_config__ = RENDERED
+
+    clause_id: Annotated[str, Field(description="Stable id: <document>/<numbering>; segments add /s<n>.")]
+    kind: Annotated[
+        str, Field(description="item, preamble, table, fragment, or segment (a part of a clause under one responsibility note).")
+    ]
+    number: Annotated[str | None, Field(description="Its own number as printed, e.g. （十一）.")]
+    path: Annotated[list[str], Field(description="Headings above it and its own, outermost first.")]
+    text: Annotated[str, Field(description="Normalised text: Simplified, PDF wrapping removed.")]
+    text_original: Annotated[str, Field(description="Text as printed, in the original script.")]
+    document: DocumentRef
+    source: Source
+    departments: list[Responsibility] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    parent: Annotated[str | None, Field(description="For a segment: the clause it is part of.")] = None
+
+    @classmethod
+    def of(cls, clause: Clause, document: Document, facts: ClauseFacts | None = None, ref: DocumentRef | None = None) -> ClauseRecord:
+        """The record of a clause; pass ``ref`` to share one ``DocumentRef`` among a document's clauses."""
+        return cls(
+            clause_id=clause.id,
+            kind=clause.kind,
+            number=clause.number,
+            path=clause.path,
+            text=clause.text,
+            text_original=clause.text_original,
+            document=ref or DocumentRef.of(document),
+            source=Source.of(clause, document),
+            **_facts(facts),
+        )
+
+    def segment(self, clause: Clause, n: int, facts: SegmentFacts) -> ClauseRecord:
+        """The record of this clause's ``n``-th segment (from 1)."""
+        return ClauseRecord(
+            clause_id=f"{clause.id}/s{n}",
+            kind="segment",
+            number=None,
+            path=self.path,
+            text=clause.text[facts.start : facts.end],
+            text_original=original_slice(clause, facts.start, facts.end),
+            document=self.document,
+            source=self.source,
+            parent=clause.id,
+            **_facts(facts),
+        )
+
+
+def _facts(found: ClauseFacts | SegmentFacts | None) -> dict[str, Any]:
+    if found is None:
+        return {}
+    return {"departments": found.responsibilities, "awards": found.awards, "targets": found.targets}
 
 
 def clause_records(
@@ -19,26 +137,32 @@ def clause_records(
     documents: Iterable[Document] | None = None,
     clauses: Iterable[Clause] | None = None,
     facts: dict[str, ClauseFacts] | None = None,
-) -> Iterator[dict]:
-    """Records of a build's clauses; pass what the caller has loaded already so the files
-    are read once."""
+) -> Iterator[ClauseRecord]:
+    """Records of a build's clauses, each followed by its segments; pass what the caller
+    has loaded already so the files are read once."""
     by_id = {d.id: d for d in (documents if documents is not None else load_documents(folder))}
+    refs = {d: DocumentRef.of(document) for d, document in by_id.items()}
     facts = facts if facts is not None else load_facts(folder)
     for clause in clauses if clauses is not None else load_clauses(folder):
-        record = clause_record(clause, by_id[clause.document])
         found = facts.get(clause.id)
-        yield {**record, **facts_record(found)}
+        record = ClauseRecord.of(clause, by_id[clause.document], found, refs[clause.document])
+        yield record
         for n, segment in enumerate(found.segments if found else [], start=1):
-            yield {
-                **record,
-                "clause_id": f"{clause.id}/s{n}",
-                "kind": "segment",
-                "parent": clause.id,
-                "number": None,
-                "text": clause.text[segment.start : segment.end],
-                "text_original": original_slice(clause, segment.start, segment.end),
-                **facts_record(segment),
-            }
+            yield record.segment(clause, n, segment)
+
+
+@lru_cache(maxsize=None)
+def _adapter(kind: type) -> TypeAdapter:
+    return TypeAdapter(kind)
+
+
+def as_json(value: Any) -> dict:
+    """A record (or any of our dataclasses) as JSON-ready data: the shape the API answers
+    with and the CLI prints. A clause record names its ``parent`` only when it has one."""
+    data = _adapter(type(value)).dump_python(value, mode="json", by_alias=True)
+    if isinstance(value, ClauseRecord) and value.parent is None:
+        del data["parent"]
+    return data
 
 
 def original_slice(clause: Clause, start: int, end: int) -> str:

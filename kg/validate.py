@@ -1,5 +1,10 @@
 """SHACL validation of the data graph (pySHACL, shapes in ontology/shapes.ttl), reported
-per violation with the clause it concerns, so a broken fact can be traced to its words."""
+per violation with the clause it concerns, so a broken fact can be traced to its words.
+
+A build validates each input file's graph on its own, in the worker that built it: every
+shape here reads only a node and its neighbours, and all of those a file's graph states
+itself (its documents, clauses, facts, spans and the bodies they name). The links only the
+whole corpus knows (copies, citations) join documents the build itself found."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +36,8 @@ def _shapes() -> Graph:
 
 def validate_graph(graph: Graph) -> list[Violation]:
     """Every SHACL violation of ``graph``; an empty list when it conforms."""
-    conforms, report, _ = validate(graph, shacl_graph=_shapes(), inference="none", advanced=True)
+    # inplace: the graph is only read (no inference), and pySHACL would otherwise copy it
+    conforms, report, _ = validate(graph, shacl_graph=_shapes(), inference="none", advanced=True, inplace=True)
     if conforms:
         return []
     violations = []

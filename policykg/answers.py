@@ -33,19 +33,19 @@ def answer_card(hit: Hit) -> Panel:
     body.append(_snippet(hit))
     body.append("\n")
     for n, award, named in named_first(hit.awards, hit.named_awards):
-        body.append(f"\n• {kind_name(award['kind'])}: {award_line(award)}", style="bold green" if named else "green")
+        body.append(f"\n• {kind_name(award.kind)}: {award_line(award)}", style="bold green" if named else "green")
         for est in hit.estimates:
             if est["award"] == n:
                 body.append(f"\n  估算 {format_yuan(est['value_yuan'])}：{est['rule']}", style="bold green")
-    leads = [d["label"] for d in hit.departments if d["role"] == "lead"]
-    cooperating = [d["label"] for d in hit.departments if d["role"] == "cooperating"]
+    leads = [d.label for d in hit.departments if d.role == "lead"]
+    cooperating = [d.label for d in hit.departments if d.role == "cooperating"]
     if leads:
         body.append(f"\n牵头：{'、'.join(leads)}", style="cyan")
     if cooperating:
         body.append(f"\n配合：{'、'.join(cooperating)}", style="cyan")
     validity = hit.validity["label"] if hit.validity else validity_line(doc)
     title = f"{hit.rank}. {' › '.join(hit.path) or '（序言）'}"
-    subtitle = f"{doc.get('title') or ''} {doc.get('number') or ''} {doc.get('date') or ''} {validity}  [{hit.clause_id}]"
+    subtitle = f"{doc.title or ''} {doc.number or ''} {doc.date or ''} {validity}  [{hit.clause_id}]"
     return Panel(body, title=title, title_align="left", subtitle=subtitle.strip(), subtitle_align="left")
 
 

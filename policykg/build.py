@@ -1,34 +1,50 @@
-"""Build the data folder from input texts: corpus → (graph, later) → index, written into a
-new generation that becomes current only when complete."""
+"""Build the data folder from input texts into a new generation that becomes current only
+when complete.
+
+The work is split where the data allows it. Everything one input file needs — read,
+layout, documents and clauses, facts, triples, SHACL — runs per file in a process pool over
+all cores (``policykg.filework``), and its result is kept on disk by content hash and code
+fingerprint, so a rebuild redoes only new or changed files. Only the steps that need the
+whole corpus see it, and they take bulk paths: copies of one work are linked from the
+files' document lists, the generation's JSON lines are the files' entries concatenated,
+the store is bulk-loaded from the entries' N-Triples, then the keyword and dense indexes
+are built."""
 from __future__ import annotations
 
-import hashlib
 import json
+import multiprocessing
+import os
+import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.artifacts import write_corpus
+from corpus.artifacts import CLAUSES, DOCUMENTS, iter_clauses, write_jsonl, write_problems
+from corpus.documents import link_copies
 from corpus.errors import CorpusError
-from corpus.ingest import read_corpus
 from corpus.read import list_sources
 from index.dense import DenseIndex
 from index.embed_cache import embed_passages
 from index.encoders import get_encoder
 from index.search import build_index, dense_units
-from kg.artifacts import write_facts
-from kg.build import build_graph, load_ontology
+from kg.artifacts import FACTS
+from kg.build import corpus_graph, load_ontology
 from kg.extract.registry import Registry
-from kg.facts import extract_facts
-from kg.store import write_graph
+from kg.store import load_ntriples
 from kg.validate import validate_graph
 
+from . import filework
 from .datadir import DataDir
+from .fingerprint import build_fingerprint, file_fingerprint
+from .progress import Progress
 
 MANIFEST = "manifest.json"
 EMBEDDING_CACHE = "cache/embeddings"  # under the data folder: shared by all generations
-_CODE_DIRS = ("corpus", "kg", "index", "policykg")
+FILE_CACHE = "cache/files"  # per-file entries, one folder per code fingerprint
+NO_MODEL = "none"
 
 
 class BuildError(CorpusError):
@@ -48,9 +64,11 @@ class BuildReport:
     seconds: float = 0.0
     problems: list[dict] = field(default_factory=list)
     per_file: dict[str, dict] = field(default_factory=dict)
-
-
-NO_MODEL = "none"
+    chars: int = 0
+    processed: int = 0  # files whose work was done by this build (the rest came from the cache)
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage of this build
+    steps: dict[str, float] = field(default_factory=dict)  # core seconds per file step, over the processed files
+    step_chars: int = 0  # characters of the processed files
 
 
 def build(
@@ -59,18 +77,27 @@ def build(
     *,
     model: str = "e5",
     threads: int = 1,
+    workers: int | None = None,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build graph and index for the texts under ``paths``; ``model`` names the encoder of
-    the dense index ("none" for keyword search only).
+    the dense index ("none" for keyword search only). ``workers`` processes do the per-file
+    work (default: one per core; 1 does it in this process). ``progress`` receives one
+    line of text at a time (stages, counts, rates, time left).
 
-    A rebuild of unchanged inputs with unchanged code and model returns at once; passage
-    embeddings are cached across builds, so a changed corpus re-embeds only what changed."""
+    A rebuild of unchanged inputs with unchanged code and model returns at once; files
+    whose content and code are unchanged are not processed again (``force`` redoes them),
+    and passage embeddings are cached across builds."""
     started = time.perf_counter()
+    log = Progress(progress)
     sources = list_sources(paths)
-    encoder = None if model == NO_MODEL else get_encoder(model, threads)
-    fingerprint = _fingerprint(sources, encoder.name if encoder else NO_MODEL)
+    with log.stage("hash", total=len(sources)) as stage:
+        hashed = []
+        for path in sources:
+            hashed.append((path, filework.file_sha256(path)))
+            stage.advance()
+    fingerprint = build_fingerprint(hashed, model)
     current = data.current()
     if current is not None and not force:
         manifest = read_manifest(current)
@@ -78,44 +105,74 @@ def build(
             return BuildReport(generation=current, up_to_date=True, **_counts(manifest))
 
     with data.new_generation() as folder:
-        corpus = read_corpus(sources, progress=progress)
-        if not corpus.sources:
-            reasons = "; ".join(str(p) for p in corpus.problems) or "no .txt or .md files found"
+        cache = data.root / FILE_CACHE / file_fingerprint()[:20]
+        entries, processed = _process_files(hashed, cache, workers or os.cpu_count() or 1, force, log)
+        metas = [meta for _, meta in entries]
+        readable = [(entry, meta) for entry, meta in entries if meta.problem is None]
+        problems = [{"file": meta.path, "reason": meta.problem} for meta in metas if meta.problem is not None]
+        if not readable:
+            reasons = "; ".join(f"{p['file']}: {p['reason']}" for p in problems) or "no .txt or .md files found"
             raise BuildError(f"nothing to build: {reasons}")
-        write_corpus(folder, corpus)
-        if progress:
-            progress("the graph")
-        registry = Registry.load()
-        facts = extract_facts(corpus.documents, corpus.clauses, registry)
-        write_facts(folder, facts)
-        graph = build_graph(corpus.documents, corpus.clauses, facts)
-        graph += registry.graph
-        violations = [str(v) for v in validate_graph(graph)]
-        graph += load_ontology()  # so queries can read the labels of roles and kinds
-        write_graph(folder, graph)
-        if progress:
-            progress("the index")
-        chosen = build_index(folder, corpus.clauses, corpus.documents)
-        indexed = len(chosen)
-        if encoder is not None:
+
+        with log.stage("copies"):
+            documents = [doc for _, meta in readable for doc in meta.to_documents()]
+            # link_copies ranks copies by the length of their text; a range has that length
+            # and costs nothing, so the corpus's text need not be held here
+            link_copies(documents, {doc_id: range(n) for _, meta in readable for doc_id, n in meta.lengths.items()})  # type: ignore[misc]
+            write_jsonl(folder / DOCUMENTS, (d.to_dict() for d in documents))
+            write_problems(folder, problems)
+            _concatenate([entry / filework.CLAUSES for entry, _ in readable], folder / CLAUSES)
+            _concatenate([entry / filework.FACTS for entry, _ in readable], folder / FACTS)
+
+        with log.stage("store", total=sum(meta.triples for _, meta in readable), unit="triples") as stage:
+            registry = Registry.load()
+            violations = [v for _, meta in readable for v in meta.violations]
+            violations += [str(v) for v in validate_graph(registry.graph)]
+            labels: dict[str, str] = {}
+            for _, meta in readable:
+                for agent, label in meta.agent_labels.items():
+                    labels.setdefault(agent, label)
+            whole = corpus_graph(documents, [c for _, meta in readable for c in meta.citations], labels)
+            whole += registry.graph
+            whole += load_ontology()  # so queries can read the labels of roles and kinds
+            triples = load_ntriples(folder, [*(entry / filework.TRIPLES for entry, _ in readable), whole.serialize(format="nt", encoding="utf-8")])
+            stage.done = triples
+
+        with log.stage("keyword index", unit="clauses") as stage:
+            chosen = build_index(folder, list(iter_clauses(folder / CLAUSES)), documents)
+            stage.done = len(chosen)
+        encoder_name = NO_MODEL
+        if model != NO_MODEL:
+            encoder = get_encoder(model, threads)
+            encoder_name = encoder.name
             units = [unit for clause in chosen for unit in dense_units(clause)]
-            embedded = embed_passages(encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=progress)
-            DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
-        per_file: dict[str, dict] = {}
-        for source in corpus.sources:
-            docs = [d for d in corpus.documents if d.file == source.key]
-            n = sum(1 for c in corpus.clauses if c.spans and c.spans[0].file == source.key)
-            per_file[source.path.name] = {"encoding": source.encoding, "documents": len(docs), "clauses": n}
+            with log.stage("embed", total=len(units), unit="passages") as stage:
+                embedded = embed_passages(encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note)
+                stage.done = len(units)
+            with log.stage("dense index", unit="vectors") as stage:
+                DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
+                stage.done = len(units)
+
+        per_file = {Path(meta.path).name: {"encoding": meta.encoding, "documents": len(meta.documents), "clauses": meta.clauses} for _, meta in readable}
+        steps: dict[str, float] = {}
+        for meta in processed:
+            for step, seconds in meta.seconds.items():
+                steps[step] = round(steps.get(step, 0.0) + seconds, 3)
         report = BuildReport(
             generation=folder,
-            files=len(corpus.sources),
-            documents=len(corpus.documents),
-            clauses=len(corpus.clauses),
-            indexed=indexed,
-            triples=len(graph),
+            files=len(readable),
+            documents=len(documents),
+            clauses=sum(meta.clauses for _, meta in readable),
+            indexed=len(chosen),
+            triples=triples,
             violations=violations,
-            problems=[{"file": str(p.path), "reason": p.reason} for p in corpus.problems],
+            problems=problems,
             per_file=per_file,
+            chars=sum(meta.chars for _, meta in readable),
+            processed=len(processed),
+            stages=dict(log.seconds),
+            steps=steps,
+            step_chars=sum(meta.chars for meta in processed),
             seconds=round(time.perf_counter() - started, 2),
         )
         manifest = {
@@ -125,16 +182,121 @@ def build(
             "documents": report.documents,
             "clauses": report.clauses,
             "indexed": report.indexed,
-            "model": encoder.name if encoder else NO_MODEL,
+            "model": encoder_name,
             "triples": report.triples,
             "violations": report.violations,
             "problems": report.problems,
             "per_file": per_file,
+            "chars": report.chars,
+            "processed": report.processed,
+            "stages": report.stages,
+            "steps": report.steps,
             "seconds": report.seconds,
         }
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _prune_cache(data.root / FILE_CACHE, cache, {entry.name for entry, _ in entries})  # under the build lock
     report.generation = data.current() or report.generation
     return report
+
+
+def _process_files(
+    hashed: list[tuple[Path, str]], cache: Path, workers: int, force: bool, log: Progress
+) -> tuple[list[tuple[Path, filework.FileMeta]], list[filework.FileMeta]]:
+    """Every file's entry in input order, doing the work only for files without one (all
+    of them with ``force``); also the metas of the files processed now."""
+    cache.mkdir(parents=True, exist_ok=True)
+    entries: list[Path] = [cache / filework.entry_name(path, sha) for path, sha in hashed]
+    metas: dict[int, filework.FileMeta] = {}
+    todo = []
+    for i, entry in enumerate(entries):
+        if force and entry.exists():
+            shutil.rmtree(entry)
+        if (entry / filework.META).exists():
+            metas[i] = filework.load_meta(entry)
+        else:
+            todo.append(i)
+    if metas:
+        log.note(f"files: {len(metas)} of {len(entries)} unchanged (from the cache)")
+    processed: list[filework.FileMeta] = []
+    with log.stage("files", total=len(todo)) as stage:
+        for i, meta in _run(todo, hashed, entries, workers):
+            metas[i] = meta
+            processed.append(meta)
+            stage.advance(chars=meta.chars)
+    return [(entries[i], metas[i]) for i in range(len(entries))], processed
+
+
+def _run(todo: list[int], hashed: list[tuple[Path, str]], entries: list[Path], workers: int):
+    """(index, meta) of each file of ``todo`` as its work completes: in this process for
+    one worker or one file, else in a pool, largest files first so that a big file does
+    not start last and keep the build waiting on one core."""
+    if workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            path, sha = hashed[i]
+            yield i, _outcome(lambda: filework.process_file(path, sha, entries[i]), path, sha)
+        return
+    order = sorted(todo, key=lambda i: -_size(hashed[i][0]))
+    # forkserver: workers start from a clean process, not a copy of this one (which may
+    # hold threads: a server, an encoder), and import our modules once in the server
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["policykg.filework"])
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+        pending: dict[Future, int] = {}
+        queue = iter(order)
+        # a bounded queue: results come back as they finish, and few wait in memory
+        for i in queue:
+            path, sha = hashed[i]
+            pending[pool.submit(filework.process_file, path, sha, entries[i])] = i
+            if len(pending) >= 4 * workers:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                i = pending.pop(future)
+                yield i, _outcome(future.result, *hashed[i])
+                nxt = next(queue, None)
+                if nxt is not None:
+                    path, sha = hashed[nxt]
+                    pending[pool.submit(filework.process_file, path, sha, entries[nxt])] = nxt
+
+
+def _outcome(result: Callable[[], filework.FileMeta], path: Path, sha: str) -> filework.FileMeta:
+    """A file's meta; a file whose work failed on a fault of ours is reported by name with
+    the error and skipped (it has no entry, so the next build tries it again). A worker
+    that died (killed, out of memory) fails the whole build."""
+    try:
+        return result()
+    except BrokenProcessPool:
+        raise
+    except Exception as error:  # noqa: BLE001 - reported as the file's problem, not hidden
+        return filework.FileMeta(path=str(path), key=path.stem, sha256=sha, problem=f"could not be processed ({type(error).__name__}: {error})")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _concatenate(parts: list[Path], target: Path) -> None:
+    with target.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+
+
+def _prune_cache(root: Path, cache: Path, used: set[str]) -> None:
+    """Keep only the entries this build used: older code's folders and entries of files
+    changed or gone are removed (what a running build writes starts with .tmp-)."""
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if folder != cache:
+            shutil.rmtree(folder, ignore_errors=True)
+    for entry in cache.iterdir():
+        if entry.name not in used:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -143,19 +305,5 @@ def read_manifest(folder: Path) -> dict:
 
 
 def _counts(manifest: dict) -> dict:
-    keys = ("files", "documents", "clauses", "indexed", "triples", "violations", "problems", "per_file", "seconds")
+    keys = ("files", "documents", "clauses", "indexed", "triples", "violations", "problems", "per_file", "seconds", "chars")
     return {k: manifest[k] for k in keys if k in manifest}
-
-
-def _fingerprint(sources: list[Path], model: str) -> str:
-    """Hash of the inputs' names and bytes, the encoder and our own code: a change to any
-    means a new build."""
-    digest = hashlib.sha256(model.encode())
-    for path in sources:
-        digest.update(str(path).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"")
-    root = Path(__file__).resolve().parent.parent
-    for name in _CODE_DIRS:
-        for code in sorted((root / name).glob("**/*.py")):
-            digest.update(code.read_bytes())
-    return digest.hexdigest()

@@ -9,11 +9,12 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 # Commands import what they need when they run: a search answered by a running server
 # must not pay for the build's and the model's imports.
+from kg.vocabulary import AWARD_KINDS, ROLES, listed
+
 from .datadir import DataDir, DataDirError
 from .settings import Settings
 
@@ -47,6 +48,10 @@ def main(
     state.settings = Settings(data=data) if data is not None else Settings()
 
 
+# Above this many files the build lists counts only, not a table row per file.
+PER_FILE_TABLE_LIMIT = 50
+
+
 def _data() -> DataDir:
     return DataDir(state.settings.data)
 
@@ -64,8 +69,12 @@ def build_command(
         Optional[str],
         typer.Option("--model", help="Encoder of the dense index: e5, use, minilm, st:<name or folder>, or none (env: POLICYKG_MODEL; default e5)."),
     ] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes reading the files (default: one per core).")] = None,
 ) -> None:
-    """Build graph and index from texts into a new generation of the data folder."""
+    """Build graph and index from texts into a new generation of the data folder.
+
+    Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
+    in a log file as well as on a terminal."""
     from corpus.errors import CorpusError
     from corpus.ingest import SHIPPED_TEXTS
     from index.encoders import EncoderError
@@ -74,25 +83,33 @@ def build_command(
 
     inputs = paths or [SHIPPED_TEXTS]
     settings = state.settings
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("reading", total=None)
-            report = build(
-                _data(), inputs, model=model or settings.model, threads=settings.threads, force=force,
-                progress=lambda step: progress.update(task, description=f"building {step}"),
-            )
+        report = build(
+            _data(), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,
+        )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
     for problem in report.problems:
         err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
     if report.up_to_date:
         err.print(f"up to date: {report.generation}")
-    table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
-    for name, row in report.per_file.items():
-        table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
-    err.print(table)
+    if len(report.per_file) <= PER_FILE_TABLE_LIMIT:
+        table = Table("file", "encoding", "documents", "clauses", title=f"built {report.generation}")
+        for name, row in report.per_file.items():
+            table.add_row(name, row["encoding"], str(row["documents"]), str(row["clauses"]))
+        err.print(table)
     for violation in report.violations:
         err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
+    if report.stages:
+        stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stages.items())
+        err.print(f"stages: {stages}", markup=False, highlight=False)
+    if report.steps:
+        steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
+        err.print(f"per-file steps over {report.processed} files (core seconds): {steps}", markup=False, highlight=False)
     err.print(
         f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
         f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"
@@ -120,10 +137,10 @@ def export_clauses(
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from kg.records import clause_records
+    from kg.records import as_json, clause_records
 
     for record in clause_records(_current()):
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_json(record), ensure_ascii=False) + "\n")
 
 
 @export_app.command("documents")
@@ -211,11 +228,11 @@ def search_command(
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="With --department: lead or cooperating.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
     include_predecessors: Annotated[
         bool, typer.Option("--include-predecessors", help="With --department: also the clauses of the bodies it was renamed or merged from.")
     ] = False,
-    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help="subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding or other.")] = None,
+    award_kind: Annotated[Optional[str], typer.Option("--award-kind", help=f"{listed(AWARD_KINDS)}.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
     in_force: Annotated[
@@ -289,18 +306,23 @@ def departments_command(
 ) -> None:
     """Departments the texts name, with how many clauses each leads and cooperates on; with
     NAME, that body's renamings and its clauses by role."""
-    from api.catalog import Catalog, NotFound
+    from index.catalog import Catalog, NotFound
+    from kg.records import as_json as rendered
 
-    if role is not None and role not in ("lead", "cooperating"):
-        raise _fail(f"--role: expected lead or cooperating, got {role!r}", code=2)
+    if role is not None and role not in ROLES:
+        raise _fail(f"--role: expected {listed(ROLES)}, got {role!r}", code=2)
     if name is None and (role or include_predecessors):
         raise _fail("--role and --include-predecessors apply to one department: give its NAME", code=2)
     catalog = Catalog.load(_current())
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, default=rendered)
+
     if name is None:
         rows = catalog.departments()
         if as_json:
             for row in rows:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.write(dump(row) + "\n")
             return
         table = Table("department", "lead", "cooperating", "id", title=f"{len(rows)} departments")
         for row in rows:
@@ -315,21 +337,21 @@ def departments_command(
     except NotFound as problem:
         raise _fail(str(problem)) from None
     if as_json:
-        sys.stdout.write(json.dumps({**department, "lineage": lineage, "clauses": rows}, ensure_ascii=False) + "\n")
+        sys.stdout.write(dump({**department, "lineage": lineage, "clauses": rows}) + "\n")
         return
     out.print(f"[bold]{department['label']}[/bold]  ({department['id']})  牵头 {department['clauses']['lead']} 条，配合 {department['clauses']['cooperating']} 条")
     if len(lineage) > 1:
         chain = " → ".join(
-            "、".join(b["label"] for b in stage["bodies"]) + (f"（{stage['change']['date']}）" if stage.get("change") and stage["change"].get("date") else "")
+            "、".join(body.label for body in stage["bodies"]) + (f"（{stage['change']['date']}）" if stage.get("change") and stage["change"].get("date") else "")
             for stage in lineage
         )
         out.print(f"沿革：{chain}")
     table = Table("role", "clause", "path", "document", "named as", title=f"{len(rows)} clauses")
     for row in rows:
-        inherited = "" if row["department"]["id"] == department_id else f"（前身）{row['department']['label']}"
+        inherited = "" if row.department.id == department_id else "（前身）"
         table.add_row(
-            "牵头" if row["role"] == "lead" else "配合", row["clause_id"], " › ".join(row["path"]),
-            row["document"].get("title") or "", inherited or row["department"]["label"],
+            "牵头" if row.role == "lead" else "配合", row.clause_id, " › ".join(row.path),
+            row.document.title or "", inherited + row.department.label,
         )
     out.print(table)
 

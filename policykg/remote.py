@@ -17,12 +17,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 from index.filters import Filters
-from index.models import Hit, Match, SearchResult
+from index.models import SearchResult
 
 from .datadir import DataDir
 
@@ -139,14 +139,15 @@ def _filter_params(filters: Filters | None) -> dict[str, str]:
 
 
 def result_from_dict(body: dict) -> SearchResult:
-    """A ``SearchResult`` from its JSON (``SearchResult.to_dict``)."""
-    hit_fields = {f.name for f in fields(Hit)}
-    hits = []
-    for raw in body.get("hits") or []:
-        values = {name: value for name, value in raw.items() if name in hit_fields}
-        match = values.get("match")
-        if match is not None:
-            values["match"] = Match(match["start"], match["end"], match["text"], [tuple(w) for w in match.get("words") or []])
-        hits.append(Hit(**values))
-    result_fields = {f.name for f in fields(SearchResult)} - {"hits"}
-    return SearchResult(**{name: value for name, value in body.items() if name in result_fields}, hits=hits)
+    """A ``SearchResult`` from its JSON (``SearchResult.to_dict``). A responsibility's
+    department id is written as ``id`` (its serialisation alias) and read back as
+    ``department``."""
+    from pydantic import TypeAdapter
+
+    data = {**body, "hits": [_hit_fields(hit) for hit in body.get("hits") or []]}
+    return TypeAdapter(SearchResult).validate_python(data)
+
+
+def _hit_fields(hit: dict) -> dict:
+    departments = [{("department" if k == "id" else k): v for k, v in d.items()} for d in hit.get("departments") or []]
+    return {**hit, "departments": departments}

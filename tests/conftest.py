@@ -15,20 +15,23 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import uvicorn
 from typer.testing import CliRunner, Result
 
-from corpus.artifacts import clause_record, load_clauses, load_documents
+from corpus.artifacts import load_clauses, load_documents
 from corpus.convert import normalize
 from corpus.ingest import SHIPPED_TEXTS
 from corpus.models import Clause, Document
+from kg.records import ClauseRecord, as_json
 from policykg.build import EMBEDDING_CACHE, build
 from policykg.cli import app
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 
+C = TypeVar("C", dict, ClauseRecord)
 _WHITE_SPACE = re.compile(r"\s+")
 _PANEL_BORDER = re.compile(r"[│]")
 
@@ -44,16 +47,21 @@ def squeeze(text: str) -> str:
     return _WHITE_SPACE.sub("", text)
 
 
-def clause_containing(clauses: Sequence[dict], snippet: str) -> dict:
-    """The shortest exported clause whose text contains ``snippet``, both compared
-    normalised and without white space (as the evaluators match answers).
+def clause_containing(clauses: Sequence[C], snippet: str) -> C:
+    """The shortest clause (an exported dict or a ``ClauseRecord``) whose text contains
+    ``snippet``, both compared normalised and without white space (as the evaluators match
+    answers).
 
     Fails the test, naming the snippet, when no clause contains it."""
     wanted = squeeze(normalize(snippet))
-    found = [c for c in clauses if wanted in squeeze(c["text"])]
+    found = [c for c in clauses if wanted in squeeze(_text(c))]
     if not found:
         pytest.fail(f"no clause contains {snippet!r}")
-    return min(found, key=lambda c: len(c["text"]))
+    return min(found, key=lambda c: len(_text(c)))
+
+
+def _text(clause: dict | ClauseRecord) -> str:
+    return clause["text"] if isinstance(clause, dict) else clause.text
 
 
 def run_cli(args: Sequence[str], data: Path | None = None, env: Mapping[str, str | None] | None = None) -> Result:
@@ -165,4 +173,4 @@ def documents(corpus_documents: list[Document]) -> list[dict]:
 def clauses(corpus_clauses: list[Clause], corpus_documents: list[Document]) -> list[dict]:
     """What ``policykg export clauses --json`` prints, one dict per clause."""
     by_id = {d.id: d for d in corpus_documents}
-    return [clause_record(c, by_id[c.document]) for c in corpus_clauses]
+    return [as_json(ClauseRecord.of(c, by_id[c.document])) for c in corpus_clauses]

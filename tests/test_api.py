@@ -237,7 +237,7 @@ def test_a_department_with_its_successor(client):
 
 
 def test_a_department_the_registry_does_not_know(client):
-    body = client.get("/departments/广州市/交通集团").json()
+    body = client.get("/departments/guangzhou/jiaotong-jituan-baea").json()
     assert (body["label"], body["jurisdiction"], body["known"]) == ("广州交通集团", "广州市", False)
     assert body["clauses"] == {"lead": 0, "cooperating": 1}
 

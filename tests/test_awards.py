@@ -219,6 +219,37 @@ def _row(a):
         ("对租用办公用房的，第一年按100%、第二年按50%、第三年按30%给予租金补贴。",
          [("subsidy", 1.0, None, None, None, None, None, False), ("subsidy", 0.5, None, None, None, None, None, False),
           ("subsidy", 0.3, None, None, None, None, None, False)]),
+        # a rate stated once for a list of ceilings applies to each of them
+        ("对新认定的国家级、省级、市级研发机构，按其研发设备购置费用的50%给予补贴，分别最高不超过200万元、300万元、500万元。",
+         [("subsidy", 0.5, 2e6, None, None, None, None, False), ("subsidy", 0.5, 3e6, None, None, None, None, False),
+          ("subsidy", 0.5, 5e6, None, None, None, None, False)]),
+        ("按其认定当年研发投入的10%分别给予最高500万元、200万元奖励。",
+         [("reward", 0.1, 5e6, None, None, None, None, False), ("reward", 0.1, 2e6, None, None, None, None, False)]),
+        # as many rates as ceilings pair up
+        ("对国家级、省级中心分别按投入的30%、20%给予资助，分别最高不超过300万元、100万元。",
+         [("funding", 0.3, 3e6, None, None, None, None, False), ("funding", 0.2, 1e6, None, None, None, None, False)]),
+        # other cities' wording: a rate right after its base, 资助比例可提高到, 支持不超过…的20%
+        ("按最高不超过投资额10%给予资助，单个项目最高500万元。",
+         [("funding", 0.1, 5e6, None, "单个项目", None, None, False)]),
+        ("对智能制造示范项目，资助比例可提高到20%，单个项目最高500万元。",
+         [("funding", 0.2, 5e6, None, "单个项目", None, None, False)]),
+        ("同一项目支持不超过项目实际建设投入的20%且不超过300万元。",
+         [("funding", 0.2, 3e6, None, "同一项目", None, None, False)]),
+        ("拟根据完成投资额给予不超过50%的资助，单个项目累计资助额度最高不超过2000万元。",
+         [("funding", 0.5, 2e7, None, "单个项目", None, None, False)]),
+        ("按照设备投资额不超过10%、最高不超过1000万元的标准给予补助。",
+         [("subsidy", 0.1, 1e7, None, None, None, None, False)]),
+        ("按国家实际到位资金的30%给予配套扶持，单个项目最高扶持500万元。",
+         [("matching_fund", 0.3, 5e6, None, "单个项目", None, None, False)]),
+        # a ceiling stated before the rate it bounds
+        ("单个项目原则上补贴金额最高不超过5000万元，按当年对新区地方经济贡献100%给予奖励。",
+         [("reward", 1.0, 5e7, None, "单个项目", None, None, False)]),
+        # an amount per unit, named by 给予一次性补助, and its ceiling
+        ("按每平方米1000元给予一次性补助，最高补助1000万元。",
+         [("subsidy", None, 1e7, 1000, "每平方米", None, None, False)]),
+        # tiers written as parallel phrases
+        ("企业年产值首次超过5亿元的，奖励50万元；首次超过10亿元的，奖励100万元；首次超过50亿元的，奖励300万元。",
+         [("reward", None, None, None, None, None, [(5e8, 5e5), (1e9, 1e6), (5e9, 3e6)], False)]),
     ],
 )
 def test_extract_awards(text, awards):
@@ -250,6 +281,9 @@ def test_extract_awards(text, awards):
         "按有关规定对企业实施的技术改造项目给予资金支持。",
         "采取股权投资、补助、风险补偿等方式给予扶持。",
         "引导各级政府性融资担保机构担保费率不超过1%。",
+        # a rate that is a condition of the award, not its rate
+        "对研发投入占比达到5%的企业给予奖励。",
+        "对年营业收入增长20%给予奖励的企业，不再重复支持。",
     ],
 )
 def test_not_awards(text):
@@ -330,3 +364,25 @@ def test_technology_upgrade_clause_gives_three_awards(clauses):
         ("equity_investment", None, 100_000_000, "单个企业"),
         ("interest_subsidy", 0.5, 1_000_000, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "rate", "base"),
+    [
+        # a share of a loan above any interest rate is a share of its interest
+        ("按不高于技改贷款额的50%给予贴息支持，最高不超过100万元。", 0.5, "技改贷款利息"),
+        ("最高不超过项目固定资产投资贷款利息额50%给予贴息，累计最高贴息1500万元。", 0.5, "项目固定资产投资贷款利息额"),
+        ("给予项目贷款贴息，贴息比例不超过贷款利息的50%。", 0.5, "贷款利息"),
+        # annual rate points of the loan stay a rate of the loan
+        ("按实际发生贷款额的1.5%（年利率）给予贴息，每家企业每年最高补贴100万元。", 0.015, "实际发生贷款额"),
+    ],
+)
+def test_loan_interest_rules_read_the_interest(text, rate, base):
+    (award,) = extract_awards(text)
+    assert (award.kind, award.rate, award.base) == ("interest_subsidy", rate, base)
+
+
+def test_technology_upgrade_loan_is_read_as_interest(clauses):
+    clause = clause_containing(clauses, "鼓励中小企业实施技术改造，按不高于技改贷款额的")
+    (interest,) = [a for a in extract_awards(clause["text"]) if a.kind == "interest_subsidy"]
+    assert (interest.rate, interest.base, interest.cap_yuan) == (0.5, "技改贷款利息", 1_000_000)

@@ -10,9 +10,10 @@ from collections import Counter
 import pytest
 
 from conftest import clause_containing, shipped_file, squeeze
-from corpus.artifacts import clause_record, load_clauses, load_documents
+from corpus.artifacts import load_clauses, load_documents
 from corpus.ingest import SHIPPED_TEXTS
 from index.search import Searcher
+from kg.records import ClauseRecord
 from policykg.build import build
 from policykg.datadir import DataDir
 
@@ -217,8 +218,8 @@ def test_clause_ids_are_stable_across_builds(clauses, tmp_path):
     build(DataDir(tmp_path / "data"), [texts])
     generation = DataDir(tmp_path / "data").require_current()
     documents = {d.id: d for d in load_documents(generation)}
-    again = [clause_record(c, documents[c.document]) for c in load_clauses(generation)]
-    assert [(c["clause_id"], c["text"]) for c in again] == [(c["clause_id"], c["text"]) for c in _clauses_of(clauses, "003")]
+    again = [ClauseRecord.of(c, documents[c.document]) for c in load_clauses(generation)]
+    assert [(c.clause_id, c.text) for c in again] == [(c["clause_id"], c["text"]) for c in _clauses_of(clauses, "003")]
     assert len(again) == 43
 
 
@@ -262,4 +263,4 @@ def test_search_returns_one_copy_of_a_clause(clauses, documents, generation):
     ids = [h.clause_id for h in hits]
     assert in_001["clause_id"] in ids[:3]
     assert in_002["clause_id"] not in ids
-    assert [h.clause_id for h in hits if h.document["id"] not in preferred] == []
+    assert [h.clause_id for h in hits if h.document.id not in preferred] == []

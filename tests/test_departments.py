@@ -208,8 +208,8 @@ def test_offsets_point_at_the_words(registry):
 def test_another_city_resolves_to_that_city(registry):
     found = read(registry, "推进。（牵头单位：市工业和信息化局；配合单位：市发展改革局，各县（市、区）人民政府）", city="韶关市")
     assert [(r.department, r.label, r.role) for r in found] == [
-        ("韶关市/工业和信息化局", "韶关市工业和信息化局", "lead"),
-        ("韶关市/发展改革局", "韶关市发展改革局", "cooperating"),
+        ("shaoguan/gongyehexinxihua-ju-3591", "韶关市工业和信息化局", "lead"),
+        ("shaoguan/fazhangaige-ju-8a5d", "韶关市发展改革局", "cooperating"),
         ("generic/all-counties", "各县（市、区）人民政府", "cooperating"),
     ]
     assert found[0].labels == ["市工业和信息化局"]
@@ -222,7 +222,7 @@ def test_district_document_resolves_district_bodies(registry):
     in_city = read(registry, text)
     assert [r.department for r in in_huangpu] == ["guangzhou/huangpu/jingxin-ju", "generic/relevant-departments"]
     assert in_huangpu[0].jurisdiction == "广州市黄埔区"
-    assert in_city[0].department == "广州市/区/经济和信息化局"
+    assert in_city[0].department.startswith("guangzhou/qu/jingjihexinxihua-ju-")
 
 
 @pytest.mark.parametrize(
@@ -267,9 +267,17 @@ def test_document_convention(text, expected):
         ("区政府", "广州市", "黄埔区", "guangzhou/huangpu"),
         ("黄埔区科技创新局", "广州市", None, "guangzhou/huangpu/keji-chuangxin-ju"),
         ("省政府", "广州市", None, "guangdong"),
-        ("市工业和信息化局", "中山市", None, "中山市/工业和信息化局"),
-        ("中山市工业和信息化局", "广州市", None, "中山市/工业和信息化局"),
-        ("省发展改革委", "中山市", None, "广东省/发展改革委"),
+        ("市工业和信息化局", "中山市", None, "zhongshan/gongyehexinxihua-ju-8dda"),
+        ("中山市工业和信息化局", "广州市", None, "zhongshan/gongyehexinxihua-ju-8dda"),
+        ("省发展改革委", "中山市", None, "guangdong/fazhangaige-wei-5c83"),
+        # the second city's registry file resolves its own bodies
+        ("市工业和信息化局", "深圳市", None, "shenzhen/gongxin-ju"),
+        ("深圳市工业和信息化局", "广州市", None, "shenzhen/gongxin-ju"),
+        ("市发展改革委", "深圳市", None, "shenzhen/fagai-wei"),
+        ("市经贸信息委", "深圳市", None, "shenzhen/jingmao-xinxi-wei"),
+        ("市市场监管局", "深圳市", None, "shenzhen/shichang-jianguan-ju"),
+        ("市政府", "深圳市", None, "shenzhen"),
+        ("区政府", "深圳市", "南山区", "shenzhen/nanshan"),
         ("各区政府", "广州市", None, "generic/all-districts"),
         ("各区人民政府", "广州市", None, "generic/all-districts"),
         ("市相关部门", "广州市", None, "generic/relevant-departments"),
@@ -289,11 +297,79 @@ def test_resolve_returns_the_official_name_and_the_mention(registry):
 
 def test_unknown_body_gets_an_entity_of_its_own(registry):
     assert registry.resolve("市工业和信息化局", "中山市", None) == (
-        "中山市/工业和信息化局", "中山市工业和信息化局", ["市工业和信息化局"])
+        "zhongshan/gongyehexinxihua-ju-8dda", "中山市工业和信息化局", ["市工业和信息化局"])
     assert registry.resolve("区住房和城乡建设局", "韶关市", "武江区") == (
-        "韶关市武江区/住房和城乡建设局", "韶关市武江区住房和城乡建设局", ["区住房和城乡建设局"])
+        "shaoguan/wujiang-qu/zhufanghechengxiangjianshe-ju-c682", "韶关市武江区住房和城乡建设局", ["区住房和城乡建设局"])
     # one written name, one id: 委员会 ~ 委 and the 市 prefix do not make a second body
     assert registry.resolve("市数据局", "中山市", None)[0] == registry.resolve("中山市数据局", "中山市", None)[0]
+
+
+def test_unknown_bodies_get_stable_readable_ids(registry):
+    # ASCII ids (no percent-encoding in an IRI), the same from any spelling of one body in
+    # one jurisdiction, and apart for other names and other jurisdictions
+    zhongshan = registry.resolve("市科技局", "中山市", None)[0]
+    assert zhongshan == registry.resolve("中山市科技局", "广州市", None)[0] == "zhongshan/keji-ju-8c8b"
+    assert zhongshan.isascii()
+    assert registry.resolve("市科技局", "苏州市", None)[0] == "suzhou-shi/keji-ju-3821"
+    assert registry.resolve("市科技厅", "中山市", None)[0] != zhongshan
+    assert Registry.load().resolve("市科技局", "中山市", None)[0] == zhongshan  # a new load, the same id
+
+
+def test_second_city_registry_reads_its_bodies_in_its_documents(registry):
+    text = "推进。（牵头单位：市工业和信息化局；配合单位：市发展改革委、财政局，福田区政府）"
+    in_shenzhen = read(registry, text, city="深圳市")
+    in_guangzhou = read(registry, text)
+    assert [(r.department, r.role) for r in in_shenzhen] == [
+        ("shenzhen/gongxin-ju", "lead"), ("shenzhen/fagai-wei", "cooperating"),
+        ("shenzhen/caizheng-ju", "cooperating"), ("shenzhen/futian", "cooperating")]
+    assert [r.department for r in in_guangzhou][:3] == ["guangzhou/gongxin-ju", "guangzhou/fagai-wei", "guangzhou/caizheng-ju"]
+    assert in_shenzhen[0].label == "深圳市工业和信息化局"
+
+
+def test_second_city_renaming(registry):
+    assert registry.successors("shenzhen/jingmao-xinxi-wei") == ["shenzhen/gongxin-ju", "shenzhen/shangwu-ju"]
+    assert registry.predecessors("shenzhen/shangwu-ju") == ["shenzhen/jingmao-xinxi-wei"]
+    assert registry.change("shenzhen/jingmao-xinxi-wei", "shenzhen/gongxin-ju")["date"] == "2019-01"
+
+
+def test_registry_is_a_folder_of_files_one_per_city(tmp_path: Path):
+    from kg.extract.registry import REGISTRY_DIR, registry_files
+
+    assert [f.name for f in registry_files()] == sorted(f.name for f in REGISTRY_DIR.glob("*.ttl"))
+    assert {"guangzhou.ttl", "shenzhen.ttl"} <= {f.name for f in registry_files()}
+    # a new city is one new file in the folder
+    for f in registry_files():
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "zhongshan.ttl").write_text(
+        """@base <https://w3id.org/policykg/id/org/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<zhongshan/gongxin-ju> a org:OrganizationalUnit ; skos:prefLabel "中山市工业和信息化局"@zh ;
+    skos:altLabel "市工业和信息化局"@zh, "市工信局"@zh ; org:subOrganizationOf <zhongshan> ; dct:coverage "中山市"@zh .
+""",
+        encoding="utf-8",
+    )
+    registry = Registry.load(tmp_path)
+    assert registry.resolve("市工信局", "中山市", None)[:2] == ("zhongshan/gongxin-ju", "中山市工业和信息化局")
+    assert registry.resolve("市工信局", "深圳市", None)[0] == "shenzhen/gongxin-ju"
+
+
+def test_a_name_given_to_bodies_in_two_files_is_refused(tmp_path: Path):
+    head = """@base <https://w3id.org/policykg/id/org/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+"""
+    (tmp_path / "a.ttl").write_text(head + '<a> a org:OrganizationalUnit ; skos:prefLabel "深圳市科技创新委员会"@zh ; dct:coverage "深圳市"@zh .\n', encoding="utf-8")
+    (tmp_path / "b.ttl").write_text(head + '<b> a org:OrganizationalUnit ; skos:prefLabel "深圳市科技创新委"@zh ; dct:coverage "深圳市"@zh .\n', encoding="utf-8")
+    with pytest.raises(RegistryError, match="科技创新委"):
+        Registry.load(tmp_path)
+
+
+def test_an_empty_registry_folder_is_refused(tmp_path: Path):
+    with pytest.raises(RegistryError, match="no registry file"):
+        Registry.load(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -323,7 +399,7 @@ def test_merger_has_every_original(registry):
 def test_change_events_use_org(registry):
     graph = registry.graph
     events = set(graph.subjects(RDF.type, ORG.ChangeEvent))
-    assert len(events) == 18
+    assert len(events) == 19  # 18 of Guangzhou, 1 of Shenzhen
     wei, ju = URIRef(ORG_BASE + "guangzhou/gongxin-wei"), URIRef(ORG_BASE + "guangzhou/gongxin-ju")
     (event,) = graph.objects(wei, ORG.changedBy)
     assert (event, ORG.originalOrganization, wei) in graph
@@ -440,3 +516,50 @@ def test_the_registry_says_when_a_body_was_renamed():
     }
     assert registry.change("guangzhou/gongxin-ju", "guangzhou/gongxin-wei") is None  # not the other way round
     assert registry.change("guangzhou/gongxin-wei", "guangzhou/caizheng-ju") is None
+
+
+# --- a document's jurisdiction ------------------------------------------------------------
+
+
+def _document(title: str | None, issuer: str | None, text: str):
+    from corpus.models import Clause, Document
+
+    document = Document(id="dx", file="x.txt", title=title, issuer=issuer)
+    clause = Clause(id="dx/1", document="dx", kind="item", number="1.", path=["1."], text=text, text_original=text, spans=[])
+    return document, [clause]
+
+
+@pytest.mark.parametrize(
+    "title, issuer, text, city, district",
+    [
+        # a place the registry knows, in the title
+        ("深圳市福田区支持双碳经济高质量发展若干措施", "福田区发展和改革局", "对光伏项目给予支持。", "深圳市", "福田区"),
+        ("关于印发深圳市工业投资项目扶持计划操作规程的通知", "深圳市工业和信息化局", "按规定给予资助。", "深圳市", None),
+        # a city the registry does not know: named as a government, or leading the title
+        ("中山市推动中小微工业企业高质量发展的若干措施", None, "每家奖励10万元。", "中山市", None),
+        ("关于支持产业创新集群建设的若干政策", "苏州市人民政府", "给予最高100万元资助。", "苏州市", None),
+        # only the text says whose: 我市/本市 and the city it names most
+        ("关于促进集成电路设计产业发展的若干措施", None,
+         "为加快我市集成电路产业发展，由北京市经济和信息化局会同北京市财政局组织实施。", "北京市", None),
+        # nothing says: the default
+        ("关于促进集成电路设计产业发展的若干措施", None, "给予资金支持。", "广州市", None),
+    ],
+)
+def test_document_jurisdiction(registry, title, issuer, text, city, district):
+    from kg.facts import document_context
+
+    document, clauses = _document(title, issuer, text)
+    context = document_context(document, clauses, registry=registry)
+    assert (context.city, context.district) == (city, district)
+
+
+def test_a_shenzhen_document_names_shenzhen_bodies(registry):
+    from kg.facts import extract_facts
+
+    document, clauses = _document(
+        "深圳市关于推动制造业高质量发展的若干措施", "深圳市人民政府",
+        "加大工业投资扶持力度。（牵头单位：市工业和信息化局；配合单位：市发展改革委、财政局，各区政府）")
+    facts = extract_facts([document], clauses, registry)
+    assert [(r.department, r.role) for r in facts["dx/1"].responsibilities] == [
+        ("shenzhen/gongxin-ju", "lead"), ("shenzhen/fagai-wei", "cooperating"),
+        ("shenzhen/caizheng-ju", "cooperating"), ("generic/all-districts", "cooperating")]

@@ -12,7 +12,6 @@ from index.estimate import (
     TOP_UP_NOTE,
     Estimate,
     StatedAmount,
-    award_from_record,
     estimate,
     format_rate,
     format_yuan,
@@ -20,7 +19,7 @@ from index.estimate import (
     stated_amounts,
 )
 from kg.models import Award, Tier
-from kg.records import clause_records
+from kg.records import ClauseRecord, clause_records
 
 MPW = "对企业研发多项目晶圆（MPW）直接费用的80%给予补贴"
 I_1 = "固定资产投资总额达到1亿元、5亿元、10亿元、20亿元、30亿元、50亿元、100亿元的"
@@ -32,17 +31,17 @@ TAPE_OUT = "对集成电路企业流片费用"
 
 
 @pytest.fixture(scope="module")
-def records(generation: Path) -> list[dict]:
-    """Exported clause records with their facts (``policykg export clauses``)."""
+def records(generation: Path) -> list[ClauseRecord]:
+    """Clause records with their facts (what ``policykg export clauses`` prints)."""
     return list(clause_records(generation))
 
 
-def award_of(records: list[dict], anchor: str, **wanted) -> Award:
+def award_of(records: list[ClauseRecord], anchor: str, **wanted) -> Award:
     """The one award of the clause holding ``anchor`` whose fields equal ``wanted``."""
     clause = clause_containing(records, anchor)
-    found = [a for a in clause["awards"] if all(a[k] == v for k, v in wanted.items())]
-    assert len(found) == 1, (clause["clause_id"], clause["awards"])
-    return award_from_record(found[0])
+    found = [a for a in clause.awards if all(getattr(a, k) == v for k, v in wanted.items())]
+    assert len(found) == 1, (clause.clause_id, clause.awards)
+    return found[0]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +210,7 @@ def searcher(generation):
 
 def test_an_amount_goes_only_to_the_awards_whose_base_the_question_names(searcher):
     result = searcher.search("流片花了300万能补多少", k=10)
-    estimated = [(hit.awards[e["award"]]["base"] or "", e) for hit in result.hits for e in hit.estimates]
+    estimated = [(hit.awards[e["award"]].base or "", e) for hit in result.hits for e in hit.estimates]
     assert estimated, "no estimate"
     assert all("流片" in base for base, _ in estimated), [base for base, _ in estimated]
     assert not any("注册资本" in base for base, _ in estimated)
@@ -220,7 +219,7 @@ def test_an_amount_goes_only_to_the_awards_whose_base_the_question_names(searche
 def test_unrelated_hits_get_no_estimate(searcher):
     for hit in searcher.search("MPW花了500万能补多少", k=10).hits:
         for e in hit.estimates:
-            assert "MPW" in hit.awards[e["award"]]["base"], hit.clause_id
+            assert "MPW" in hit.awards[e["award"]].base, hit.clause_id
 
 
 def test_a_question_naming_no_base_says_what_the_estimate_assumes(searcher):
@@ -228,5 +227,5 @@ def test_a_question_naming_no_base_says_what_the_estimate_assumes(searcher):
     assert hits
     for hit in hits:
         for e in hit.estimates:
-            base = hit.awards[e["award"]].get("base")
+            base = hit.awards[e["award"]].base
             assert base is None or f"假设该金额即“{base}”" in e["rule"]

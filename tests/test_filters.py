@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.filters import AWARD_KINDS, Filters, department_key, in_force, matches, parse_yuan
+from index.filters import Filters, department_key, in_force, matches, parse_yuan
 from kg.queries import awards_with_cap, graph_for_queries
-from kg.records import clause_records
+from kg.models import Award, Responsibility
+from kg.records import ClauseRecord, DocumentRef, Source, clause_records
+from kg.vocabulary import AWARD_KINDS
 
 TODAY = date(2026, 11, 22)
 
@@ -22,39 +24,44 @@ AI_GUIDE_003 = "db3f060d893"  # 人工智能与数字经济试验区产业导则
 
 
 @pytest.fixture(scope="module")
-def records(generation: Path) -> list[dict]:
-    """Exported clause records with their facts (``policykg export clauses``)."""
+def records(generation: Path) -> list[ClauseRecord]:
+    """Clause records with their facts (what ``policykg export clauses`` prints)."""
     return list(clause_records(generation))
 
 
-def kept(records: list[dict], filters: Filters, today: date = TODAY) -> set[str]:
-    return {r["clause_id"] for r in records if matches(r, filters, today)}
+def kept(records: list[ClauseRecord], filters: Filters, today: date = TODAY) -> set[str]:
+    return {r.clause_id for r in records if matches(r, filters, today)}
 
 
-def by_id(records: list[dict], clause_id: str) -> dict:
-    (record,) = [r for r in records if r["clause_id"] == clause_id]
+def by_id(records: list[ClauseRecord], clause_id: str) -> ClauseRecord:
+    (record,) = [r for r in records if r.clause_id == clause_id]
     return record
 
 
 # Literal records -------------------------------------------------------------------------
 
-RECORD = {
-    "clause_id": "doc/1",
-    "text": "对企业研发多项目晶圆（MPW）直接费用的80%给予补贴，每家企业每年最高补贴600万元。（牵头单位：市工业和信息化委；配合单位：市财政局）",
-    "path": ["三、政策支持", "（一）I（新一代信息技术产业）8项政策", "2.扶持集成电路产业发展"],
-    "document": {
-        "id": "doc",
-        "title": "广州市人民政府关于加快工业和信息化产业发展的扶持意见",
-        "number": "穗府规〔2018〕15号",
-        "issuer": "广州市人民政府",
-        "valid_until": "2021-08-27",
-    },
-    "departments": [
-        {"label": "广州市工业和信息化委员会", "labels": ["市工业和信息化委", "市工信委"], "role": "lead"},
-        {"label": "广州市财政局", "labels": ["市财政局"], "role": "cooperating"},
+TEXT = "对企业研发多项目晶圆（MPW）直接费用的80%给予补贴，每家企业每年最高补贴600万元。（牵头单位：市工业和信息化委；配合单位：市财政局）"
+RECORD = ClauseRecord(
+    clause_id="doc/1",
+    kind="item",
+    number="2.",
+    text=TEXT,
+    text_original=TEXT,
+    path=["三、政策支持", "（一）I（新一代信息技术产业）8项政策", "2.扶持集成电路产业发展"],
+    document=DocumentRef(
+        id="doc",
+        title="广州市人民政府关于加快工业和信息化产业发展的扶持意见",
+        number="穗府规〔2018〕15号",
+        issuer="广州市人民政府",
+        valid_until="2021-08-27",
+    ),
+    source=Source("f", 0, len(TEXT), []),
+    departments=[
+        Responsibility("guangzhou/gongxin-wei", "广州市工业和信息化委员会", ["市工业和信息化委", "市工信委"], role="lead"),
+        Responsibility("guangzhou/caizheng-ju", "广州市财政局", ["市财政局"], role="cooperating"),
     ],
-    "awards": [{"kind": "subsidy", "rate": 0.8, "cap_yuan": 6_000_000, "amount_yuan": None, "tiers": None}],
-}
+    awards=[Award("subsidy", rate=0.8, cap_yuan=6_000_000)],
+)
 
 
 @pytest.mark.parametrize(
@@ -97,8 +104,7 @@ def test_rules_on_a_literal_record(filters: Filters, expected: bool) -> None:
 
 
 def test_missing_fields_fail_the_filters_that_need_them() -> None:
-    bare = {"clause_id": "x/1", "text": "加强组织领导。", "path": [], "document": {"id": "x", "title": None, "issuer": None,
-            "number": None, "valid_until": None}, "departments": [], "awards": []}
+    bare = ClauseRecord("x/1", "item", None, [], "加强组织领导。", "加强组织领导。", DocumentRef("x"), Source("x", 0, 7, []))
     assert matches(bare, Filters(), TODAY)
     assert not matches(bare, Filters(in_force_only=True), TODAY)  # no stated end: unknown, not in force
     for filters in [Filters(issuer="广州市人民政府"), Filters(document="意见"), Filters(department="市财政局"),
@@ -107,11 +113,11 @@ def test_missing_fields_fail_the_filters_that_need_them() -> None:
 
 
 def test_in_force_on_the_last_day_and_after() -> None:
-    document = {"valid_until": "2021-08-27"}
+    document = DocumentRef("d", valid_until="2021-08-27")
     assert in_force(document, date(2021, 8, 27))
     assert not in_force(document, date(2021, 8, 28))
-    assert not in_force({"valid_until": None}, date(2099, 1, 1))  # unknown is not in force
-    assert not in_force({"validity": "有效期5年", "valid_until": None}, date(2019, 1, 1))  # no start date: unknown
+    assert not in_force(DocumentRef("d"), date(2099, 1, 1))  # unknown is not in force
+    assert not in_force(DocumentRef("d", validity="有效期5年"), date(2019, 1, 1))  # no start date: unknown
 
 
 def test_in_force_only_needs_today() -> None:
@@ -185,7 +191,7 @@ def test_department_and_role(records) -> None:
     assert kept(records, Filters(department="市工業和資訊化委", role="lead")) == led
     # every kept clause names the commission as a lead
     for clause_id in led:
-        roles = {d["role"] for d in by_id(records, clause_id)["departments"] if d["label"] == "广州市工业和信息化委员会"}
+        roles = {d.role for d in by_id(records, clause_id).departments if d.label == "广州市工业和信息化委员会"}
         assert "lead" in roles, clause_id
 
 
@@ -195,22 +201,22 @@ def test_min_cap_agrees_with_the_graph_query(records, generation: Path) -> None:
     assert f"{HUANGPU_000}/3.2.3" in found  # A-3: 最高1000万元, exactly the minimum
     assert f"{HUANGPU_000}/3.1.7" not in found  # I-7 rent: caps of 100万 and 500万
     graph_clauses = {row.clause.split("/clause/", 1)[1] for row in awards_with_cap(graph_for_queries(generation), 10_000_000)}
-    assert {c for c in found if by_id(records, c)["kind"] != "segment"} == graph_clauses
+    assert {c for c in found if by_id(records, c).kind != "segment"} == graph_clauses
 
 
 def test_in_force_only(records) -> None:
-    in_force_documents = {r["document"]["id"] for r in records if matches(r, Filters(in_force_only=True), TODAY)}
+    in_force_documents = {r.document.id for r in records if matches(r, Filters(in_force_only=True), TODAY)}
     # 穗府规〔2018〕15号 ended 2021-08-27, the AI guide 2025-12-31, and the plans' periods
     # (2018—2022, 2022—2025) are over; the others state no end: nothing is known to be in force
     assert in_force_documents == set()
-    on_2024 = {r["document"]["id"] for r in records if matches(r, Filters(in_force_only=True), date(2024, 6, 1))}
+    on_2024 = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2024, 6, 1))}
     assert AI_GUIDE_003 in on_2024 and SUPPORT_2018_15 not in on_2024
     assert HUANGPU_000 not in on_2024  # 有效期5年 without a start date: unknown
     assert IAB_PLAN_001 not in on_2024  # plan period 2018—2022 over
-    on_2019 = {r["document"]["id"] for r in records if matches(r, Filters(in_force_only=True), date(2019, 6, 1))}
+    on_2019 = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2019, 6, 1))}
     assert IAB_PLAN_001 in on_2019  # within its plan period
     # on the last day of its validity, 穗府规〔2018〕15号 is still in force
-    on_last_day = {r["document"]["id"] for r in records if matches(r, Filters(in_force_only=True), date(2021, 8, 27))}
+    on_last_day = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2021, 8, 27))}
     assert SUPPORT_2018_15 in on_last_day
 
 
@@ -219,7 +225,7 @@ def test_award_kind(records) -> None:
     assert f"{HUANGPU_000}/3.1.5" in found  # I-5: 按实际发生贷款额的1.5%（年利率）给予贴息
     assert f"{HUANGPU_000}/3.1.7" not in found  # I-7: rent subsidy only
     for clause_id in found:
-        assert any(a["kind"] == "interest_subsidy" for a in by_id(records, clause_id)["awards"])
+        assert any(a.kind == "interest_subsidy" for a in by_id(records, clause_id).awards)
 
 
 def test_industry(records) -> None:
@@ -231,14 +237,14 @@ def test_industry(records) -> None:
     ai = kept(records, Filters(industry="人工智能"))
     assert f"{HUANGPU_000}/3.2.6" in ai  # under （二）A（人工智能产业）8项政策
     assert f"{HUANGPU_000}/3.1.6" not in ai
-    assert {r["clause_id"] for r in records if r["document"]["id"] == AI_GUIDE_003} <= ai  # by its title
+    assert {r.clause_id for r in records if r.document.id == AI_GUIDE_003} <= ai  # by its title
 
 
 def test_document_and_issuer(records) -> None:
     by_number = kept(records, Filters(document="穗府规〔2018〕15号"))
-    assert by_number == {r["clause_id"] for r in records if r["document"]["id"] == SUPPORT_2018_15}
+    assert by_number == {r.clause_id for r in records if r.document.id == SUPPORT_2018_15}
     assert kept(records, Filters(document=SUPPORT_2018_15)) == by_number
-    iab = {by_id(records, c)["document"]["id"] for c in kept(records, Filters(document="IAB"))}
+    iab = {by_id(records, c).document.id for c in kept(records, Filters(document="IAB"))}
     assert iab == {HUANGPU_000, IAB_PLAN_001, IAB_PLAN_002_COPY}
-    issued = {by_id(records, c)["document"]["id"] for c in kept(records, Filters(issuer="工业和信息化局"))}
+    issued = {by_id(records, c).document.id for c in kept(records, Filters(issuer="工业和信息化局"))}
     assert issued == {AI_GUIDE_003}

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from api.catalog import Catalog
+from index.catalog import Catalog
 from index.filters import Filters
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -126,7 +126,7 @@ def test_trace_names_the_2019_renaming(departments):
 def test_inherited_clauses_equal_the_api_lineage(departments, catalog):
     _, frames = departments
     rows = catalog.department_clauses("guangzhou/gongxin-ju", predecessors=True)
-    expected = Counter((row["department"]["label"], row["role"]) for row in rows)
+    expected = Counter((row.department.label, row.role) for row in rows)
     shown = {(row["as_named"], row["role"]): row["clauses"] for row in frames["inherited"]}
     assert shown == dict(expected)
     assert set(shown) == {(body, role) for body in ("广州市工业和信息化委员会", "广州市工业和信息化局") for role in ("lead", "cooperating")}
@@ -146,11 +146,11 @@ def test_award_kinds_equal_the_api_awards(money, catalog):
     shown = {row["kind"]: (row["rules"], row["with_cap"], row["with_rate"]) for row in frames["kinds"]}
     expected = {
         kind: (
-            sum(1 for a in awards if a["kind"] == kind),
-            sum(1 for a in awards if a["kind"] == kind and a["cap_yuan"] is not None),
-            sum(1 for a in awards if a["kind"] == kind and a["rate"] is not None),
+            sum(1 for a in awards if a.kind == kind),
+            sum(1 for a in awards if a.kind == kind and a.cap_yuan is not None),
+            sum(1 for a in awards if a.kind == kind and a.rate is not None),
         )
-        for kind in {a["kind"] for a in awards}
+        for kind in {a.kind for a in awards}
     }
     assert shown == expected
     assert all(row["rules"] == row["with_cap"] + row["without_cap"] for row in frames["kinds"])
@@ -159,13 +159,13 @@ def test_award_kinds_equal_the_api_awards(money, catalog):
 def test_largest_caps_equal_the_api_awards(money, catalog):
     _, frames = money
     largest = frames["largest"]
-    capped = [a for a in catalog.awards(Filters()) if a["cap_yuan"] is not None]  # largest first
-    assert [row["cap_wan"] * 10_000 for row in largest] == [a["cap_yuan"] for a in capped[: len(largest)]]
+    capped = [a for a in catalog.awards(Filters()) if a.cap_yuan is not None]  # largest first
+    assert [row["cap_wan"] * 10_000 for row in largest] == [a.cap_yuan for a in capped[: len(largest)]]
     # the largest: the 黄埔区 reward for fixed-asset investment, 2亿元 reached over seven tiers
     assert {k: largest[0][k] for k in ("clause", "kind", "cap_wan", "tiers")} == {
         "clause": "d8b79ebff25/3.1.1", "kind": "reward", "cap_wan": 20_000, "tiers": 7,
     }
-    assert capped[0]["clause_id"] == "d8b79ebff25/3.1.1"
+    assert capped[0].clause_id == "d8b79ebff25/3.1.1"
 
 
 def test_industries_equal_the_api_industry_filter(money, catalog):
@@ -173,7 +173,7 @@ def test_industries_equal_the_api_industry_filter(money, catalog):
     assert len(frames["by_industry"]) == 7
     for row in frames["by_industry"]:
         awards = catalog.awards(Filters(industry=row["industry"]))
-        caps = [a["cap_yuan"] for a in awards if a["cap_yuan"] is not None]
+        caps = [a.cap_yuan for a in awards if a.cap_yuan is not None]
         assert (row["rules"], row["with_cap"], row["largest_cap_wan"] * 10_000) == (len(awards), len(caps), max(caps)), row["industry"]
 
 
@@ -183,8 +183,8 @@ def test_targets_by_year_equal_the_exported_records(money, catalog):
     for row in frames["targets_by_year"]:
         shown[row["year"]] += row["targets"]
     expected = Counter(
-        target["year"] for clause in catalog.shown for target in catalog.records[clause].get("targets") or []
-        if target["year"] is not None
+        target.year for clause in catalog.shown for target in catalog.records[clause].targets
+        if target.year is not None
     )
     assert shown == expected
     assert sorted(shown) == [2018, 2019, 2020, 2022, 2025]

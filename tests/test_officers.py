@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from api.catalog import Catalog
+from index.catalog import Catalog
+from kg.records import as_json
 from conftest import run_cli
 
 BUREAU = "guangzhou/gongxin-ju"  # 广州市工业和信息化局 (2019)
@@ -34,7 +35,7 @@ def test_a_department_by_any_name_with_its_predecessors(built_data, client_catal
     (own,) = lines(run_cli(["departments", "市工业和信息化局", "--json"], data=built_data))
     (wider,) = lines(run_cli(["departments", "市工信局", "--include-predecessors", "--json"], data=built_data))
     assert own["id"] == wider["id"] == BUREAU
-    assert wider["clauses"] == client_catalog.department_clauses(BUREAU, predecessors=True)
+    assert wider["clauses"] == [as_json(row) for row in client_catalog.department_clauses(BUREAU, predecessors=True)]
     assert len(wider["clauses"]) > len(own["clauses"])
     assert {c["department"]["id"] for c in wider["clauses"]} >= {COMMISSION}
     assert [stage["bodies"][0]["id"] for stage in wider["lineage"]][:2] == [COMMISSION, BUREAU]
@@ -48,7 +49,7 @@ def test_a_department_by_role_in_a_table(built_data):
 
 def test_filters_without_a_question_list_the_clauses_they_select(built_data, client_catalog):
     listed = lines(run_cli(["search", "--department", "市工业和信息化委", "--role", "lead", "--k", "100", "--json"], data=built_data))[0]
-    expected = [r["clause_id"] for r in client_catalog.department_clauses(COMMISSION, "lead")]
+    expected = [r.clause_id for r in client_catalog.department_clauses(COMMISSION, "lead")]
     assert listed["mode"] == "list" and listed["answered"] is True
     assert sorted(h["clause_id"] for h in listed["hits"]) == sorted(set(expected))
     assert listed["total"] == len(set(expected))

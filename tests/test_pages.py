@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from api.catalog import Catalog
+from index.catalog import Catalog
 from kg.examples import EXAMPLES
 from policykg.datadir import DataDir
 from policykg.settings import Settings
@@ -274,11 +274,11 @@ def test_unknown_validity_is_a_warning_not_in_force(client):
 
 def test_segments_are_shown_as_text(client, built_data):
     catalog = Catalog.load(DataDir(built_data).require_current())
-    clause_id = next(c for c in catalog.records if catalog.segments(c))
+    clause_id = next(c for c in catalog.records if catalog.segments.get(c))
     page = client.get(f"/ui/clauses/{clause_id}").text
-    segment = catalog.records[catalog.segments(clause_id)[0]]
+    segment = catalog.records[catalog.segments[clause_id][0]]
     section = page.split("<h2>分段</h2>", 1)[1]
-    assert squeeze(segment["text"])[:20] in text_of(section)
+    assert squeeze(segment.text)[:20] in text_of(section)
 
 
 def test_copies_are_marked(client):

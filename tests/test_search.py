@@ -21,15 +21,15 @@ def test_the_mpw_question_finds_the_mpw_clause_first_with_its_parameters(searche
     result = searcher.search(MPW, k=5)
     first = result.hits[0]
     assert first.clause_id == "d8b79ebff25/3.1.2"
-    mpw = [a for a in first.awards if a["base"] and "MPW" in a["base"]]
-    assert [(a["rate"], a["cap_yuan"], a["per"]) for a in mpw] == [(0.8, 6_000_000, "每家企业每年")]
-    assert first.document["title"] == "黄埔区广州开发区促进IAB主导产业发展实施意见"
+    mpw = [a for a in first.awards if a.base and "MPW" in a.base]
+    assert [(a.rate, a.cap_yuan, a.per) for a in mpw] == [(0.8, 6_000_000, "每家企业每年")]
+    assert first.document.title == "黄埔区广州开发区促进IAB主导产业发展实施意见"
     assert first.match is not None and "MPW" in first.match.text
 
 
 def test_the_tape_out_clause_of_the_support_opinion_is_in_the_top_five(searcher):
     hits = searcher.search(MPW, k=5).hits
-    numbers = [h.document["number"] for h in hits if "流片" in h.text]
+    numbers = [h.document.number for h in hits if "流片" in h.text]
     assert "穗府规〔2018〕15号" in numbers
 
 
@@ -61,10 +61,10 @@ def test_traditional_question_finds_what_the_simplified_one_finds(searcher):
 def test_filters_narrow_the_answers(searcher):
     kept = searcher.search("补贴", k=50, filters=Filters(department="市科技创新委", role="lead"), mode="keyword").hits
     assert kept and all(
-        any(d["role"] == "lead" and "科技创新" in "".join([d["label"], *d["labels"]]) for d in h.departments) for h in kept
+        any(d.role == "lead" and "科技创新" in "".join([d.label, *d.labels]) for d in h.departments) for h in kept
     )
     capped = searcher.search("奖励", k=50, filters=Filters(min_cap_yuan=50_000_000), mode="keyword").hits
-    assert capped and all(any((a["cap_yuan"] or 0) >= 50_000_000 for a in h.awards) for h in capped)
+    assert capped and all(any((a.cap_yuan or 0) >= 50_000_000 for a in h.awards) for h in capped)
 
 
 def test_copies_answer_once(searcher):

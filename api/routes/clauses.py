@@ -22,7 +22,7 @@ def read_clause(
     graph: GraphDep,
     response: Response,
     accept: Annotated[str | None, Header(description="application/json (default), text/turtle, application/ld+json or application/n-triples.")] = None,
-) -> dict | Response:
+) -> ClauseDetail | Response:
     """A clause with its text, original text, path, source span, document, departments,
     awards, targets, segments and its neighbours in reading order (ids contain "/":
     /clauses/d8b79ebff25/3.1.2). A segment has no node of its own in the graph: as RDF it
@@ -30,6 +30,6 @@ def read_clause(
     record = catalog.clause(clause_id)
     media = negotiate(accept)
     if media != JSON:
-        return rdf_response(graph, clause_iri(record.get("parent") or clause_id), media)
+        return rdf_response(graph, clause_iri(record.parent or clause_id), media)
     response.headers["Vary"] = "Accept"
     return record

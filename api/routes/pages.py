@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from kg.build import PREFIXES
 from kg.endpoint import EndpointError
 from kg.examples import EXAMPLES
-from index.wording import KIND_NAMES, NOT_ANSWERED
+from index.wording import NOT_ANSWERED, kind_name
+from kg.vocabulary import AWARD_KINDS
 from kg.iris import clause_iri
 
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
@@ -49,7 +50,7 @@ def search_page(
     pages = _pages(request, result, page, k)
     return render(
         request, "search.html", q=q, result=result, filters=filters, on=on, include_predecessors=include_predecessors,
-        award_kinds=KIND_NAMES, pages=pages, not_answered=NOT_ANSWERED,
+        award_kinds={kind: kind_name(kind) for kind in AWARD_KINDS}, pages=pages, not_answered=NOT_ANSWERED,
     )
 
 
@@ -79,20 +80,20 @@ def pages_root() -> RedirectResponse:
 def clause_page(request: Request, clause_id: str, catalog: CatalogDep) -> HTMLResponse:
     record = catalog.clause(clause_id)
     # Segments are shown by their text (a list of ids says nothing to a reader).
-    segments = [catalog.records[s] for s in record["segments"]]
+    segments = [catalog.records[s] for s in record.segments]
     # A segment has no node of its own in the graph: its clause's IRI names it.
-    return render(request, "clause.html", clause=record, segments=segments, iri=clause_iri(record.get("parent") or clause_id))
+    return render(request, "clause.html", clause=record, segments=segments, iri=clause_iri(record.parent or clause_id))
 
 
 @router.get(PAGE_PREFIX + "/documents")
 def documents_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
-    return render(request, "documents.html", documents=[d.to_dict() for d in catalog.documents.values()])
+    return render(request, "documents.html", documents=list(catalog.documents.values()))
 
 
 @router.get(PAGE_PREFIX + "/documents/{document_id}")
 def document_page(request: Request, document_id: str, catalog: CatalogDep) -> HTMLResponse:
     document, clause_ids = catalog.document(document_id)
-    return render(request, "document.html", document=document.to_dict(), clauses=[catalog.records[c] for c in clause_ids])
+    return render(request, "document.html", document=document, clauses=[catalog.records[c] for c in clause_ids])
 
 
 @router.get(PAGE_PREFIX + "/departments")

@@ -12,10 +12,19 @@ that make awards are found first, each with the award word that names it:
 - an award named without a number (给予贴息, 采用直接股权投资的方式给予支持), which a
   later ceiling or period may complete.
 
+A rate may follow its base without 的 in a phrase that computes an award (按最高不超过投资额
+10%给予资助, 资助比例可提高到20%), but not after words that make it a condition (研发投入
+达5%). A rate of an interest subsidy above any interest rate is a share of the interest, so
+its base is the loan's interest (按技改贷款额的50%给予贴息 → 技改贷款利息), while annual
+rate points (1.5%（年利率）) stay a rate of the loan. Tiers may also be written as parallel
+phrases (首次超过5亿元的，奖励50万元；首次超过10亿元的，奖励100万元).
+
 Then, in reading order, ceilings and periods attach to the awards before them that still
 lack one: a ceiling after several rates is shared by all of them (MPW 80%, mask 40%,
 tape-out 30%, 每家企业每年累计最高补贴600万元), and a period applies to the awards of its
-group (or, stated first, to those after it). A ceiling with no award before it is an award
+group (or, stated first, to those after it). A list of ceilings after one rate gives one
+award per ceiling with that rate (按50%给予补贴，分别最高不超过200万元、300万元、500万元);
+after as many rates, they pair up in order. A ceiling with no award before it is an award
 of its own when an award word names it (对符合条件的事项最高补助3000万元), and so is a
 ceiling phrased as an award (给予最高1000万元支持), unless it completes an award named
 without a number. A second ceiling of the same kind right after the first (单个项目最高
@@ -28,7 +37,7 @@ eligibility thresholds (2000万元以上, 达到200万元以上的), attributive
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
 from kg.extract.amounts import Money, Period, Rate, find_money, find_periods, find_rates
@@ -56,17 +65,18 @@ AWARD_WORDS: list[tuple[str, str]] = [
     ("补偿", "other"),
 ]
 FUNDING = "funding"
+INTEREST_SUBSIDY = "interest_subsidy"
 # An award word, except where it is part of another word: 股权投资机构, 配套设施, 支持企业….
 AWARD_WORD = re.compile(
     r"以奖代补|股权投资(?!机构|基金|企业|公司|管理|引导|类)|资金支持|经费支持|扶持资金|资金扶持|奖补|奖励|奖金"
-    r"|贴息|配套(?=支持|资金|$|[，。；）)、])|补贴|补助|资助|支持(?=$|[，。；）)、])|扶持(?=$|[，。；）)、])"
+    r"|贴息|配套(?=支持|扶持|资金|$|[，。；）)、])|补贴|补助|资助|支持(?=$|[，。；）)、])|扶持(?=$|[，。；）)、])"
     r"|补偿(?!资金|机制|基金|金池)"
 )
 _KIND = dict(AWARD_WORDS)
 
 # Money right before an award word it pays: "…元的一次性补贴", "…元引导资金支持",
 # "…元的财政经费支持", "…元地方配套". At most four characters of qualifier between.
-WORD_AFTER_MONEY = re.compile(rf"^\s*(?:的)?(?:一次性)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{AWARD_WORD.pattern})")
+WORD_AFTER_MONEY = re.compile(rf"^\s*(?:的)?(?:给予|予以)?(?:一次性)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{AWARD_WORD.pattern})")
 # An award word used as a verb right before the money: 一次性奖励20万元, 补助50万元.
 WORD_BEFORE_MONEY = re.compile(rf"(?:{AWARD_WORD.pattern})(?:资金|金额|额度|额)?(?:为|共|合计)?\s*$")
 # "按每家企业10万元的标准，给予一次性奖励": a fixed amount named by a later award word.
@@ -85,17 +95,31 @@ BUDGET_BEFORE = re.compile(r"(?:安排|投入|出资|筹集|统筹|募集|设立
 
 # A rate's own left context: "的80%", "按80%", "按不高于80%", "贴息比例最高为50%".
 RATE_AFTER_OF = re.compile(r"的\s*$")
+_RATE_QUALIFIER = r"(?:可提高到|可提高至|提高到|提高至|最高可达|最高为|最高|可达|为|不超过|不高于)"
 RATE_AFTER_MARKER = re.compile(
-    r"(?:(?:按照|按|给予)(?:其)?(?:不高于|不超过|最高)?"
-    r"|(?:额度|金额|比例|标准)(?:原则上)?(?:最高可达|最高为|最高|可达|为|不超过|不高于))\s*$"
+    rf"(?:(?:按照|按|给予)(?:其)?(?:不高于|不超过|最高)?"
+    rf"|(?:额度|金额|比例|标准)(?:原则上)?{_RATE_QUALIFIER})\s*$"
 )
+# A rate written right after its base, without 的, in a phrase that says how an award is
+# computed: 按最高不超过投资额10%给予资助, 最高不超过项目贷款利息额50%给予贴息, 按照设备投资额
+# 不超过10%、最高不超过1000万元的标准给予补助. The phrase must name the computation (按/根据/
+# 给予…) or a ceiling, and an award word must follow (checked by the caller).
+RATE_IN_COMPUTATION = re.compile(r"按照|按|根据|依据|给予|予以|不超过|不高于|最高")
+# Words right before a rate that make it a condition, not an award's rate: 研发投入达5%,
+# 增长10%, 占比超过3%.
+RATE_CONDITION_BEFORE = re.compile(r"(?:达到|(?<!可)达|(?<!不)超过|(?<![不超])超|不低于|不少于|(?<!不)低于|(?<!不)高于|增长|增幅|下降|占比|占)\s*$")
 # What a rate is "of": the words between 按/按照 (or 给予, or 对) and 的.
-BASE_MARKERS = (re.compile(r"按照|按"), re.compile(r"给予"), re.compile(r"对"))
+BASE_MARKERS = (re.compile(r"按照|按"), re.compile(r"给予"), re.compile(r"根据|依据"), re.compile(r"对"))
 BASE_PREFIX = re.compile(r"^(?:照|其|对其|不高于|不超过|最高|上述)+")
+# What may close the words before a rate without being part of its base: 根据完成投资额给予
+# 不超过50%的资助 → 完成投资额.
+BASE_SUFFIX = re.compile(r"(?:给予|予以)?(?:不高于|不超过|最高|的)*$")
 # A rate named by an award word before it: 支持额度最高可达项目投资额的30%,
 # 补助比例不超过总投资的20%, 奖励标准为交易额的5%.
+# 资助比例可提高到20%; and a bare award word before a ceiling on the rate: 同一项目支持不超过
+# 项目实际建设投入的20%.
 WORD_BEFORE_RATE = re.compile(
-    rf"(?P<word>{AWARD_WORD.pattern}|支持|扶持)(?:额度|金额|比例|标准)(?:原则上)?(?:最高可达|最高为|最高|可达|为|不超过|不高于)"
+    rf"(?P<word>{AWARD_WORD.pattern}|支持|扶持)(?:(?:额度|金额|比例|标准)(?:原则上)?{_RATE_QUALIFIER}|不超过|不高于)"
 )
 # Words between a rate and its award word that make it something else: 按…70%执行,
 # 降低30%, 下调至0.8%.
@@ -108,7 +132,7 @@ MAX_MONEY_TO_WORD = 12
 # What a ceiling or amount is counted per: 每家企业每年, 单个项目, 每个平台, 同一企业,
 # 每家企业单一年度, 每品种, 每年.
 PER = re.compile(
-    r"(?:(?:每家|每个|每项|每所|每名|每位|每户|每种|每品种|每人|每台|每套|单个|单家|单项|单台|单套|单一|同一家?|每一)"
+    r"(?:(?:每家|每个|每项|每所|每名|每位|每户|每种|每品种|每人|每台|每套|每平方米|每千瓦时|每吨|单个|单家|单项|单台|单套|单一|同一家?|每一)"
     r"(?:[\u4e00-\u9fff]{0,5}?(?:企业|项目|平台|活动|园区|品种|药品|产品|机构|医疗机构|单位|工程|示范工程|人才|团队|年度|事项))?"
     r"|每年度?|每个年度)+"
 )
@@ -128,6 +152,7 @@ class _Item:
     award: Award
     fixed: bool = False  # a fixed amount: later ceilings do not apply to it
     numbered: bool = True  # has a number of its own (an award named without one has not)
+    standalone_cap: bool = False  # a ceiling with nothing before it, not phrased as an award (no 给予)
 
 
 @dataclass
@@ -138,6 +163,7 @@ class _Event:
     items: list[_Item] = field(default_factory=list)
     inline_cap: bool = False  # the items carry their own ceiling
     money: Money | None = None
+    moneys: list[Money] = field(default_factory=list)  # a list of ceilings ("caps")
     word_kind: str | None = None  # the award word naming a ceiling
     self_contained: bool = False  # "给予最高…元奖励": a ceiling phrased as an award of its own
     per: str | None = None
@@ -175,6 +201,18 @@ def _finer(a: str | None, b: str | None) -> str | None:
     return a
 
 
+def _share(items: list[_Item], caps: list[Money]) -> list[_Item]:
+    """Rates and a list of ceilings (分别最高不超过200万元、300万元、500万元): one rate
+    stated once applies to each ceiling (one award per ceiling); as many rates as ceilings
+    pair up in order; otherwise every rate keeps the last ceiling."""
+    if len(items) == 1:
+        return [_Item(replace(items[0].award, cap_yuan=cap.yuan)) for cap in caps]
+    if len(items) == len(caps):
+        for item, cap in zip(items, caps):
+            item.award.cap_yuan = cap.yuan
+    return items
+
+
 def _segment_start(text: str, pos: int, floor: int) -> int:
     for i in range(pos - 1, floor - 1, -1):
         if SEGMENT_BREAK.match(text[i]) and not _inside_parenthesis(text, i):
@@ -205,19 +243,50 @@ def _per(words: str) -> str | None:
 
 
 def _base(text: str, seg_start: int, end: int) -> str | None:
-    """The words a rate applies to: between 按 (or 给予, or 对) and the 的 before the rate."""
+    """The words a rate applies to: between 按 (or 给予, 根据, 对) and the 的 before the rate;
+    failing those, the phrase before the rate (最高不超过项目贷款利息额50% → 项目贷款利息额)."""
     left = text[seg_start:end]
     left = re.sub(r"的\s*$", "", left)
     for marker in BASE_MARKERS:
         hits = list(marker.finditer(left))
         if hits:
             hit = hits[-1] if marker.pattern != "对" else hits[0]
-            base = BASE_PREFIX.sub("", left[hit.end():]).strip()
-            return base or None
-    m = WORD_BEFORE_RATE.search(left)
+            base = BASE_SUFFIX.sub("", BASE_PREFIX.sub("", left[hit.end():])).strip()
+            if base:
+                return base
+    m = None
+    for m in WORD_BEFORE_RATE.finditer(left):
+        pass
     if m:
         return BASE_PREFIX.sub("", left[m.end():]).strip() or None
-    return None
+    return BASE_SUFFIX.sub("", BASE_PREFIX.sub("", left)).strip() or None
+
+
+# A rate of a loan above this is a share of its interest, not interest rate points: rules
+# pay 1.5%（年利率）or 2% of a loan a year, but no rule pays half the loan as 贴息 (按不高于技改
+# 贷款额的50%给予贴息 pays half the interest on it).
+MAX_INTEREST_POINTS = 0.1
+LOAN = re.compile(r"贷款|借款")
+INTEREST = re.compile(r"利息|利率|贴息率|LPR", re.IGNORECASE)
+LOAN_AMOUNT_WORDS = re.compile(r"(?:实际发生|发生)?(?:的)?(?:金额|总额|额度|额)$")
+
+
+def _interest_base(base: str | None, rate: float) -> str | None:
+    """The base of an interest subsidy: the interest on the loan when the rate is a share of
+    it (技改贷款额 at 50% → 技改贷款利息); the loan itself for annual rate points.
+
+    >>> _interest_base("技改贷款额", 0.5), _interest_base("实际发生贷款额", 0.015), _interest_base(None, 0.5)
+    ('技改贷款利息', '实际发生贷款额', '贷款利息')
+    """
+    if base and INTEREST.search(base):
+        return base
+    if rate <= MAX_INTEREST_POINTS:
+        return base
+    if base is None:
+        return "贷款利息"
+    if LOAN.search(base):
+        return LOAN_AMOUNT_WORDS.sub("", base) + "利息"
+    return base
 
 
 class _SentenceReader:
@@ -278,6 +347,7 @@ class _SentenceReader:
     # -- events --------------------------------------------------------------------------
     def read(self) -> list[_Event]:
         self.read_tiers()
+        self.read_parallel_tiers()
         self.read_rates()
         self.read_money()
         self.read_open_awards()
@@ -316,6 +386,65 @@ class _SentenceReader:
                     self.used_words.add(word[0])
                 break
 
+    def read_parallel_tiers(self) -> None:
+        """Tiers written as parallel phrases: 首次超过5亿元的，奖励50万元；首次超过10亿元的，
+        奖励100万元 — each a threshold phrase followed by an amount named by one award word,
+        two or more of them, thresholds rising."""
+        free = [m for m in self.moneys if id(m) not in self.used_money]
+        pairs: list[tuple[Money, Money, str]] = []
+        runs: list[list[tuple[Money, Money, str]]] = []
+        i = 0
+        while i + 1 < len(free):
+            threshold, amount = free[i], free[i + 1]
+            kind = self.tier_kind(threshold, amount)
+            if kind is None:
+                if len(pairs) > 1:
+                    runs.append(pairs)
+                pairs, i = [], i + 1
+                continue
+            if pairs and (kind != pairs[-1][2] or threshold.yuan <= pairs[-1][0].yuan
+                          or self.text[pairs[-1][1].end:threshold.start].count("的") > 1):
+                if len(pairs) > 1:
+                    runs.append(pairs)
+                pairs = []
+            pairs.append((threshold, amount, kind))
+            i += 2
+        if len(pairs) > 1:
+            runs.append(pairs)
+        for run in runs:
+            first, last = run[0][0], run[-1][1]
+            seg = self.seg_start(first.start)
+            base = re.sub(r"^(?:对|当|凡)", "", re.split(r"达到|超过|突破|首次", self.text[seg:first.start])[0]).strip() or None
+            end = self.seg_end(last.end)
+            sentence = self.text[self.start:self.end]
+            award = Award(kind=run[0][2], base=base, tiers=[Tier(t.yuan, a.yuan) for t, a, _ in run],
+                          top_up=bool(TOP_UP.search(sentence)), text=self.text[seg:end], start=seg, end=end)
+            self.events.append(_Event(first.start, end, "items", items=[_Item(award)]))
+            for t, a, _ in run:
+                self.used_money.update((id(t), id(a)))
+            self.used_words.update(w[0] for w in self.words if first.start <= w[0] < end)
+
+    def tier_kind(self, threshold: Money, amount: Money) -> str | None:
+        """The award's kind when ``threshold`` reads as a tier's condition (超过5亿元的) and
+        ``amount``, in the next phrase, as its award (奖励50万元 / 给予50万元奖励)."""
+        seg = self.seg_start(threshold.start)
+        if not THRESHOLD_BEFORE.search(self.text[seg:threshold.start]):
+            return None
+        if not re.match(r"^\s*(?:（含）)?(?:以上)?的\s*[，,]", self.text[threshold.end:]):
+            return None
+        amount_seg = self.seg_start(amount.start)
+        if amount_seg <= threshold.end or self.money_role(amount) != "amount":
+            return None
+        before = self.text[amount_seg:amount.start]
+        after = self.text[amount.end:self.seg_end(amount.end)]
+        if WORD_BEFORE_MONEY.search(before):
+            words = [w for w in self.words if amount_seg <= w[0] < amount.start]
+            return words[-1][2] if words else None
+        if WORD_AFTER_MONEY.match(after):
+            word = self.word_after(amount.end, MAX_MONEY_TO_WORD)
+            return word[2] if word else None
+        return None
+
     def rate_accepted(self, i: int) -> bool:
         r = self.rates[i]
         seg = self.seg_start(r.start)
@@ -326,9 +455,11 @@ class _SentenceReader:
             return True
         if i and re.fullmatch(r"\s*[、和]\s*", self.text[self.rates[i - 1].end:r.start]):
             return True
-        # 给予发行费用10%的一次性补贴, 给予不超过实际支出50%、最高200万元的补助: a base
-        # without 的, after 给予, with the award word later in the phrase.
-        return bool(GIVE.search(before) and self.word_after(r.end, MAX_RATE_TO_WORD))
+        if RATE_CONDITION_BEFORE.search(before):
+            return False
+        # 给予发行费用10%的一次性补贴, 按最高不超过投资额10%给予资助: a base without 的, in a
+        # phrase that computes an award, with the award word later in the phrase.
+        return bool(RATE_IN_COMPUTATION.search(before) and self.word_after(r.end, MAX_RATE_TO_WORD))
 
     def continues_list(self, i: int) -> bool:
         """Whether rate ``i`` continues the list of rate ``i - 1`` (50%、50%、30%;
@@ -366,13 +497,16 @@ class _SentenceReader:
 
     def add_rate_items(self, rates: list[Rate], kind: str, end: int) -> None:
         first_seg = self.seg_start(rates[0].start)
-        cap = None
+        # ceilings inside the phrase: 给予每年最高500万元的奖励支持; a list of them shared by
+        # one rate: 按…的10%分别给予最高500万元、200万元奖励
+        caps: list[Money] = []
         per = None
-        for m in self.moneys:  # a ceiling inside the phrase: 给予每年最高500万元的奖励支持
-            if rates[-1].end <= m.start < end and self.money_role(m) == "cap":
-                cap = m
-                self.used_money.add(id(m))
-                per = _per(self.text[rates[-1].end:m.start])
+        for group in self.money_lists():
+            inside = [m for m in group if rates[-1].end <= m.start < end]
+            if inside and self.money_role(inside[0]) == "cap":
+                caps = inside
+                self.used_money.update(id(m) for m in inside)
+                per = _per(self.text[rates[-1].end:inside[0].start])
         lead = self.text[first_seg:rates[0].start]
         per = per or _per(re.split(r"按照|按|给予", lead)[0])
         items = []
@@ -386,10 +520,13 @@ class _SentenceReader:
             else:
                 base = _base(self.text, first_seg, r.start)
             prev_end = r.end
-            award = Award(kind=kind, rate=r.value, base=base, cap_yuan=cap.yuan if cap else None,
+            rate_base = _interest_base(base, r.value) if kind == INTEREST_SUBSIDY else base
+            award = Award(kind=kind, rate=r.value, base=rate_base, cap_yuan=caps[-1].yuan if caps else None,
                           per=per, text=self.text[first_seg:end], start=first_seg, end=end)
             items.append(_Item(award))
-        self.events.append(_Event(rates[0].start, end, "items", items=items, inline_cap=cap is not None))
+        if len(caps) > 1:
+            items = _share(items, caps)
+        self.events.append(_Event(rates[0].start, end, "items", items=items, inline_cap=bool(caps)))
 
     def read_money(self) -> None:
         for group in self.money_lists():
@@ -435,6 +572,11 @@ class _SentenceReader:
                 self.used_money.add(id(m))
             if role == "cap" and len(group) == 1:
                 self.events.append(_Event(first.start, end, "cap", money=first, word_kind=kind,
+                                          self_contained=bool(GIVE.search(before)) and word is not None, per=per))
+                continue
+            if role == "cap" and not any(m.is_range for m in group):
+                # a list of ceilings: shared by a rate before it, else awards of their own
+                self.events.append(_Event(first.start, end, "caps", moneys=group, word_kind=kind,
                                           self_contained=bool(GIVE.search(before)) and word is not None, per=per))
                 continue
             items = []
@@ -484,6 +626,10 @@ class _Assembler:
         # (…的50%、50%、30%给予补助。同一家企业每年度…最高不超过1000万元。)
         pending_period: Period | None = None
         for e in events:
+            if e.kind == "caps" and not self.share_caps(e):
+                e = self.caps_as_items(e)
+            if e.kind == "items" and self.cap_before_rate(e):
+                continue
             if e.kind == "items":
                 if self.capped:
                     self.group, self.capped = [], False
@@ -507,6 +653,56 @@ class _Assembler:
                     pending_period = e.period
             elif e.kind == "cap":
                 self.cap(e)
+
+    def cap_before_rate(self, e: _Event) -> bool:
+        """A ceiling stated before the rate it bounds, in one sentence: 单个项目补贴金额最高
+        不超过5000万元，按…贡献100%给予奖励. The ceiling read as an award of its own (it had
+        nothing before it and was not phrased as one: no 给予) becomes the rate's ceiling."""
+        if not self.group or len(e.items) != 1 or e.inline_cap:
+            return False
+        last = self.group[-1]
+        rate = e.items[0].award
+        if not last.standalone_cap or rate.rate is None or rate.cap_yuan is not None:
+            return False
+        rate.cap_yuan, rate.per = last.award.cap_yuan, rate.per or last.award.per
+        rate.start = min(rate.start, last.award.start)
+        self.items[self.items.index(last)] = e.items[0]
+        self.group[-1] = e.items[0]
+        return True
+
+    def share_caps(self, e: _Event) -> bool:
+        """A list of ceilings after rates that lack one (按50%给予补贴，分别最高不超过200万元、
+        300万元、500万元): one rate applies to each ceiling, or as many rates pair with them.
+        False when there are no such rates, or the ceilings are awards of another kind."""
+        targets = [i for i in self.targets_for_cap() if i.award.rate is not None]
+        if not targets or (len(targets) != 1 and len(targets) != len(e.moneys)):
+            return False
+        if e.self_contained and e.word_kind not in {i.award.kind for i in targets} | {FUNDING}:
+            if not any(i.award.kind == FUNDING for i in targets):
+                return False
+        if len(targets) == 1:
+            target = targets[0]
+            copies = [_Item(replace(target.award)) for _ in e.moneys[1:]]
+            at = self.items.index(target) + 1
+            self.items[at:at] = copies
+            self.group[self.group.index(target) + 1:self.group.index(target) + 1] = copies
+            targets = [target, *copies]
+        for item, money in zip(targets, e.moneys):
+            item.award.cap_yuan = money.yuan
+            item.award.per = e.per or item.award.per
+            if item.award.kind == FUNDING:
+                item.award.kind = _finer(item.award.kind, e.word_kind) or FUNDING
+            item.award.end = max(item.award.end, e.end)
+        self.capped = True
+        return True
+
+    @staticmethod
+    def caps_as_items(e: _Event) -> _Event:
+        """A list of ceilings no rate shares: one award per ceiling (分别给予最高1亿元、
+        2000万元和800万元资金支持)."""
+        items = [_Item(Award(kind=e.word_kind or FUNDING, cap_yuan=m.yuan, per=e.per, text="", start=e.start, end=e.end))
+                 for m in e.moneys]
+        return _Event(e.start, e.end, "items", items=items, inline_cap=True)
 
     def targets_for_cap(self) -> list[_Item]:
         targets = [i for i in self.group if i.award.cap_yuan is None and not i.fixed]
@@ -536,7 +732,7 @@ class _Assembler:
         if e.word_kind is None or (self.capped and not e.self_contained and e.word_kind in group_kinds):
             return  # a second ceiling of the same awards (单个项目…，每家企业每年…), or nothing named
         award = Award(kind=e.word_kind, cap_yuan=e.money.yuan, per=e.per, text="", start=e.start, end=e.end)
-        item = _Item(award)
+        item = _Item(award, standalone_cap=not e.self_contained)
         self.group, self.capped = [item], True
         self.items.append(item)
 

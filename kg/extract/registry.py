@@ -10,26 +10,44 @@ Guangzhou's:
 >>> registry = Registry.load()
 >>> registry.resolve("市工信委", "广州市", None)[0]
 'guangzhou/gongxin-wei'
->>> registry.resolve("市工业和信息化局", "中山市", None)[:2]
-('中山市/工业和信息化局', '中山市工业和信息化局')
+>>> registry.resolve("市工业和信息化局", "中山市", None)[1]
+'中山市工业和信息化局'
 
-A body the registry does not know still gets an id of its own, made from its jurisdiction and
-its normalised name, so one written name always gives one id."""
+The registry is a folder, ``ontology/registry/``, with one file per city or province
+(``guangzhou.ttl`` holds Guangzhou and the governments of Guangdong, ``shenzhen.ttl`` Shenzhen);
+they are read whole into one graph, and a document's jurisdiction picks the bodies: a name is
+looked up under the city or district the document speaks for. A new city is one new file.
+
+>>> registry.resolve("市工业和信息化局", "深圳市", None)[0]
+'shenzhen/gongxin-ju'
+
+A body no registry knows still gets an id of its own, made from its jurisdiction and its
+normalised name in pinyin (readable in an IRI, unlike percent-encoded Chinese) with a short
+hash of the Chinese name (so two names that sound alike stay two bodies); one written name in
+one jurisdiction always gives one id, in every build:
+
+>>> registry.resolve("市工业和信息化局", "中山市", None)[0]
+'zhongshan/gongyehexinxihua-ju-8dda'
+"""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from pypinyin import lazy_pinyin
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from corpus.convert import normalize
 
-__all__ = ["ORG_BASE", "DEFAULT_REGISTRY", "Body", "Registry", "RegistryError", "name_key"]
+__all__ = ["ORG_BASE", "DEFAULT_REGISTRY", "REGISTRY_DIR", "Body", "Registry", "RegistryError", "name_key", "registry_files"]
 
 ORG_BASE = "https://w3id.org/policykg/id/org/"
-DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "ontology" / "registry" / "guangzhou.ttl"
+REGISTRY_DIR = Path(__file__).resolve().parents[2] / "ontology" / "registry"
+DEFAULT_REGISTRY = REGISTRY_DIR  # the whole folder: every city's and province's file
 GOVERNMENT = URIRef(ORG_BASE + "kind/government")
 GENERIC_SCHEME = URIRef(ORG_BASE + "generic")
 
@@ -101,9 +119,15 @@ class Registry:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Registry:
-        """Parse a registry file (Turtle) once; the shipped Guangzhou registry by default."""
+        """Parse registry files (Turtle) once: every ``*.ttl`` of a folder (the shipped
+        ``ontology/registry/`` by default), or one file. A name given to two bodies, in one
+        file or across files, is a ``RegistryError`` naming both."""
         graph = Graph()
-        graph.parse(Path(path) if path is not None else DEFAULT_REGISTRY, format="turtle")
+        for file in registry_files(path):
+            try:
+                graph.parse(file, format="turtle")
+            except Exception as exc:  # rdflib raises several parser errors; name the file
+                raise RegistryError(f"{file}: not a readable Turtle registry file: {exc}") from exc
         return cls(graph)
 
     # --- reading the graph ---------------------------------------------------------------
@@ -217,6 +241,25 @@ class Registry:
             return text[0]
         return None
 
+    def place_in(self, text: str) -> tuple[str, str | None] | None:
+        """(city, district) of the first city or district of a registry ``text`` names
+        (the longest name at a place wins: 深圳市福田区 over 深圳市), or None.
+
+        >>> Registry.load().place_in("深圳市福田区支持双碳经济高质量发展若干措施")
+        ('深圳市', '福田区')
+        >>> Registry.load().place_in("广州市人民政府关于落实广东省降低制造业企业成本若干政策措施")
+        ('广州市', None)
+        """
+        best: tuple[int, int, _Place] | None = None
+        for written, where in self._place_names.items():
+            place = self._places.get(where)
+            if place is None or place.city is None:
+                continue  # a province names no city
+            at = text.find(written)
+            if at >= 0 and (best is None or (at, -len(written)) < (best[0], -best[1])):
+                best = (at, len(written), place)
+        return (best[2].city, best[2].district) if best else None
+
     def _province_of(self, city: str | None) -> str:
         place = self._places.get(city or "")
         if place and place.province:
@@ -279,7 +322,7 @@ class Registry:
             found = self._index.get(attempt)
             if found:
                 return self._with_mention(self._bodies[found], written)
-        return Body(f"{where}/{rest}", self._written_out(written, where, level), (written,), where, known=False)
+        return Body(self._unknown_id(where, rest), self._written_out(written, where, level), (written,), where, known=False)
 
     def resolve(self, name: str, city: str = "广州市", district: str | None = None) -> tuple[str, str, list[str]]:
         """(id, prefLabel, labels) of the body ``name`` means in a document of ``city`` /
@@ -322,6 +365,42 @@ class Registry:
                 return {"date": str(date) if date else None, "description": str(description) if description else None}
         return None
 
+    def _unknown_id(self, where: str, rest: str) -> str:
+        """The id of a body no registry knows: its place (the registry's id for a government
+        it knows, else the place in pinyin), its name in pinyin with the last word apart, and
+        four hex digits of the Chinese name, so homophones stay apart.
+
+        >>> Registry.load()._unknown_id("苏州市", "工业和信息化局")
+        'suzhou-shi/gongyehexinxihua-ju-ec44'
+        """
+        place = self._place_id(where)
+        digest = hashlib.sha1(f"{where}/{rest}".encode("utf-8")).hexdigest()[:4]
+        return f"{place}/{_slug(rest)}-{digest}"
+
+    def _place_id(self, where: str) -> str:
+        """A jurisdiction as an id path: "guangzhou/huangpu" for a government the registry
+        knows, else pinyin by part ("中山市/区" → "zhongshan/qu" when 中山 is known)."""
+        parts = where.split("/")
+        first = parts[0]
+        governments = self._government_ids()
+        known = max((c for c in governments if first.startswith(c)), key=len, default=None)
+        if known is None:
+            head = _slug(first)
+        elif known == first:
+            head = governments[known]
+        else:  # a district the registry does not know, of a city it knows: 韶关市武江区
+            head = f"{governments[known]}/{_slug(first[len(known):])}"
+        return "/".join([head, *(_slug(p) for p in parts[1:])]) if head else "unknown"
+
+    def _government_ids(self) -> dict[str, str]:
+        if not hasattr(self, "_governments"):
+            self._governments = {
+                str(c): self._id(g)
+                for g in self.graph.subjects(ORG.classification, GOVERNMENT)
+                for c in self.graph.objects(g, DCTERMS.coverage)
+            }
+        return self._governments
+
     @staticmethod
     def _with_mention(body: Body, written: str) -> Body:
         return Body(body.id, body.label, tuple(dict.fromkeys([written, *body.labels])), body.jurisdiction,
@@ -350,3 +429,27 @@ def generic_key(name: str) -> str:
     if m and _GENERIC_HEAD.match(key[m.end():]):
         return key[m.end():]
     return key
+
+
+# The last word of a body's name, kept apart in an id as the registry's ids do (gongxin-ju).
+_NAME_END = re.compile(r"(?:委员会|办公室|办公厅|管委会|中心|集团|公司|委|局|办|厅|部|院|会|所|站|队|省|市|区|县)$")
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(name: str) -> str:
+    """A Chinese name in toneless pinyin, its last word apart: 工业和信息化局 →
+    gongyehexinxihua-ju, 苏州市 → suzhou-shi."""
+    end = _NAME_END.search(name)
+    head, tail = (name[: end.start()], end.group(0)) if end and end.start() > 0 else (name, "")
+    words = [_NOT_ID.sub("", "".join(lazy_pinyin(part)).lower()) for part in (head, tail) if part]
+    return "-".join(w for w in words if w)
+
+
+def registry_files(path: Path | str | None = None) -> list[Path]:
+    """The registry files ``Registry.load`` reads: every ``*.ttl`` of a folder, sorted by
+    name, or the one file given. Raises ``RegistryError`` when there is none."""
+    where = Path(path) if path is not None else REGISTRY_DIR
+    files = sorted(where.glob("*.ttl")) if where.is_dir() else [where]
+    if not files or not all(f.is_file() for f in files):
+        raise RegistryError(f"no registry file at {where}")
+    return files

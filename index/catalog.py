@@ -1,77 +1,140 @@
-"""The API's data functions (the ``crud`` of the template): documents, clause records,
-departments and awards of one generation, indexed once for lookups by id.
+"""The read model of one generation: its documents and clause records, loaded once
+(``Catalog.load``) and read by search, the API and the pages alike.
 
-Lists of departments and awards count each passage once: they read the clauses search
-shows (``index.search.searchable``: every clause of a preferred copy, and what other copies
-add), so the IAB plan printed in two files does not name its departments twice. Single
-clauses and documents are served whichever copy they come from."""
+Which clauses count is the build's decision, read rather than made again: the clauses
+search shows are the ids the keyword index was built over (``index.search.build_index``
+chose them: every clause of a preferred copy, and what other copies add). Lists of
+departments and awards read those, so the IAB plan printed in two files does not name its
+departments twice; single clauses and documents are served whichever copy they come from."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
 
 from corpus.artifacts import load_clauses, load_documents
-from corpus.models import Clause, Document
-from index.filters import ROLES, Filters, matches
-from index.search import searchable
+from corpus.models import Document
+from kg.artifacts import load_facts
 from kg.extract.registry import Registry
-from kg.records import clause_records
+from kg.models import ROLE, Award, ClauseFacts
+from kg.records import ClauseRecord, DocumentRef, clause_records
+from kg.vocabulary import ROLES
+
+from .filters import Filters, award_matches, matches
+from .keyword import KeywordIndex
 
 
 class NotFound(LookupError):
     """No record with the id asked for; the API answers 404 with this message."""
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    previous: Annotated[
+        str | None,
+        Field(description="Id of the clause before it in reading order of its document (for a segment: the segment before it)."),
+    ]
+    next: Annotated[str | None, Field(description="Id of the clause after it.")]
+
+
+@dataclass(kw_only=True)
+class ClauseDetail(ClauseRecord):
+    """A clause record with its place in the document."""
+
+    segments: Annotated[list[str], Field(description="Ids of its segments, when it has several responsibility notes.")] = field(
+        default_factory=list
+    )
+    neighbours: Neighbours
+
+
+@dataclass(frozen=True)
+class DepartmentRef:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DepartmentClause:
+    """A clause naming a body in a role."""
+
+    clause_id: str
+    role: Annotated[str, ROLE]
+    department: Annotated[
+        DepartmentRef, Field(description="The body the clause names: the one asked for, or a predecessor or successor of it.")
+    ]
+    text: str
+    path: list[str]
+    document: DocumentRef
+
+
+@dataclass(kw_only=True)
+class AwardRow(Award):
+    """One award rule with the clause it is written in."""
+
+    award: Annotated[int, Field(description="Its index in its clause's awards, from 0 (as a search estimate's award).")]
+    clause_id: str
+    path: list[str]
+    document: DocumentRef
+
+
 @dataclass
 class Catalog:
-    """Records of one generation, loaded once (``Catalog.load``) and read by many requests."""
+    """Documents and clause records of one generation, indexed once for lookups by id."""
 
     documents: dict[str, Document]
-    records: dict[str, dict]  # clause and segment records by id, in reading order
+    records: dict[str, ClauseRecord]  # clause and segment records by id, in reading order
     order: dict[str, list[str]]  # document id -> its clause ids in reading order
+    segments: dict[str, list[str]]  # clause id -> ids of its segments
     shown: list[str]  # ids of the clauses search shows, in reading order
+    facts: dict[str, ClauseFacts]
     registry: Registry
 
     @classmethod
     def load(cls, folder: Path, registry: Registry | None = None) -> Catalog:
         documents = {d.id: d for d in load_documents(folder)}
         clauses = sorted(load_clauses(folder), key=lambda c: (c.document, c.order))
-        records = {r["clause_id"]: r for r in clause_records(folder, documents=documents.values(), clauses=clauses)}
+        facts = load_facts(folder)
+        records = {r.clause_id: r for r in clause_records(folder, documents=documents.values(), clauses=clauses, facts=facts)}
         order: dict[str, list[str]] = {d: [] for d in documents}
+        segments: dict[str, list[str]] = {}
         for clause in clauses:
             order[clause.document].append(clause.id)
-        shown_ids = {c.id for c in searchable(clauses, list(documents.values()))}
+        for record in records.values():  # each clause is followed by its segments
+            if record.parent is not None:
+                segments.setdefault(record.parent, []).append(record.clause_id)
+        shown_ids = set(KeywordIndex.read_ids(folder))
         return cls(
             documents=documents,
-            records={r: records[r] for r in sorted(records, key=_reading_order(clauses, records))},
+            records=records,
             order=order,
+            segments=segments,
             shown=[c.id for c in clauses if c.id in shown_ids],
+            facts=facts,
             registry=registry or Registry.load(),
         )
 
     # --- clauses --------------------------------------------------------------------------
 
-    def clause(self, clause_id: str) -> dict:
+    def clause(self, clause_id: str) -> ClauseDetail:
         """A clause or segment record with its segments and its neighbours in reading order."""
         record = self.records.get(clause_id)
         if record is None:
             raise NotFound(f"no clause with id {clause_id!r}")
-        parent = record.get("parent")
-        siblings = self.segments(parent) if parent else self.order[record["document"]["id"]]
+        parent = record.parent
+        siblings = self.segments.get(parent, []) if parent else self.order[record.document.id]
         at = siblings.index(clause_id)
-        return {
-            **record,
-            "segments": [] if parent else self.segments(clause_id),
-            "neighbours": {
-                "previous": siblings[at - 1] if at > 0 else None,
-                "next": siblings[at + 1] if at + 1 < len(siblings) else None,
-            },
-        }
-
-    def segments(self, clause_id: str) -> list[str]:
-        return [r["clause_id"] for r in self.records.values() if r.get("parent") == clause_id]
+        return ClauseDetail(
+            **vars(record),
+            segments=[] if parent else self.segments.get(clause_id, []),
+            neighbours=Neighbours(
+                previous=siblings[at - 1] if at > 0 else None,
+                next=siblings[at + 1] if at + 1 < len(siblings) else None,
+            ),
+        )
 
     # --- documents ------------------------------------------------------------------------
 
@@ -94,14 +157,14 @@ class Catalog:
         found: dict[str, dict] = {}
         for record in self._shown_records():
             roles: dict[str, set[str]] = {}
-            for named in record.get("departments") or []:
-                entry = found.get(named["id"])
+            for named in record.departments:
+                entry = found.get(named.id)
                 if entry is None:
-                    entry = found[named["id"]] = self._department_entry(named)
-                for label in [named["label"], *(named.get("labels") or [])]:
+                    entry = found[named.id] = self._department_entry(named.id, named.label, named.labels, named.jurisdiction)
+                for label in [named.label, *named.labels]:
                     if label not in entry["labels"]:
                         entry["labels"].append(label)
-                roles.setdefault(named["id"], set()).add(named["role"])
+                roles.setdefault(named.id, set()).add(named.role)
             for department_id, held in roles.items():
                 for role in held:
                     found[department_id]["clauses"][role] += 1
@@ -115,7 +178,7 @@ class Catalog:
                 body = self.registry.body(department_id)
             except KeyError:
                 raise NotFound(f"no department with id {department_id!r}") from None
-            entry = self._department_entry({"id": body.id, "label": body.label, "labels": list(body.labels)})
+            entry = self._department_entry(body.id, body.label, list(body.labels))
         return {
             **entry,
             "predecessors": [self._ref(d) for d in self.registry.predecessors(department_id)] if entry["known"] else [],
@@ -157,7 +220,7 @@ class Catalog:
 
     def department_clauses(
         self, department_id: str, role: str | None = None, *, predecessors: bool = False, successors: bool = False
-    ) -> list[dict]:
+    ) -> list[DepartmentClause]:
         """Shown clauses naming the body (in ``role``), and, when asked, naming the bodies it
         was made from (``predecessors``) or was made into (``successors``), followed through
         every renaming: 市工业和信息化局's clauses with its predecessor's are the duties it
@@ -168,46 +231,46 @@ class Catalog:
             bodies |= self._reached(department_id, self.registry.predecessors)
         if successors:
             bodies |= self._reached(department_id, self.registry.successors)
-        rows = []
+        rows: dict[tuple[str, str, str], DepartmentClause] = {}
         for record in self._shown_records():
-            for named in record.get("departments") or []:
-                if named["id"] in bodies and (role is None or named["role"] == role):
-                    rows.append({
-                        "clause_id": record["clause_id"],
-                        "role": named["role"],
-                        "department": {"id": named["id"], "label": named["label"]},
-                        "text": record["text"],
-                        "path": record["path"],
-                        "document": record["document"],
-                    })
-        return _unique(rows, key=lambda r: (r["clause_id"], r["role"], r["department"]["id"]))
+            for named in record.departments:
+                if named.id in bodies and (role is None or named.role == role):
+                    key = (record.clause_id, named.role, named.id)
+                    rows.setdefault(key, DepartmentClause(
+                        clause_id=record.clause_id,
+                        role=named.role,
+                        department=DepartmentRef(named.id, named.label),
+                        text=record.text,
+                        path=record.path,
+                        document=record.document,
+                    ))
+        return list(rows.values())
 
-    def _department_entry(self, named: dict) -> dict:
+    def _department_entry(self, department_id: str, label: str, labels: list[str], jurisdiction: str = "") -> dict:
         try:
-            body = self.registry.body(named["id"])
+            body = self.registry.body(department_id)
         except KeyError:
             body = None
-        generic = named["id"].startswith("generic/")
+        generic = department_id.startswith("generic/")
         return {
-            "id": named["id"],
-            "label": body.label if body else named["label"],
-            "labels": list(dict.fromkeys([*(body.labels if body else [named["label"]]), *named.get("labels", [])])),
-            "jurisdiction": body.jurisdiction if body else ("" if generic else named["id"].rsplit("/", 1)[0]),
+            "id": department_id,
+            "label": body.label if body else label,
+            "labels": list(dict.fromkeys([*(body.labels if body else [label]), *labels])),
+            "jurisdiction": body.jurisdiction if body else ("" if generic else jurisdiction),
             "generic": body.generic if body else generic,
             "known": body is not None,
             "clauses": {role: 0 for role in ROLES},
         }
 
-    def _ref(self, department_id: str) -> dict:
+    def _ref(self, department_id: str) -> DepartmentRef:
         try:
-            return {"id": department_id, "label": self.registry.body(department_id).label}
+            return DepartmentRef(department_id, self.registry.body(department_id).label)
         except KeyError:
-            return {"id": department_id, "label": department_id}
-
+            return DepartmentRef(department_id, department_id)
 
     # --- awards ---------------------------------------------------------------------------
 
-    def awards(self, filters: Filters) -> list[dict]:
+    def awards(self, filters: Filters) -> list[AwardRow]:
         """Award rules of shown clauses, largest cap first (rules without a cap last), each
         with its clause and document. ``award_kind`` and ``min_cap_yuan`` apply to the rule
         itself, ``industry`` to its clause (text, headings or document title)."""
@@ -216,40 +279,11 @@ class Catalog:
         for position, record in enumerate(self._shown_records()):
             if not matches(record, clause_filters):
                 continue
-            for n, award in enumerate(record.get("awards") or []):
-                if filters.award_kind and award["kind"] != filters.award_kind:
-                    continue
-                cap = award.get("cap_yuan")
-                if filters.min_cap_yuan is not None and (cap is None or cap < filters.min_cap_yuan):
-                    continue
-                row = {**award, "award": n, "clause_id": record["clause_id"], "path": record["path"], "document": record["document"]}
-                rows.append((cap is None, -(cap or 0), position, n, row))
+            for n, award in enumerate(record.awards):
+                if award_matches(award, filters):
+                    row = AwardRow(**vars(award), award=n, clause_id=record.clause_id, path=record.path, document=record.document)
+                    rows.append((award.cap_yuan is None, -(award.cap_yuan or 0), position, n, row))
         return [row for *_, row in sorted(rows, key=lambda r: r[:4])]
 
-    def _shown_records(self) -> Iterable[dict]:
+    def _shown_records(self) -> Iterable[ClauseRecord]:
         return (self.records[c] for c in self.shown)
-
-
-def _reading_order(clauses: list[Clause], records: dict[str, dict]):
-    """Sort key for record ids: a document's clauses in reading order, each followed by
-    its segments."""
-    position = {c.id: n for n, c in enumerate(clauses)}
-
-    def key(record_id: str) -> tuple[int, int]:
-        parent = records[record_id].get("parent")
-        if parent:
-            return position[parent], int(record_id.rsplit("/s", 1)[1])
-        return position[record_id], 0
-
-    return key
-
-
-def _unique(rows: list[dict], key: Callable[[dict], tuple]) -> list[dict]:
-    seen = set()
-    out = []
-    for row in rows:
-        k = key(row)
-        if k not in seen:
-            seen.add(k)
-            out.append(row)
-    return out

@@ -1,0 +1,175 @@
+"""The work done for one input file, start to end, in a worker process: read → layout →
+documents and clauses → facts → triples → SHACL. Its result is a folder on disk (an
+*entry*) that the build streams from and that later builds reuse.
+
+An entry is keyed by the file's bytes (sha256), its name (document ids derive from it) and
+the fingerprint of everything that shapes the result (``policykg.fingerprint``), so a
+rebuild re-processes only files that are new or changed. An entry is written into a
+temporary folder and renamed into place when complete: a killed build leaves no half entry.
+
+    <cache>/files/<fingerprint>/<entry>/
+        meta.json       FileMeta: counts, documents, citations, body labels, violations, times
+        clauses.jsonl   one Clause per line (corpus/artifacts.py's shape)
+        facts.jsonl     one ClauseFacts per line (kg/artifacts.py's shape)
+        triples.nt      the file's part of the graph (kg.build.file_graph), N-Triples
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.artifacts import write_jsonl
+from corpus.errors import UnreadableSource
+from corpus.ingest import split_source
+from corpus.models import Document, Span
+from corpus.read import read_source
+from kg.artifacts import fact_row
+from kg.build import cited_titles, file_graph, take_agent_labels
+from kg.extract.registry import Registry
+from kg.facts import extract_facts
+from kg.validate import validate_graph
+
+META = "meta.json"
+CLAUSES = "clauses.jsonl"
+FACTS = "facts.jsonl"
+TRIPLES = "triples.nt"
+# The steps timed in every worker, in the order they run.
+STEPS = ("read", "layout", "clauses", "facts", "triples", "validate", "write")
+
+
+@dataclass
+class FileMeta:
+    """What the build needs of a file without reading its clauses: counts, its documents
+    (before copies are linked), what it cites, the labels it gives bodies, its SHACL
+    violations and how long each step took (seconds of one core)."""
+
+    path: str
+    key: str
+    sha256: str
+    encoding: str = ""
+    chars: int = 0
+    documents: list[dict] = field(default_factory=list)
+    lengths: dict[str, int] = field(default_factory=dict)  # document id -> characters of its clauses
+    clauses: int = 0
+    triples: int = 0
+    citations: list[tuple[str, str]] = field(default_factory=list)  # (citing document id, folded title)
+    agent_labels: dict[str, str] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+    problem: str | None = None  # why the file was skipped, when it was
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_documents(self) -> list[Document]:
+        documents = []
+        for row in self.documents:
+            row = dict(row)
+            span = row.pop("span", None)
+            documents.append(Document(**row, span=Span(**span) if span else None))
+        return documents
+
+
+def entry_name(path: Path, sha256: str) -> str:
+    """The entry of a file: its content hash and a hash of its name."""
+    return f"{sha256[:32]}-{hashlib.sha256(path.stem.encode('utf-8')).hexdigest()[:12]}"
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks; an unreadable file hashes as its name
+    (``process_file`` then reports why it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        digest.update(b"unreadable:" + str(path).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def load_meta(entry: Path) -> FileMeta:
+    row = json.loads((entry / META).read_text(encoding="utf-8"))
+    row["citations"] = [tuple(c) for c in row["citations"]]
+    return FileMeta(**row)
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Registry:
+    """The department registry, loaded once per worker process."""
+    return Registry.load()
+
+
+class _Clock:
+    """Seconds per step: ``lap(step)`` closes the step that just ran."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = round(self.seconds.get(step, 0.0) + now - self._last, 4)
+        self._last = now
+
+
+def process_file(path: Path, sha256: str, entry: Path) -> FileMeta:
+    """Do one file's work and write its entry at ``entry`` (replacing nothing: the caller
+    asks only for missing entries). A file that cannot be read gets an entry too, with the
+    reason, so it is not read again until it changes."""
+    clock = _Clock()
+    meta = FileMeta(path=str(path), key=path.stem, sha256=sha256)
+    building = entry.with_name(f".tmp-{entry.name}-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    try:
+        try:
+            source = read_source(path)
+        except UnreadableSource as problem:
+            meta.problem = problem.reason
+            source = None
+        clock.lap("read")
+        if source is not None:
+            _process_source(source, meta, building, clock)
+        meta.seconds = clock.seconds
+        (building / META).write_text(json.dumps(asdict(meta), ensure_ascii=False), encoding="utf-8")
+        try:
+            os.rename(building, entry)
+        except OSError:
+            if not (entry / META).exists():  # another build wrote the same entry meanwhile: keep theirs
+                raise
+            shutil.rmtree(building, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return meta
+
+
+def _process_source(source, meta: FileMeta, folder: Path, clock: _Clock) -> None:
+    meta.encoding = source.encoding
+    meta.chars = len(source.text)
+    documents, clauses = split_source(source, lap=clock.lap)
+    facts = extract_facts(documents, clauses, _registry())
+    clock.lap("facts")
+    graph = file_graph(documents, clauses, facts)
+    clock.lap("triples")
+    meta.violations = [str(v) for v in validate_graph(graph)]
+    clock.lap("validate")
+    meta.agent_labels = take_agent_labels(graph)
+    meta.triples = len(graph)
+    meta.documents = [d.to_dict() for d in documents]
+    meta.lengths = {d.id: 0 for d in documents}
+    for clause in clauses:
+        meta.lengths[clause.document] = meta.lengths.get(clause.document, 0) + len(clause.text)
+    meta.clauses = len(clauses)
+    meta.citations = cited_titles(clauses)
+    write_jsonl(folder / CLAUSES, (c.to_dict() for c in clauses))
+    write_jsonl(folder / FACTS, (fact_row(found) for found in facts.values()))
+    graph.serialize(folder / TRIPLES, format="nt", encoding="utf-8")
+    clock.lap("write")
+
+
+__all__ = ["FileMeta", "STEPS", "entry_name", "file_sha256", "load_meta", "process_file"]

@@ -1,0 +1,203 @@
+"""The build as a whole: per-file work in a pool gives what one process gives, a rebuild
+reuses unchanged files and ends with the graph a clean build makes, a change to the
+ontology or registry invalidates the cached work, and a failed build leaves the last good
+generation as it was."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from conftest import shipped_file
+from corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses
+from kg.artifacts import FACTS, load_facts
+from kg.store import STORE_DIR
+from policykg import build as build_module
+from policykg import filework
+from policykg.build import FILE_CACHE, build
+from policykg.datadir import DataDir
+from policykg.fingerprint import FILE_INPUTS, ROOT, file_fingerprint
+
+# A short regulation in the shape of the laws users bring (第X条 articles, 章 headings),
+# written for these tests.
+REGULATION = """# 某市促进软件产业发展办法
+
+## 第一章 总则
+
+第一条 为促进本市软件产业发展，制定本办法。
+
+第二条 市工业和信息化局负责本办法的组织实施，市财政局予以配合。
+
+## 第二章 扶持措施
+
+第三条 对首次通过软件能力成熟度评估的企业，按评估费用的50%给予补贴，最高不超过30万元。
+
+第四条 本办法自发布之日起施行，有效期五年。
+"""
+
+
+def _texts(folder: Path) -> Path:
+    """Three files: two shipped texts (one Traditional) and the regulation above."""
+    folder.mkdir(parents=True)
+    shutil.copy(shipped_file("003"), folder)
+    shutil.copy(shipped_file("004"), folder)
+    (folder / "regulation.md").write_text(REGULATION, encoding="utf-8")
+    return folder
+
+
+def _triples(generation: Path) -> set[str]:
+    store = pyoxigraph.Store.read_only(str(generation / STORE_DIR))
+    return {f"{q.subject} {q.predicate} {q.object}" for q in store}
+
+
+def _artifacts(generation: Path) -> dict[str, bytes]:
+    return {name: (generation / name).read_bytes() for name in (DOCUMENTS, CLAUSES, FACTS)}
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(texts folder, generation) of a build done in this process (one worker)."""
+    root = tmp_path_factory.mktemp("serial")
+    texts = _texts(root / "texts")
+    data = DataDir(root / "data")
+    build(data, [texts], model="none", workers=1)
+    return texts, data.require_current()
+
+
+def test_parallel_build_equals_serial_build(serial, tmp_path):
+    texts, serial_generation = serial
+    data = DataDir(tmp_path / "data")
+    report = build(data, [texts], model="none", workers=2)
+    generation = data.require_current()
+    assert report.processed == 3
+    assert _artifacts(generation) == _artifacts(serial_generation)  # clauses, ids, documents, facts
+    triples = _triples(generation)
+    assert triples == _triples(serial_generation)
+    assert any("第三条" in t for t in triples)
+
+
+def test_rebuild_after_a_change_and_an_addition_equals_a_clean_build(tmp_path):
+    texts = _texts(tmp_path / "texts")
+    data = DataDir(tmp_path / "data")
+    build(data, [texts], model="none")
+    (texts / "regulation.md").write_text(REGULATION.replace("30万元", "50万元"), encoding="utf-8")
+    shutil.copy(shipped_file("000"), texts)
+    again = build(data, [texts], model="none")
+    assert again.processed == 2  # the changed file and the new one; the other two from the cache
+    clean = DataDir(tmp_path / "clean")
+    build(clean, [texts], model="none", force=True)
+    assert _artifacts(data.require_current()) == _artifacts(clean.require_current())
+    assert _triples(data.require_current()) == _triples(clean.require_current())
+    assert _caps_of(data.require_current(), "软件能力成熟度评估") == [500_000]
+
+
+def _caps_of(generation: Path, words: str) -> list[float]:
+    """The award caps of the clause whose text holds ``words``."""
+    (clause,) = [c for c in load_clauses(generation) if words in c.text]
+    return [a.cap_yuan for a in load_facts(generation)[clause.id].awards]
+
+
+def test_unchanged_rebuild_is_up_to_date_and_force_redoes_every_file(serial, tmp_path):
+    texts, _ = serial
+    data = DataDir(tmp_path / "data")
+    build(data, [texts], model="none", workers=1)
+    assert build(data, [texts], model="none", workers=1).up_to_date
+    assert build(data, [texts], model="none", workers=1, force=True).processed == 3
+
+
+def _checkout_copy(target: Path) -> Path:
+    for folder, _pattern in FILE_INPUTS:
+        source = ROOT / folder
+        if source.is_dir():
+            shutil.copytree(source, target / folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (target / folder).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / folder)
+    return target
+
+
+@pytest.mark.parametrize("edited", ["ontology/registry/guangzhou.ttl", "ontology/shapes.ttl", "kg/sparql/awards_with_cap.rq"])
+def test_an_ontology_registry_or_query_edit_changes_the_fingerprint(tmp_path, edited):
+    root = _checkout_copy(tmp_path / "checkout")
+    before = file_fingerprint(root)
+    assert file_fingerprint(root) == before
+    path = root / edited
+    path.write_text(path.read_text(encoding="utf-8").replace("pk:", "pk: ", 1), encoding="utf-8")
+    assert file_fingerprint(root) != before
+
+
+def test_a_new_fingerprint_redoes_every_file(serial, tmp_path, monkeypatch):
+    texts, _ = serial
+    data = DataDir(tmp_path / "data")
+    build(data, [texts], model="none", workers=1)
+    monkeypatch.setattr(build_module, "file_fingerprint", lambda: "registry-edited")
+    monkeypatch.setattr(build_module, "build_fingerprint", lambda sources, model: "registry-edited")
+    report = build(data, [texts], model="none", workers=1)
+    assert not report.up_to_date and report.processed == 3
+    # the old code's entries are gone, only the new ones are kept
+    assert [p.name for p in (data.root / FILE_CACHE).iterdir()] == ["registry-edited"[:20]]
+
+
+def test_an_interrupted_build_keeps_the_last_generation_and_leaves_no_half_entry(serial, tmp_path, monkeypatch):
+    texts, _ = serial
+    data = DataDir(tmp_path / "data")
+    build(data, [texts], model="none", workers=1)
+    good = data.require_current()
+    before = _artifacts(good)
+    (texts_changed := tmp_path / "changed").mkdir()
+    for path in texts.iterdir():
+        shutil.copy(path, texts_changed)
+    (texts_changed / "regulation.md").write_text(REGULATION.replace("有效期五年", "有效期三年"), encoding="utf-8")
+    shutil.copy(shipped_file("000"), texts_changed)
+
+    real = filework.process_file
+    calls = []
+
+    def interrupted(path, sha, entry):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(path, sha, entry)
+
+    monkeypatch.setattr(filework, "process_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(data, [texts_changed], model="none", workers=1)
+    assert data.require_current() == good and _artifacts(good) == before
+    cache = next((data.root / FILE_CACHE).iterdir())
+    assert all((entry / filework.META).exists() for entry in cache.iterdir())  # complete entries only
+    monkeypatch.setattr(filework, "process_file", real)
+    report = build(data, [texts_changed], model="none", workers=1)
+    assert report.processed == 1  # the file done before the interrupt was kept
+    assert data.require_current() != good
+
+
+def test_a_file_that_fails_is_reported_and_tried_again(serial, tmp_path, monkeypatch):
+    texts, _ = serial
+    data = DataDir(tmp_path / "data")
+    real = filework.process_file
+
+    def failing(path, sha, entry):
+        if path.name == "regulation.md":
+            raise ValueError("a fault of ours")
+        return real(path, sha, entry)
+
+    monkeypatch.setattr(filework, "process_file", failing)
+    report = build(data, [texts], model="none", workers=1)
+    assert [(Path(p["file"]).name, p["reason"]) for p in report.problems] == [
+        ("regulation.md", "could not be processed (ValueError: a fault of ours)")
+    ]
+    monkeypatch.setattr(filework, "process_file", real)
+    again = build(data, [texts], model="none", workers=1)
+    assert again.problems == [] and again.processed == 1
+
+
+def test_progress_lines_name_stages_counts_and_rates(serial, tmp_path):
+    texts, _ = serial
+    lines: list[str] = []
+    report = build(DataDir(tmp_path / "data"), [texts], model="none", workers=1, progress=lines.append)
+    closing = next(line for line in lines if line.startswith("files: 3 files"))
+    assert "chars in" in closing and "files/s" in closing
+    assert list(report.stages)[:3] == ["hash", "files", "copies"]
+    assert set(report.steps) == set(filework.STEPS)

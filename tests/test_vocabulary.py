@@ -1,0 +1,60 @@
+"""Award kinds and roles come from the ontology, and every other place that names them
+agrees: the SHACL shapes, the extraction rules, the filters, the wording and the API."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+
+from index.filters import Filters
+from index.wording import ROLE_NAMES, kind_name
+from kg.extract.awards import AWARD_WORDS
+from kg.namespace import PK, SHAPES_FILE
+from kg.vocabulary import AWARD_KINDS, ROLES, _terms, listed
+
+
+def test_award_kinds_and_roles_are_the_ontologys_in_its_order():
+    assert list(AWARD_KINDS) == ["subsidy", "reward", "interest_subsidy", "equity_investment", "matching_fund", "funding", "other"]
+    assert [(t.label, t.english) for t in AWARD_KINDS.values()][:3] == [("补贴", "subsidy"), ("奖励", "reward"), ("贴息", "interest subsidy")]
+    assert [(t.notation, t.label, t.short) for t in ROLES.values()] == [("lead", "牵头单位", "牵头"), ("cooperating", "配合单位", "配合")]
+    assert AWARD_KINDS["equity_investment"].iri == PK.EquityInvestment
+
+
+def _shape_in(path) -> list:
+    shapes = Graph().parse(SHAPES_FILE)
+    (prop,) = shapes.subjects(SH.path, path)
+    return list(Collection(shapes, shapes.value(prop, SH["in"])))
+
+
+def test_the_shapes_allow_exactly_the_vocabulary():
+    assert _shape_in(PK.awardKind) == [t.iri for t in AWARD_KINDS.values()]
+    assert _shape_in(PK.role) == [t.iri for t in ROLES.values()]
+
+
+def test_extraction_finds_only_kinds_the_ontology_declares():
+    assert {kind for _, kind in AWARD_WORDS} <= set(AWARD_KINDS)
+
+
+def test_filters_and_wording_read_the_vocabulary():
+    assert Filters(award_kind="interest_subsidy").award_kind == "interest_subsidy"
+    with pytest.raises(ValueError, match=f"expected one of {', '.join(AWARD_KINDS)}"):
+        Filters(award_kind="grant")
+    assert kind_name("interest_subsidy") == "贴息"
+    assert ROLE_NAMES == {"lead": "牵头", "cooperating": "配合"}
+    assert listed(ROLES) == "lead or cooperating"
+
+
+PK_NS = "https://w3id.org/policykg/ontology#"
+
+
+def test_a_list_that_misses_a_concept_of_its_scheme_is_an_error():
+    graph = Graph().parse(data="""
+        @prefix pk: <https://w3id.org/policykg/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        pk:A skos:inScheme pk:S ; skos:notation "a" ; skos:prefLabel "a"@en , "甲"@zh .
+        pk:B skos:inScheme pk:S ; skos:notation "b" ; skos:prefLabel "b"@en , "乙"@zh .
+        pk:L skos:memberList ( pk:A ) .
+    """, format="turtle")
+    with pytest.raises(ValueError, match="lists"):
+        _terms(graph, URIRef(PK_NS + "S"), URIRef(PK_NS + "L"))
