@@ -59,6 +59,9 @@ QUESTION_WORDS = frozenset(
     "需要 请问 一下 一共 一般 现在 我们 我的 你们 他们 这个 那个 那些 这些 有关 相关 要求 规定 政策 "
     "能够 应该 怎么办 为什么 吗 呢 吧 啊 的 了 是 有 能 在 和 与 或 给 我 您".split()
 )
+# An amount the question states (300万, 1.2亿元, 五百万) is not a word of its topic: taken
+# out before cutting, so "300万能补" does not leave 万能 behind.
+STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?元?|[零〇一二两三四五六七八九十百千]+[万亿]元?")
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 
@@ -276,7 +279,8 @@ class Searcher:
         if self._vocabulary is None:
             terms = [t for form, others in (self.expander.pairs.items() if self.expander else []) for t in (form, *others)]
             self._vocabulary = Vocabulary((self._searched_text(c) for c in self._shown_ids()), terms)
-        return [w for w in self._vocabulary.words(normalized) if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
+        words = self._vocabulary.words(STATED_MONEY.sub(" ", normalized))
+        return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
 
     def share(self, word: str) -> float:
         """Roughly the share of clauses holding ``word``: that of its rarest character

@@ -11,7 +11,7 @@ their full forms, 多项目晶圆) are words too. Words the corpus never uses (�
 they are exactly the ones that tell a question the corpus cannot answer.
 
     >>> Vocabulary(["集成电路企业流片费用"]).words("流片花了300万能补多少")
-    ['流片', '花', '了', '300', '万', '能', '补', '多少']
+    ['流片', '花', '了', '300', '万能', '补', '多少']
 """
 from __future__ import annotations
 
