@@ -242,8 +242,10 @@ def search_command(
     on: Annotated[Optional[str], typer.Option("--on", help="The day validity is judged on, YYYY-MM-DD (default today).")] = None,
     local: Annotated[bool, typer.Option("--local", help="Search in this process even when a `policykg serve` over the same build is running.")] = False,
 ) -> None:
-    """Find the clauses that answer a question, with their award parameters; or say that
-    no clause answers it ("answered": false in --json) and show the nearest ones.
+    """Find the clauses that answer a question, with their award parameters.
+
+    When no clause answers it, says so ("answered": false in --json) and shows the
+    nearest ones.
 
     When `policykg serve` is running over the same build, the search is sent to it (no
     model to load: well under a second); otherwise this process loads the indexes."""
