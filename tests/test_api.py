@@ -82,7 +82,7 @@ def test_search_filters_as_the_cli_does(client):
         ({"q": "补贴", "k": 51}, "k: Input should be less than or equal to 50"),
         ({"q": "补贴", "k": 0}, "k: Input should be greater than or equal to 1"),
         ({"q": "补贴", "mode": "fast"}, "mode: Input should be 'hybrid', 'keyword' or 'dense'"),
-        ({}, "give a question, or at least one filter to list the clauses it selects"),
+        ({}, "q: Field required"),
         ({"q": "补贴", "min_cap": "很多"}, "min_cap: not an amount of money: '很多' (for example 1000万, 1000万元, 5亿 or 10000000)"),
         ({"q": "补贴", "role": "lead"}, "role: a role applies to a department; give department too"),
         ({"q": "补贴", "award_kind": "gift"}, "award_kind: expected one of subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding, other, got 'gift'"),

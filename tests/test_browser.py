@@ -160,3 +160,23 @@ def test_without_a_cjk_font_the_glyph_check_fails(base_url: str, tmp_path: Path)
             assert not {"M", "P", "W"} & set(missing)
         finally:
             bare.close()
+
+
+def test_an_enterprise_fills_its_profile_and_sees_what_it_can_apply_for(page: Page):
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="可申报政策").click()
+    form = page.get_by_role("form", name="企业画像")
+    form.get_by_label("注册所在市").fill("广州市")
+    form.get_by_label("注册所在区").fill("黄埔区")
+    form.get_by_label("所属行业").fill("集成电路设计")
+    form.get_by_label("用途（用自己的话）").fill("MPW流片费")
+    form.get_by_label("金额（万元）").fill("500")
+    form.get_by_label("年度", exact=True).fill("2020")
+    form.get_by_label("查询日期").fill("2021-03-15")
+    form.get_by_role("button", name="查看可申报政策").click()
+    eligible = page.locator('article[data-verdict="eligible"]').filter(has_text="多项目晶圆（MPW）直接费用的80%")
+    expect(eligible.first).to_be_visible()
+    expect(eligible.first.locator(".estimate")).to_contain_text("估算 400万元")
+    expect(eligible.first.locator(".reasons")).to_contain_text("黄埔区")
+    expect(page.get_by_role("heading", level=2, name=re.compile("待确认"))).to_be_visible()
+    assert fits_the_screen(page)

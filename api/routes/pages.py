@@ -8,21 +8,20 @@ from datetime import date
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kg.build import PREFIXES
 from kg.endpoint import EndpointError
 from kg.examples import EXAMPLES
-from index.wording import NOT_ANSWERED, kind_name
-from kg.vocabulary import AWARD_KINDS
 from kg.iris import clause_iri
+from kg.vocabulary import AWARD_KINDS
 
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
 from ..pages import PAGE_PREFIX, render
+from ..present import NOT_ANSWERED, kind_name
 from ..schemas import DEFAULT_K, MAX_K, Role
-from .sparql import get_runner
+from .sparql import run_sparql
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -44,6 +43,9 @@ def search_page(
 ) -> HTMLResponse:
     """The search box; with ``q`` (or filters alone), answer cards — or, when no clause
     answers, a plain "no answer" with the nearest clauses — a page of ``k`` at a time."""
+    limit = request.app.state.settings.max_q_chars
+    if len(q) > limit:
+        raise HTTPException(status_code=422, detail=f"问题太长：{len(q)} 个字，最多 {limit} 个字")
     result = None
     if q.strip() or not filters.is_empty:
         result = searcher.search(q, k, filters=filters, today=on, offset=(page - 1) * k, include_predecessors=include_predecessors)
@@ -126,10 +128,10 @@ async def sparql_page(request: Request, query: str = "") -> HTMLResponse:
     answer = error = None
     if query.strip():
         try:
-            answer = _readable(await run_in_threadpool(get_runner(request).run, query, PAGE_ACCEPT))
+            answer = _readable(await run_sparql(request, query, PAGE_ACCEPT))
         except EndpointError as problem:
-            error = str(problem)
-    status = 200 if error is None else 400
+            error, status = str(problem), problem.status
+    status = 200 if error is None else status
     return render(request, "sparql.html", status_code=status, query=query, examples=EXAMPLES, answer=answer, error=error,
                   prefixes=PREFIXES)
 

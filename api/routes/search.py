@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from index.models import SearchResult
 
-from ..deps import SearcherDep, SearchFiltersDep
+from ..deps import QuestionDep, SearcherDep, SearchFiltersDep
 from ..schemas import DEFAULT_K, ERRORS, MAX_K, Mode
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -16,9 +16,9 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 @router.get("", response_model=SearchResult, responses={422: ERRORS[422]})
 def search(
+    q: QuestionDep,
     searcher: SearcherDep,
     filters: SearchFiltersDep,
-    q: Annotated[str, Query(description="A question or keywords, Simplified or Traditional; blank with filters lists the clauses they select.")] = "",
     k: Annotated[int, Query(ge=1, le=MAX_K, description=f"How many hits (1–{MAX_K}).")] = DEFAULT_K,
     offset: Annotated[int, Query(ge=0, le=10_000, description="Skip this many hits (for the next page).")] = 0,
     mode: Annotated[Mode, Query(description="hybrid, dense or keyword.")] = "hybrid",
