@@ -62,6 +62,9 @@ QUESTION_WORDS = frozenset(
 # An amount the question states (300万, 1.2亿元, 五百万) is not a word of its topic: taken
 # out before cutting, so "300万能补" does not leave 万能 behind.
 STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?元?|[零〇一二两三四五六七八九十百千]+[万亿]元?")
+# Where a department name typed without its city is read (市科技局): the shipped corpus's
+# city. A name some clause uses is found by its labels whatever the city.
+CITY = "广州市"
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 
@@ -258,14 +261,14 @@ class Searcher:
         return passes
 
     def lineage_ids(self, name: str) -> set[str]:
-        """Ids of the body ``name`` means (as the registry resolves it for 广州市, or as
-        named in some clause) and of every body it was made from, followed back."""
+        """Ids of the body ``name`` means (as named in some clause, or as the registry reads
+        it for ``CITY``) and of every body it was made from, followed back."""
         from kg.extract.registry import Registry  # only a department search needs it
 
         if self.registry is None:
             self.registry = Registry.load()
         registry = self.registry
-        start = {registry.find(name).id}
+        start = {registry.find(name, CITY).id}
         start |= {d.id for c in self._shown_ids() for d in self.records[c].departments if _names(d, name)}
         found, frontier = set(start), list(start)
         while frontier:

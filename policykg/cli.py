@@ -275,11 +275,16 @@ def search_command(
         raise _fail("--include-predecessors applies to --department; give --department too", code=2)
     queries = _read_batch(batch) if batch is not None else [query or ""]
     searcher = _searcher(ctx, local or any(not q.strip() for q in queries))
+    from .remote import ServerUnavailable
+
     for q in queries:
+        arguments = dict(mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
         try:
-            result = searcher.search(
-                q, k, mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors
-            )
+            try:
+                result = searcher.search(q, k, **arguments)
+            except ServerUnavailable:  # the server went away or is busy: load the build here
+                searcher = _searcher(ctx, local=True)
+                result = searcher.search(q, k, **arguments)
         except ValueError as problem:
             raise _fail(str(problem), code=2) from None
         if as_json:
@@ -372,7 +377,7 @@ def _department_id(catalog, name: str) -> str:
     for entry in catalog.departments():
         if entry["id"] == name or any(department_key(label) == key for label in entry["labels"]):
             return entry["id"]
-    return catalog.registry.find(name).id
+    return catalog.registry.find(name, "广州市").id
 
 
 @app.command("match")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,6 +31,10 @@ ANNOUNCEMENT = "serve.json"
 # Long enough for a search over a loaded index, short enough that a hung server costs
 # little before the CLI falls back to loading the build itself.
 TIMEOUT_SECONDS = 10.0
+
+
+class ServerUnavailable(Exception):
+    """The announced server did not answer (gone, or shedding load): search locally."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +91,12 @@ class RemoteSearcher:
         note = _read(data.root / ANNOUNCEMENT)
         if note is None or note.generation != str(generation.resolve()) or not _alive(note.pid):
             return None
+        # Something must listen there (a TCP connect, not a request: a busy server may shed
+        # a request it would answer a moment later); a search that then fails falls back.
+        address = urllib.parse.urlsplit(note.url)
         try:
-            with urllib.request.urlopen(f"{note.url}/openapi.json", timeout=2) as response:
-                if response.status != 200:
-                    return None
-        except (OSError, urllib.error.URLError):
+            socket.create_connection((address.hostname, address.port), timeout=2).close()
+        except OSError:
             return None
         return cls(note.url)
 
@@ -116,12 +122,16 @@ class RemoteSearcher:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 body = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as problem:
+            if problem.code in (429, 503):
+                raise ServerUnavailable(f"{self.url} answered {problem.code}") from None
             detail = problem.read().decode("utf-8", "replace")
             try:
                 detail = json.loads(detail).get("detail") or detail
             except ValueError:
                 pass
             raise ValueError(str(detail)) from None
+        except OSError as problem:  # refused, reset, timed out
+            raise ServerUnavailable(f"{self.url}: {problem}") from None
         return result_from_dict(body)
 
 

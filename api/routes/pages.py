@@ -38,20 +38,24 @@ def search_page(
     q: str = "",
     k: Annotated[int, Query(ge=1, le=MAX_K)] = DEFAULT_K,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    on: date | None = None,
+    on: str = "",  # the form sends its empty date field as on=
     include_predecessors: bool = False,
 ) -> HTMLResponse:
     """The search box; with ``q`` (or filters alone), answer cards — or, when no clause
     answers, a plain "no answer" with the nearest clauses — a page of ``k`` at a time."""
+    try:
+        day = date.fromisoformat(on) if on.strip() else None
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"on: 日期应为 YYYY-MM-DD，收到 {on!r}") from None
     limit = request.app.state.settings.max_q_chars
     if len(q) > limit:
         raise HTTPException(status_code=422, detail=f"问题太长：{len(q)} 个字，最多 {limit} 个字")
     result = None
     if q.strip() or not filters.is_empty:
-        result = searcher.search(q, k, filters=filters, today=on, offset=(page - 1) * k, include_predecessors=include_predecessors)
+        result = searcher.search(q, k, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
     pages = _pages(request, result, page, k)
     return render(
-        request, "search.html", q=q, result=result, filters=filters, on=on, include_predecessors=include_predecessors,
+        request, "search.html", q=q, result=result, filters=filters, on=day, include_predecessors=include_predecessors,
         award_kinds={kind: kind_name(kind) for kind in AWARD_KINDS}, pages=pages, not_answered=NOT_ANSWERED,
     )
 
