@@ -77,7 +77,7 @@ def search_filters(
     ] = None,
     industry: Annotated[str | None, Query(description="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[str | None, Query(description="Only clauses with an award capped at least this: 1000万, 1000万元, 5亿 or 10000000.")] = None,
-    in_force: Annotated[bool, Query(description="Only documents still in force today.")] = False,
+    in_force: Annotated[bool, Query(description="Only documents known to be in force on the day asked (unknown validity is left out).")] = False,
 ) -> Filters:
     """Search filters from query parameters, read as the CLI reads its options."""
     try:

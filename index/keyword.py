@@ -52,6 +52,15 @@ class KeywordIndex:
         """The ids of the clauses the index ranks: the clauses search shows, as the build chose them."""
         return json.loads((folder / INDEX_DIR / "ids.json").read_text(encoding="utf-8"))
 
+    def document_frequency(self, unit: str) -> int:
+        """How many clauses hold the unit (a character, a pair, a Latin run): the length
+        of its column in the BM25 score matrix; 0 for a unit no clause has."""
+        column = self.retriever.vocab_dict.get(unit)
+        if column is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(clause id, score) of the best k clauses with a positive score."""
         words = [w for w in char_units(query) if w in self.retriever.vocab_dict]

@@ -6,19 +6,25 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from api.present import award_line, format_yuan, kind_name, named_first, snippet, validity_line
 from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
 from index.models import Hit, SearchResult
+from api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, snippet, validity_line
 
 
 def print_answer(console: Console, result: SearchResult) -> None:
-    console.rule(f"[bold]{result.query}")
-    if result.stated_amount_yuan is not None:
+    console.rule(f"[bold]{result.query or '（按条件列出）'}")
+    if result.mode == "list":
+        console.print(f"符合条件的条款共 {result.total} 条")
+    elif result.hits and not result.answered:
+        console.print(f"[bold red]{NOT_ANSWERED}[/bold red] (no clause answers this; the nearest clauses follow)")
+    elif result.stated_amount_yuan is not None:
         console.print(f"按问题中的金额 {format_yuan(result.stated_amount_yuan)} 估算（仅供参考，以政策原文和审核为准）")
     if not result.hits:
         console.print("没有找到相关条款 (no matching clause)")
     for hit in result.hits:
         console.print(answer_card(hit))
+    if result.hits and result.total > result.hits[-1].rank:
+        console.print(f"第 {result.hits[0].rank}–{result.hits[-1].rank} 条，共 {result.total} 条（--page 翻页）")
 
 
 def answer_card(hit: Hit) -> Panel:
@@ -37,7 +43,7 @@ def answer_card(hit: Hit) -> Panel:
         body.append(f"\n牵头：{'、'.join(leads)}", style="cyan")
     if cooperating:
         body.append(f"\n配合：{'、'.join(cooperating)}", style="cyan")
-    validity = validity_line(doc)
+    validity = hit.validity["label"] if hit.validity else validity_line(doc)
     title = f"{hit.rank}. {' › '.join(hit.path) or '（序言）'}"
     subtitle = f"{doc.title or ''} {doc.number or ''} {doc.date or ''} {validity}  [{hit.clause_id}]"
     return Panel(body, title=title, title_align="left", subtitle=subtitle.strip(), subtitle_align="left")
