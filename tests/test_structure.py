@@ -23,7 +23,7 @@ LAYERS = (
     {"index"},
     {"policykg.build", "policykg.filework"},
     {"api"},
-    {"policykg.cli", "policykg.answers"},
+    {"policykg.cli", "policykg.answers", "policykg.match_cards"},
 )
 
 
