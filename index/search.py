@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
@@ -185,22 +185,18 @@ def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], w
             if found is not None:
                 estimates.append({"award": n, **found.to_dict()})
     return Hit(
-        clause_id=record.clause_id,
+        **{name: getattr(record, name) for name in RECORD_PARTS},
         score=round(score, 6),
         rank=rank,
-        text=record.text,
-        path=record.path,
-        kind=record.kind,
-        document=record.document,
-        source=record.source,
-        departments=record.departments,
-        awards=record.awards,
-        targets=record.targets,
         match=find_match(record.text, words),
         named_awards=_awards_named(record.awards, words),
         estimates=estimates,
         ranks=ranks,
     )
+
+
+# What a hit carries of its clause's record, as it is: the fields the two have in common.
+RECORD_PARTS = tuple(f.name for f in fields(Hit) if f.name in {g.name for g in fields(ClauseRecord)})
 
 
 def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:

@@ -118,7 +118,11 @@ def build(
             documents = [doc for _, meta in readable for doc in meta.to_documents()]
             # link_copies ranks copies by the length of their text; a range has that length
             # and costs nothing, so the corpus's text need not be held here
-            link_copies(documents, {doc_id: range(n) for _, meta in readable for doc_id, n in meta.lengths.items()})  # type: ignore[misc]
+            link_copies(
+                documents,
+                {doc_id: range(n) for _, meta in readable for doc_id, n in meta.lengths.items()},  # type: ignore[misc]
+                {doc_id: sketch for _, meta in readable for doc_id, sketch in meta.sketches.items()},
+            )
             write_jsonl(folder / DOCUMENTS, (d.to_dict() for d in documents))
             write_problems(folder, problems)
             _concatenate([entry / filework.CLAUSES for entry, _ in readable], folder / CLAUSES)
