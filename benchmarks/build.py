@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -101,8 +102,19 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU = {"seconds": 0.0}  # CPU seconds (user + system) of the last run's process tree
+
+
 def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
-    """Run a command; (wall seconds, peak resident bytes of its process tree, stdout)."""
+    """Run a command; (wall seconds, peak resident bytes of its process tree, stdout).
+    Its CPU seconds, workers included, are left in ``CPU``: on a shared machine wall time
+    depends on the load, CPU time much less."""
+    cpu_before = _cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = [0]
@@ -117,6 +129,7 @@ def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
     out, err = proc.communicate(stdin)
     seconds = time.perf_counter() - started
     sampler.join()
+    CPU["seconds"] = _cpu() - cpu_before
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args[:3])}… failed ({proc.returncode}):\n{err[-3000:]}")
     return seconds, peak[0], out
@@ -150,31 +163,32 @@ def main() -> None:
     floor_seconds, floor_peak, out = run([sys.executable, "-c", FLOOR], "\n".join(map(str, files)))
     chars, floor_inner = out.split()
     chars = int(chars)
+    floor_cpu = CPU["seconds"]
     rows.append(("corpus", f"{len(files)} files, {chars:,} characters; {cores} cores"))
-    rows.append(("floor (read + NFKC + jieba, one process)", f"{floor_seconds:.1f} s wall ({float(floor_inner):.1f} s without start-up), peak {floor_peak / 2**20:.0f} MB, {chars / floor_seconds:,.0f} chars/s"))
+    rows.append(("floor (read + NFKC + jieba, one process)", f"{floor_seconds:.1f} s wall ({float(floor_inner):.1f} s without start-up), {floor_cpu:.1f} s CPU, peak {floor_peak / 2**20:.0f} MB, {chars / floor_seconds:,.0f} chars/s"))
 
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("keyword build (clean)", f"{seconds:.1f} s = {seconds / floor_seconds:.2f}× the floor; peak {peak / 2**20:.0f} MB = {peak / floor_peak:.2f}× the floor's"))
+    rows.append(("keyword build (clean)", f"{seconds:.1f} s wall = {seconds / floor_seconds:.2f}× the floor; {CPU['seconds']:.1f} s CPU = {CPU['seconds'] / floor_cpu:.2f}× the floor's; peak {peak / 2**20:.0f} MB = {peak / floor_peak:.2f}× the floor's"))
     rows.append(("  documents, clauses, triples", f"{manifest['documents']}, {manifest['clauses']}, {manifest['triples']}; problems {len(manifest['problems'])}, SHACL violations {len(manifest['violations'])}"))
     for stage, stage_seconds in manifest["stages"].items():
         rows.append((f"  stage {stage} (wall)", f"{stage_seconds:.1f} s, {chars / max(stage_seconds, 1e-9):,.0f} chars/s"))
     for step, step_seconds in manifest["steps"].items():
-        rows.append((f"  file step {step} (core seconds)", f"{step_seconds:.1f} s, {chars / max(step_seconds, 1e-9):,.0f} chars/s per core"))
+        rows.append((f"  file step {step} (CPU)", f"{step_seconds:.1f} s, {chars / max(step_seconds, 1e-9):,.0f} chars/s per core"))
 
     changed = files[len(files) // 2]
     with changed.open("a", encoding="utf-8") as fh:
         fh.write("\n本规定由本机关负责解释。\n")
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("rebuild, one document changed", f"{seconds:.1f} s ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
+    rows.append(("rebuild, one document changed", f"{seconds:.1f} s wall, {CPU['seconds']:.1f} s CPU ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
     (texts / "added_某市数据要素市场培育办法.md").write_text(ADDED, encoding="utf-8")
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("rebuild, one document added", f"{seconds:.1f} s ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
+    rows.append(("rebuild, one document added", f"{seconds:.1f} s wall, {CPU['seconds']:.1f} s CPU ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
 
     generation = (data / "current").resolve()
     _, _, out = run([sys.executable, "-c", EMBED_SAMPLE, str(generation), options.encoder, str(options.encoder_sample), str(cores)])
     sample = json.loads(out)
     rate = sample["sample"] / sample["seconds"]
-    rows.append((f"{options.encoder} encoder, timed sample", f"{sample['sample']} passages in {sample['seconds']:.1f} s = {rate:.1f} passages/s"))
+    rows.append((f"{options.encoder} encoder, timed sample", f"{sample['sample']} passages in {sample['seconds']:.1f} s wall = {rate:.1f} passages/s"))
     rows.append((
         f"{options.encoder} build, EXTRAPOLATED",
         f"{sample['units']:,} passages (clauses and their sentences) ≈ {sample['units'] / rate / 60:.0f} min to embed; "

@@ -67,7 +67,7 @@ class BuildReport:
     chars: int = 0
     processed: int = 0  # files whose work was done by this build (the rest came from the cache)
     stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage of this build
-    steps: dict[str, float] = field(default_factory=dict)  # core seconds per file step, over the processed files
+    steps: dict[str, float] = field(default_factory=dict)  # CPU seconds per file step, over the processed files
     step_chars: int = 0  # characters of the processed files
 
 
