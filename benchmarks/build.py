@@ -86,12 +86,18 @@ print(json.dumps({"units": len(units), "clause_units": clause_units, "sample": l
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc); records each
+    one's CPU seconds so far in ``cpu`` (pool workers are not children whose usage the
+    build's process collects, so rusage alone misses them)."""
     total, todo = 0, [pid]
+    ticks = os.sysconf("SC_CLK_TCK")
     while todo:
         p = todo.pop()
         try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            cpu[p] = max(cpu.get(p, 0.0), (int(fields[11]) + int(fields[12])) / ticks)  # utime + stime
             with open(f"/proc/{p}/statm") as fh:
                 total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             for task in os.listdir(f"/proc/{p}/task"):
@@ -102,9 +108,16 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _cpu() -> float:
+_REAPED = {"seconds": 0.0}
+
+
+def _own_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds of the command's own process and the children it waited for (rusage
+    of this process's reaped children, less what earlier commands used)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    total = usage.ru_utime + usage.ru_stime
+    own, _REAPED["seconds"] = total - _REAPED["seconds"], total
+    return own
 
 
 CPU = {"seconds": 0.0}  # CPU seconds (user + system) of the last run's process tree
@@ -114,14 +127,14 @@ def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
     """Run a command; (wall seconds, peak resident bytes of its process tree, stdout).
     Its CPU seconds, workers included, are left in ``CPU``: on a shared machine wall time
     depends on the load, CPU time much less."""
-    cpu_before = _cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = [0]
+    cpu: dict[int, float] = {}
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_rss(proc.pid, cpu))
             time.sleep(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -129,7 +142,10 @@ def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
     out, err = proc.communicate(stdin)
     seconds = time.perf_counter() - started
     sampler.join()
-    CPU["seconds"] = _cpu() - cpu_before
+    # the last sample of every process seen, the command's own total (it has exited)
+    # taken from rusage instead; what ran under 0.2 s unseen is not counted
+    cpu.pop(proc.pid, None)
+    CPU["seconds"] = sum(cpu.values()) + _own_cpu(proc)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args[:3])}… failed ({proc.returncode}):\n{err[-3000:]}")
     return seconds, peak[0], out
