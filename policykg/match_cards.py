@@ -8,7 +8,8 @@ from rich.text import Text
 
 from index.estimate import format_yuan
 from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch
-from index.wording import award_line, kind_name
+from api.present import award_line, kind_name
+from kg.models import Award, Tier
 
 _STYLE = {"eligible": "green", "unknown": "yellow", "not_eligible": "red"}
 _MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
@@ -32,7 +33,7 @@ def print_match(console: Console, found: ProfileMatch) -> None:
 def match_card(result: MatchResult) -> Panel:
     doc = result.document
     body = Text()
-    body.append(f"{kind_name(result.award['kind'])}: {award_line(result.award)}", style="bold")
+    body.append(f"{kind_name(result.award['kind'])}: {award_line(_typed(result.award))}", style="bold")
     if result.estimate_yuan is not None:
         body.append(f"\n估算 {format_yuan(result.estimate_yuan)}：{result.estimate_rule}", style="bold green")
     for reason in result.reasons:
@@ -48,3 +49,9 @@ def match_card(result: MatchResult) -> Panel:
     body.append(f"\n《{title}》{number} · {validity['basis']} · {' › '.join(result.path)}", style="cyan")
     body.append(f"\n{result.clause_id}", style="dim")
     return Panel(body, title=VERDICT_WORDS[result.verdict], title_align="left", border_style=_STYLE[result.verdict])
+
+
+def _typed(award: dict) -> Award:
+    """A result's award (its JSON form) as the record type the wording reads."""
+    tiers = [Tier(**tier) for tier in award["tiers"]] if award.get("tiers") else None
+    return Award(**{**award, "tiers": tiers})
