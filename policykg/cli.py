@@ -109,7 +109,7 @@ def build_command(
         err.print(f"stages: {stages}", markup=False, highlight=False)
     if report.steps:
         steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
-        err.print(f"per-file steps over {report.processed} files (core seconds): {steps}", markup=False, highlight=False)
+        err.print(f"per-file steps over {report.processed} files (CPU seconds): {steps}", markup=False, highlight=False)
     err.print(
         f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
         f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"
