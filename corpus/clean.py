@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import ARTICLE_NUMBER, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
+from .patterns import ARTICLE_NUMBER, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, find_marker, is_document_number_line
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -38,16 +38,12 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _is_number_line(text: str) -> bool:
-    return bool(DOCUMENT_NUMBER.fullmatch(_key(text)))
-
-
 def _looks_like_furniture(text: str) -> bool:
     return (
         0 < len(_key(text)) <= MAX_FURNITURE_CHARS
         and not _PROSE_PUNCTUATION.search(text)
         and find_marker(text) is None
-        and not _is_number_line(text)
+        and not is_document_number_line(text)
     )
 
 
@@ -126,7 +122,7 @@ def find_furniture(lines: list[Line], in_table: set[int]) -> set[int]:
 
 
 def _number_follows(lines: list[Line], i: int) -> bool:
-    return any(_is_number_line(line.text) for line in lines[i + 1 : i + 4])
+    return any(is_document_number_line(line.text) for line in lines[i + 1 : i + 4])
 
 
 # An item number printed inside a line, right after a finished sentence: texts saved

@@ -38,7 +38,7 @@ from datetime import date, timedelta
 
 from corpus.convert import nfkc_safe, normalize, script_of, simplified_characters, to_simplified
 from corpus.models import Clause, Document, Line, Span
-from corpus.patterns import CN_DIGITS, DOCUMENT_NUMBER, chinese_number, find_marker, strip_decoration
+from corpus.patterns import CN_DIGITS, DOCUMENT_NUMBER, chinese_number, find_marker, is_document_number_line, strip_decoration
 
 __all__ = [
     "DocumentPart",
@@ -443,7 +443,7 @@ def _describe(line: Line) -> _Info:
 
 
 def _kind(text: str) -> str:
-    if _is_number_line(text):
+    if is_document_number_line(text):
         return "number"
     if _is_date_line(text):
         return "date"
@@ -454,11 +454,6 @@ def _kind(text: str) -> str:
     if _is_issuer(text):
         return "issuer"
     return "text"
-
-
-def _is_number_line(text: str) -> bool:
-    """A line that is a 文号 and nothing else: "穗府〔2018〕9 号"."""
-    return DOCUMENT_NUMBER.fullmatch(text.strip(_DATE_BRACKETS)) is not None
 
 
 def _is_date_line(text: str) -> bool:

@@ -57,6 +57,20 @@ PAGE_NUMBER = re.compile(
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*[号號]")
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def is_document_number_line(text: str) -> bool:
+    """A line that is a 文号 and nothing else, spaces and surrounding brackets aside:
+    "穗府〔2018〕9 号", "（穗府办函〔2018〕105号）". The one test that cleaning, layout and
+    document splitting use.
+
+    >>> is_document_number_line("穗府〔2018〕9 号"), is_document_number_line("根据穗府〔2018〕9号，")
+    (True, False)
+    """
+    return DOCUMENT_NUMBER.fullmatch(_WHITE_SPACE.sub("", text).strip("（）()")) is not None
+
+
 # A line that is only a date: the signature date under a document.
 DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d〇一二三四五六七八九十]{1,3}\s*月\s*[\d〇一二三四五六七八九十]{1,3}\s*日$")
 
