@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import ARTICLE_NUMBER, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, find_marker, is_document_number_line
+from .patterns import ARTICLE_NUMBER, CLAUSE_STOPS, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, find_marker, is_document_number_line
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -128,14 +128,14 @@ def _number_follows(lines: list[Line], i: int) -> bool:
 # An item number printed inside a line, right after a finished sentence: texts saved
 # without line breaks run their items on ("…予以支持。（二）加强…", "。第三条 …").
 _RUN_IN_ITEM = re.compile(
-    r"(?<=[。；！？;!?])\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    f"(?<=[{CLAUSE_STOPS}])" r"\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
     r"|[（(][一二三四五六七八九十]+[）)]|[（(]\d{1,2}[）)]|\d{1,2}[．.、](?![\d、．.])|——)"
 )
 
 
 # A heading run into its first item: "一、总体要求（一）基本原则。", "第二章 政策措施 第一条 …".
 _HEADING_RUN_INTO_ITEM = re.compile(
-    r"(?:^|(?<=[。；！？;!?]))\s*(?:[一二三四五六七八九十]+、|" + CHAPTER_OR_SECTION + r")[^。；，,;：:（(\d]{1,25}?"
+    f"(?:^|(?<=[{CLAUSE_STOPS}]))" r"\s*(?:[一二三四五六七八九十]+、|" + CHAPTER_OR_SECTION + r")[^。；，,;：:（(\d]{1,25}?"
     r"\s*(?=[（(][一二三四五六七八九十]+[）)]|" + ARTICLE_NUMBER + r")"
 )
 

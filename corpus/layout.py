@@ -30,6 +30,7 @@ from .clean import Layout, classify, split_run_in_items
 from .convert import script_of, to_simplified
 from .models import Line
 from .patterns import (
+    CLAUSE_STOP,
     DATE_LINE,
     MARKDOWN_HEADING,
     Marker,
@@ -387,7 +388,7 @@ def _is_heading(unit: Unit) -> bool:
     return (
         unit.kind == "item"
         and len(text) <= MAX_HEADING_CHARS
-        and not re.search(r"[。；！？!?;]", text[:-1])
+        and not CLAUSE_STOP.search(text[:-1])
         and text[-1] not in "、，,（(“"
         and open_brackets(text) == 0
     )

@@ -43,8 +43,13 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("dash", re.compile(r"^(——|－－|--)(?!—)")),  # —— bullet
 ]
 
-# Sentence ends: a unit whose text ends with one of these is complete.
-SENTENCE_END = "。！？；：!?;:"
+# Sentence ends, in both widths. FULL_STOPS end a sentence; CLAUSE_STOPS also end a clause
+# of one (；); SENTENCE_END adds the colon that ends a lead-in ("有下列情形之一的："), so a
+# unit ending with any of them is complete. Patterns build their classes from these.
+FULL_STOPS = "。！？!?"
+CLAUSE_STOPS = FULL_STOPS + "；;"
+SENTENCE_END = CLAUSE_STOPS + "：:"
+CLAUSE_STOP = re.compile(f"[{CLAUSE_STOPS}]")
 CLOSERS = "”’」』）)】》"
 
 # A bare page number, or the two numbers of a printed spread ("8 9", "52 53"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from corpus.convert import normalize
 from corpus.models import Clause, Document
-from corpus.segment import sentences, tokens
+from corpus.words import sentences, tokens
 from kg.models import Award
 from kg.records import ClauseRecord
 

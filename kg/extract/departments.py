@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.patterns import open_brackets
+from corpus.patterns import CLAUSE_STOPS, open_brackets
 from kg.extract.registry import Registry
 from kg.models import DocumentContext, Responsibility
 
@@ -127,7 +127,7 @@ GENERIC = re.compile(
 )
 
 # Sentence ends around a bare list: 。（市科技局、相关区政府）
-SENTENCE_END = "。；;！？!?"
+SENTENCE_END = CLAUSE_STOPS
 OPEN = "（(【["
 CLOSE = "）)】]"
 
