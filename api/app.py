@@ -1,6 +1,7 @@
 """The FastAPI app: ``create_app(settings)`` wires the routers (JSON API, SPARQL endpoint,
 web page), the static files and the error handlers; the lifespan opens the current
-generation's read model (``index.catalog.Catalog``), searcher and graph once, onto ``app.state``. Errors are JSON
+generation's read model (``index.catalog.Catalog``), searcher and graph once
+(``api.serving.Served``), onto ``app.state``, and follows later builds. Errors are JSON
 (``ErrorBody``), except on the web page's paths, where they are pages.
 
 Nothing heavy happens before the app starts: creating (or importing) the app loads no index,
@@ -12,6 +13,7 @@ model or graph, so tests and ``policykg serve`` decide when that cost is paid.
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -23,16 +25,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from index.catalog import Catalog, NotFound
-from index.open import open_searcher
-from kg.endpoint import SparqlRunner
-from kg.queries import graph_for_queries
+from index.catalog import NotFound
+from kg.endpoint import Limits, SparqlPool
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 
+from .middleware import BodyLimit, HeadAsGet, Hygiene
 from .pages import STATIC, error_page, is_page
-from .routes import awards, clauses, departments, documents, ids, pages, search, sparql
+from .routes import awards, clauses, departments, documents, ids, match, pages, search, sparql
 from .schemas import ErrorBody
+from .serving import Served, follow
 
 DESCRIPTION = """Search and browse Chinese government policy documents: clauses with their
 departments, awards and targets, as JSON; clauses and documents also as RDF (Turtle,
@@ -40,7 +42,7 @@ JSON-LD, N-Triples) by content negotiation. Every error is a JSON `ErrorBody`.""
 
 ROUTERS = (
     search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router,
-    pages.router,
+    match.router, pages.router, match.page_router,
 )
 
 
@@ -50,17 +52,23 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        folder = DataDir(settings.data).require_current()  # NoBuild stops the start-up
-        app.state.generation = folder
-        app.state.catalog = Catalog.load(folder)  # the read model, shared with search
-        app.state.searcher = open_searcher(folder, threads=settings.threads, catalog=app.state.catalog)
-        app.state.graph = graph_for_queries(folder)
-        app.state.sparql = SparqlRunner(folder, settings.sparql_timeout_seconds, settings.sparql_max_results)
+        data = DataDir(settings.data)
+        app.state.served = Served.open(data, settings)  # NoBuild stops the start-up
+        app.state.sparql = SparqlPool(sparql_limits(settings))
+        follower = None
+        retired: list[Served] = []
+        if settings.follow_seconds > 0:
+            # Old builds stay open until every request that started on them has ended.
+            grace = settings.sparql_timeout_seconds + 30
+            follower = asyncio.create_task(follow(app, data, settings, grace, retired))
         try:
             yield
         finally:
+            if follower is not None:
+                follower.cancel()
             app.state.sparql.close()
-            app.state.graph.close()
+            for served in [app.state.served, *retired]:
+                served.close()
 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -72,7 +80,20 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
     app.add_exception_handler(RequestValidationError, _invalid)
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"], allow_headers=["Accept"])
+    # The last added runs first: headers and relative redirects on every answer, then HEAD,
+    # then the body limit.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(Hygiene)
     return app
+
+
+def sparql_limits(settings: Settings) -> Limits:
+    return Limits(
+        timeout_seconds=settings.sparql_timeout_seconds, max_results=settings.sparql_max_results,
+        workers=settings.sparql_workers, queue=settings.sparql_queue, per_client=settings.sparql_per_client,
+        allowed_services=tuple(settings.sparql_allowed_services),
+    )
 
 
 def _error(

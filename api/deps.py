@@ -14,30 +14,52 @@ from index.search import Searcher
 from kg.vocabulary import AWARD_KINDS, ROLES, listed
 from policykg.settings import Settings
 
+from .serving import Served
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_served(request: Request) -> Served:
+    """The generation this request reads, fixed when it starts (``api.serving``): a build
+    finishing meanwhile switches later requests, not this one."""
+    if not hasattr(request.state, "served"):
+        request.state.served = request.app.state.served
+    return request.state.served
+
+
 def get_generation(request: Request) -> Path:
-    """The generation folder the app opened at start (a later build does not change it)."""
-    return request.app.state.generation
+    """The generation folder the request reads."""
+    return get_served(request).folder
 
 
 def get_searcher(request: Request) -> Searcher:
-    return request.app.state.searcher
+    return get_served(request).searcher
 
 
 def get_catalog(request: Request) -> Catalog:
-    return request.app.state.catalog
+    return get_served(request).catalog
 
 
 def get_graph(request: Request) -> Graph:
-    return request.app.state.graph
+    return get_served(request).graph
+
+
+def question(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, description="A question or keywords, Simplified or Traditional (at most POLICYKG_MAX_Q_CHARS characters, 500 by default).")],
+) -> str:
+    """The search question, refused (422) past ``Settings.max_q_chars``: a question is a
+    sentence or two, and a long text would hold a CPU for nothing."""
+    limit = get_settings(request).max_q_chars
+    if len(q) > limit:
+        raise HTTPException(status_code=422, detail=f"q: the question has {len(q)} characters; at most {limit} are accepted")
+    return q
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+QuestionDep = Annotated[str, Depends(question)]
 GenerationDep = Annotated[Path, Depends(get_generation)]
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]

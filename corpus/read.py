@@ -8,8 +8,10 @@ stage, starting with ``Line.start``/``Line.end``, is an offset into that normali
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -64,7 +66,7 @@ def list_sources(paths: Iterable[Path]) -> list[Path]:
         path = Path(os.path.abspath(given))
         if path.is_dir():
             found.update(_sources_in(path))
-        elif path.exists():
+        elif os.path.lexists(path):  # a dangling link too: read_source says what is wrong
             found.add(path)
         else:
             raise UnreadableSource(Path(given), "no such file or folder")
@@ -85,21 +87,80 @@ def _sources_in(folder: Path) -> Iterator[Path]:
 def read_source(path: Path) -> SourceText:
     """Read and decode one file; raise ``UnreadableSource`` if it is not usable text.
 
+    Only regular files are read: a FIFO, a device or a socket named ``*.txt`` is refused
+    (reading one could wait forever), and so is a link that leads nowhere or in a circle.
     ``sha256`` is of the raw bytes; ``text`` has its line breaks normalised to ``\\n``.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UnreadableSource(path, error.strerror or str(error)) from error
+    raw = _read_regular_file(path)
     if not raw:
         raise UnreadableSource(path, "empty file")
-    if _looks_binary(raw):
+    bom = _bom_text(path, raw)
+    if bom is not None:
+        text, encoding = bom
+    elif _looks_binary(raw):
         raise UnreadableSource(path, "binary file, not text")
-    text, encoding = _decode(path, raw)
+    else:
+        text, encoding = _decode(path, raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise UnreadableSource(path, "empty file")
     return SourceText(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is (or links to) a regular file. It is opened without
+    blocking and checked on the open descriptor, so a FIFO swapped in after a check cannot
+    make the build wait."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise UnreadableSource(path, _why_unopenable(path, error)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableSource(path, f"not a regular file but {_kind(mode)}; skipped")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as error:
+        raise UnreadableSource(path, error.strerror or str(error)) from None
+    finally:
+        os.close(fd)
+
+
+def _why_unopenable(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop; skipped"
+    if error.errno == errno.ENOENT and os.path.islink(path):
+        return f"dangling symbolic link (to {os.readlink(path)}); skipped"
+    if error.errno == errno.ENXIO:  # a socket, or a FIFO with no writer on some systems
+        return "not a regular file; skipped"
+    return error.strerror or str(error)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+# Byte order marks of the UTF-16 and UTF-32 encodings, UTF-32 first (its little-endian mark
+# starts with UTF-16's). Such files are full of NUL bytes, so they are read before the
+# binary check; without a mark, UTF-16 is not guessed.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _bom_text(path: Path, raw: bytes) -> tuple[str, str] | None:
+    """(text, codec) of a UTF-16 or UTF-32 file with its byte order mark; None otherwise."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec), codec
+            except UnicodeDecodeError as error:
+                raise UnreadableSource(path, f"starts with a {codec.upper()} byte order mark but is not {codec.upper()} (byte {error.start})") from None
+    return None
 
 
 def _looks_binary(raw: bytes) -> bool:

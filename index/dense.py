@@ -35,6 +35,12 @@ _IDS_FILE = "ids.json"
 _META_FILE = "meta.json"
 
 
+def _faiss_reason(problem: RuntimeError) -> str:
+    """The end of a FAISS error, without its C++ source location:
+    "write error in x.faiss: 102355 != 3072000 (No space left on device)"."""
+    return str(problem).rsplit("failed: ", 1)[-1].rsplit("Error: ", 1)[-1].strip()
+
+
 class DenseIndexError(Exception):
     """A dense index cannot be built, loaded or queried as asked (e.g. it was built by
     another encoder than the one given for queries)."""
@@ -97,7 +103,14 @@ class DenseIndex:
         """Write ``<folder>/dense/`` (the FAISS file, ids.json, meta.json)."""
         target = Path(folder) / INDEX_DIR
         target.mkdir(parents=True, exist_ok=True)
-        _faiss().write_index(self.faiss_index, str(target / _FAISS_FILE))
+        # Written by Python, not faiss.write_index: FAISS reports a full disk as a C++
+        # assertion, or only on stderr when the error comes at close, and goes on.
+        data = _faiss().serialize_index(self.faiss_index)
+        try:
+            with open(target / _FAISS_FILE, "wb") as handle:
+                handle.write(memoryview(data))
+        except OSError as problem:
+            raise OSError(problem.errno, f"cannot write {target / _FAISS_FILE}: {problem.strerror}") from None
         (target / _IDS_FILE).write_text(json.dumps(self.ids, ensure_ascii=False), encoding="utf-8")
         (target / _META_FILE).write_text(json.dumps(asdict(self.meta), ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -120,7 +133,10 @@ class DenseIndex:
                 f"but queries would be encoded with {encoder_name!r}; rebuild with that encoder or query with {meta.encoder_name!r}"
             )
         target = Path(folder) / INDEX_DIR
-        faiss_index = _faiss().read_index(str(target / _FAISS_FILE))
+        try:
+            faiss_index = _faiss().read_index(str(target / _FAISS_FILE))
+        except RuntimeError as problem:
+            raise DenseIndexError(f"the dense index {target / _FAISS_FILE} cannot be read ({_faiss_reason(problem)}); rebuild with `policykg build --force`") from None
         if meta.index_type.startswith("HNSW"):
             faiss_index.hnsw.efSearch = HNSW_EF_SEARCH
         ids = json.loads((target / _IDS_FILE).read_text(encoding="utf-8"))
@@ -130,11 +146,17 @@ class DenseIndex:
 
     def search(self, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(clause id, cosine) of the ``k`` clauses nearest to ``query_vector``, best first."""
+        rows, scores = self.search_rows(query_vector, k)
+        return [(self.ids[row], float(score)) for row, score in zip(rows, scores)]
+
+    def search_rows(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ``ids`` and cosines of the ``k`` nearest vectors, best first, as arrays."""
         query = np.ascontiguousarray(query_vector, dtype=np.float32).reshape(1, -1)
         if query.shape[1] != self.meta.dim:
             raise DenseIndexError(f"query vector has {query.shape[1]} dimensions, the index {self.meta.dim}")
         k = min(k, len(self.ids))
         if k <= 0:
-            return []
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         scores, rows = self.faiss_index.search(query, k)
-        return [(self.ids[row], float(score)) for row, score in zip(rows[0], scores[0]) if row >= 0]
+        found = rows[0] >= 0
+        return rows[0][found], scores[0][found]

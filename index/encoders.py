@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,39 @@ def unit_rows(vectors: Any, dim: int) -> np.ndarray:
     if np.any(norms == 0) or not np.all(np.isfinite(norms)):
         raise EncoderError("the encoder returned a zero or non-finite vector")
     return matrix / norms
+
+
+class QueryVectors:
+    """Query vectors of one encoder, with a cache of recent questions.
+
+    A server hears the same questions again and again (the page's examples, a client's
+    retries, a question asked by many), and encoding is most of a search's time, so the
+    ``size`` most recent vectors are kept. Questions are cut to ``max_chars`` first: the
+    models read at most 512 tokens, and a Chinese character is at least one, so a longer
+    text would only cost time for words the model never sees."""
+
+    def __init__(self, encoder: Encoder, size: int = 4096, max_chars: int = 512) -> None:
+        self.encoder = encoder
+        self.size = size
+        self.max_chars = max_chars
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vector(self, query: str) -> np.ndarray:
+        """The unit vector of ``query`` (its first ``max_chars`` characters)."""
+        query = query[: self.max_chars]
+        with self._lock:
+            found = self._recent.get(query)
+            if found is not None:
+                self._recent.move_to_end(query)
+                return found
+        vector = self.encoder.encode_queries([query])[0]
+        vector.setflags(write=False)  # shared by every caller that asks the same
+        with self._lock:
+            self._recent[query] = vector
+            if len(self._recent) > self.size:
+                self._recent.popitem(last=False)
+        return vector
 
 
 def _texts(texts: Sequence[str]) -> list[str]:

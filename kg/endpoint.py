@@ -1,14 +1,32 @@
-"""Running SPARQL for the HTTP endpoint: read-only, with a time limit and a result-size
-limit that really hold.
+"""Running SPARQL for the HTTP endpoint: read-only, in a bounded pool of worker processes,
+with a time limit and a result-size limit that really hold, and limits per client.
 
 pyoxigraph has no query timeout of its own in Python, and a thread cannot be stopped, so
-queries run in a worker process that is killed when its time is up (and started afresh for
-the next query). Results are serialised in the worker with rdflib's result serialisers, by
-the media type the client asked for."""
+queries run in worker processes that are killed when their time is up (and started afresh
+for the next query). The pool has ``workers`` processes and lets ``queue`` more queries
+wait; past that a query is refused at once (503 with Retry-After) instead of piling up, and
+one client address may have at most ``per_client`` queries running or waiting (429). The
+pool's own threads wait for the workers, so a slow query never holds a thread that serves
+search or pages.
+
+A worker also ends itself: an interval timer with the default action of SIGALRM (terminate)
+fires shortly after the query's deadline even if the server is stuck or gone, and on Linux
+the kernel kills it when the server dies (``PR_SET_PDEATHSIG``), so ``kill -9`` of the server
+leaves no query running. Results are serialised in the worker with rdflib's result
+serialisers, by the media type the client asked for. Each request names the generation
+folder to query, so a server that switches to a new build sends its queries there."""
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,20 +46,38 @@ GRAPH_TYPES = {
 # Generic types clients send, mapped to ours.
 ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
            "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}
+# A worker's own alarm rings this long after the deadline the server enforces, so the
+# server's kill (with its clear message) normally comes first.
+WORKER_GRACE_SECONDS = 2.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class EndpointError(Exception):
-    """A query the endpoint will not answer; ``status`` is the HTTP status to send."""
+    """A query the endpoint will not answer; ``status`` is the HTTP status to send and
+    ``headers`` any to send with it (Retry-After)."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
 class Answer:
     body: bytes
     media_type: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the pool allows; ``Settings`` holds each as a setting."""
+
+    timeout_seconds: float = 10.0
+    max_results: int = 10_000
+    workers: int = 2
+    queue: int = 8
+    per_client: int = 4
+    allowed_services: tuple[str, ...] = ()
 
 
 def negotiate(accept: str | None, form: str) -> str:
@@ -69,84 +105,199 @@ def negotiate(accept: str | None, form: str) -> str:
     raise EndpointError(f"cannot answer a {form} query as {accept}; use one of {', '.join(offered)}", status=406)
 
 
-def _worker(folder: str, conn: Connection) -> None:
-    """Worker process: answers (query, accept, max_results) requests until the pipe closes."""
-    from kg.build import bind_prefixes
-    from kg.queries import QueryError, graph_for_queries, query_graph
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this process when the server dies (Linux); elsewhere the closed
+    pipe and the alarm end it."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the pipe and the alarm still end it
+    if os.getppid() != parent_pid:  # the server died before the line above ran
+        os._exit(1)
 
-    graph = graph_for_queries(Path(folder))  # opened once: the store is read-only
+
+def _answer(graph, query: str, accept: str | None, max_results: int, allowed: Sequence[str]) -> Answer:
+    from kg.build import bind_prefixes
+    from kg.queries import query_graph
+
+    result = query_graph(graph, query, allowed)
+    media_type = negotiate(accept, result.type)
+    if result.type == "SELECT":
+        rows = list(result)
+        if len(rows) > max_results:
+            raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", status=413)
+    elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:
+        raise EndpointError(f"the query returns more than {max_results} triples; narrow it", status=413)
+    formats = SELECT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES
+    if result.graph is not None:
+        bind_prefixes(result.graph)  # Turtle written with pk:, dct: … as queries use them
+    body = result.serialize(format=formats[media_type])
+    return Answer(body if isinstance(body, bytes) else str(body).encode("utf-8"), media_type)
+
+
+def _worker(conn: Connection, parent_pid: int) -> None:
+    """Worker process: answers (folder, query, accept, max_results, allowed, seconds)
+    requests until the pipe closes. The graph of the last folder stays open."""
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm terminates, whatever runs then
+    from kg.queries import QueryError, UpdateRefused, graph_for_queries
+
+    conn.send(("ready",))  # imports done: the server's clock for a query starts now
+    opened: tuple[str, object] | None = None
     while True:
         try:
-            query, accept, max_results = conn.recv()
-        except EOFError:
+            folder, query, accept, max_results, allowed, seconds = conn.recv()
+        except (EOFError, OSError):
             return
+        signal.setitimer(signal.ITIMER_REAL, seconds + WORKER_GRACE_SECONDS)
         try:
-            result = query_graph(graph, query)
-            media_type = negotiate(accept, result.type)
-            if result.type == "SELECT":
-                rows = list(result)
-                if len(rows) > max_results:
-                    raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", status=413)
-            elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:
-                raise EndpointError(f"the query returns more than {max_results} triples; narrow it", status=413)
-            formats = SELECT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES
-            if result.graph is not None:
-                bind_prefixes(result.graph)  # Turtle written with pk:, dct: … as queries use them
-            body = result.serialize(format=formats[media_type])
-            conn.send(("ok", body if isinstance(body, bytes) else str(body).encode("utf-8"), media_type))
+            if opened is None or opened[0] != folder:
+                if opened is not None:
+                    opened[1].close()
+                opened = (folder, graph_for_queries(Path(folder)))  # the store is read-only
+            answer = _answer(opened[1], query, accept, max_results, allowed)
+            reply = ("ok", answer.body, answer.media_type)
+        except UpdateRefused as problem:
+            reply = ("error", str(problem), 403)  # as every route answers a refused update
         except QueryError as problem:
-            conn.send(("error", str(problem), 400))
+            reply = ("error", str(problem), 400)
         except EndpointError as problem:
-            conn.send(("error", str(problem), problem.status))
+            reply = ("error", str(problem), problem.status)
         except Exception as problem:  # report any failure of one query to the client, keep serving
-            conn.send(("error", f"the query failed: {problem}", 400))
+            reply = ("error", f"the query failed: {problem}", 400)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
 
 
-class SparqlRunner:
-    """One worker process for the graph in ``folder``; queries run one at a time."""
+# How long a new worker may take to import its libraries before it counts as broken.
+WORKER_START_SECONDS = 120
 
-    def __init__(self, folder: Path, timeout_seconds: float, max_results: int) -> None:
-        self.folder = folder
-        self.timeout_seconds = timeout_seconds
-        self.max_results = max_results
-        self._lock = threading.Lock()
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._conn: Connection | None = None
 
-    def _start(self) -> None:
+class _Worker:
+    """One worker process and its pipe; started ahead of use, replaced after a kill."""
+
+    def __init__(self) -> None:
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no store handles inherited
         parent, child = context.Pipe()
-        self._process = context.Process(target=_worker, args=(str(self.folder), child), daemon=True)
-        self._process.start()
-        child.close()
-        self._conn = parent
+        process = context.Process(target=_worker, args=(child, os.getpid()), daemon=True)
+        try:
+            process.start()
+        finally:
+            child.close()
+        self.process, self.conn = process, parent
+        # Wait for the worker's imports, so a query's time limit counts only the query.
+        if not parent.poll(WORKER_START_SECONDS) or parent.recv() != ("ready",):
+            self.stop()
+            raise EndpointError("the SPARQL worker did not start; try again", status=503)
 
-    def _stop(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.join(5)
-        if self._conn is not None:
-            self._conn.close()
-        self._process = self._conn = None
+    def ensure_started(self) -> None:
+        with self._starting:
+            if self.process is None or not self.process.is_alive():
+                self.stop()
+                self.start()
 
-    def run(self, query: str, accept: str | None) -> Answer:
-        with self._lock:
-            if self._process is None or not self._process.is_alive():
-                self._start()
-            assert self._conn is not None
-            self._conn.send((query, accept, self.max_results))
-            if not self._conn.poll(self.timeout_seconds) and self._process.is_alive():
-                self._stop()
-                raise EndpointError(f"the query ran longer than {self.timeout_seconds:g} s and was stopped", status=503)
-            try:
-                status, payload, extra = self._conn.recv()
-            except (EOFError, OSError):
-                self._stop()
-                raise EndpointError("the query worker stopped; try again", status=500) from None
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(5)
+        if self.conn is not None:
+            self.conn.close()
+        self.process = self.conn = None
+
+    def run(self, folder: Path, query: str, accept: str | None, limits: Limits) -> Answer:
+        """Run one query here, blocking this (pool) thread for at most the time limit."""
+        self.ensure_started()
+        assert self.conn is not None and self.process is not None
+        self.conn.send((str(folder), query, accept, limits.max_results, list(limits.allowed_services), limits.timeout_seconds))
+        if not self.conn.poll(limits.timeout_seconds) and self.process.is_alive():
+            self.stop()
+            raise EndpointError(f"the query ran longer than {limits.timeout_seconds:g} s and was stopped", status=503)
+        try:
+            status, payload, extra = self.conn.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise EndpointError("the query stopped its worker (too much memory or time?); try a narrower query", status=503) from None
         if status == "ok":
             return Answer(body=payload, media_type=extra)
         raise EndpointError(payload, status=extra)
 
+
+class SparqlPool:
+    """A bounded pool of SPARQL worker processes, shared by the endpoint and the web page."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._idle = [_Worker() for _ in range(limits.workers)]
+        self._idle_lock = threading.Lock()
+        self._threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sparql")
+        for worker in self._idle:  # started by the pool's own threads, which live as long as it
+            self._threads.submit(worker.ensure_started)
+        self._slots: asyncio.Semaphore | None = None  # made in the server's event loop
+        self._admitted = 0
+        self._by_client: Counter[str] = Counter()
+
+    @property
+    def retry_after(self) -> str:
+        """Seconds a refused client should wait: one query's time limit."""
+        return str(max(1, round(self.limits.timeout_seconds)))
+
+    def admit(self, client: str) -> None:
+        """Take a place for ``client``'s query, or refuse it now: 503 when the pool and its
+        queue are full, 429 when this client already has its share."""
+        if self._admitted >= self.limits.workers + self.limits.queue:
+            raise EndpointError(
+                f"the SPARQL endpoint is busy ({self._admitted} queries running or waiting); try again shortly",
+                status=503, headers={"Retry-After": self.retry_after},
+            )
+        if self._by_client[client] >= self.limits.per_client:
+            raise EndpointError(
+                f"too many SPARQL queries from {client} at once (at most {self.limits.per_client}); wait for one to finish",
+                status=429, headers={"Retry-After": self.retry_after},
+            )
+        self._admitted += 1
+        self._by_client[client] += 1
+
+    def _release(self, client: str) -> None:
+        self._admitted -= 1
+        self._by_client[client] -= 1
+        if not self._by_client[client]:
+            del self._by_client[client]
+
+    async def run(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
+        """Answer ``query`` over the generation in ``folder``. A client that goes away does
+        not free its worker early: the query finishes (or is stopped) first."""
+        self.admit(client)
+        job = asyncio.ensure_future(self._job(folder, query, accept, client))
+        return await asyncio.shield(job)
+
+    async def _job(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
+        try:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.limits.workers)
+            async with self._slots:
+                with self._idle_lock:
+                    worker = self._idle.pop()
+                try:
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits)
+                finally:
+                    with self._idle_lock:
+                        self._idle.append(worker)
+        finally:
+            self._release(client)
+
     def close(self) -> None:
-        with self._lock:
-            self._stop()
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        with self._idle_lock:
+            for worker in self._idle:
+                worker.stop()

@@ -5,6 +5,7 @@ Queries run in Oxigraph through rdflib. Bindings become a ``VALUES`` block at th
 the query's WHERE clause, written with rdflib's own term serialisation (``Literal.n3``)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -16,6 +17,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.query import Result
 
 from .build import bind_prefixes
+from .federation import ServiceRefused, check_services
 from .store import open_graph
 
 QUERIES = Path(__file__).resolve().parent / "sparql"
@@ -25,29 +27,39 @@ class QueryError(ValueError):
     """A query that cannot run: a syntax error, or an update."""
 
 
+class UpdateRefused(QueryError):
+    """An update sent where only queries are answered."""
+
+
 def graph_for_queries(folder: Path) -> Graph:
     graph = open_graph(folder)
     bind_prefixes(graph)
     return graph
 
 
-def run_query(folder: Path, text: str) -> Result:
+def run_query(folder: Path, text: str, allowed_services: Sequence[str] = ()) -> Result:
     """Run a user's SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) with our prefixes."""
-    return query_graph(graph_for_queries(folder), text)
+    return query_graph(graph_for_queries(folder), text, allowed_services)
 
 
-def query_graph(graph: Graph, text: str) -> Result:
+def query_graph(graph: Graph, text: str, allowed_services: Sequence[str] = ()) -> Result:
     """Run a user's query on an opened graph (see ``run_query``). Oxigraph parses it; an
-    update is refused (the store is opened read-only as well)."""
+    update is refused (the store is opened read-only as well), and so is a ``SERVICE`` call
+    to an endpoint not in ``allowed_services`` (``kg.federation``)."""
+    try:
+        check_services(text, allowed_services)
+    except ServiceRefused as problem:
+        raise QueryError(str(problem)) from None
     try:
         return graph.query(text)
     except Exception as problem:  # Oxigraph raises SyntaxError, rdflib its own errors
-        if _is_update(text):
-            raise QueryError("SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)") from None
+        if is_update(text):
+            raise UpdateRefused("SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)") from None
         raise QueryError(f"not a SPARQL query: {problem}") from None
 
 
-def _is_update(text: str) -> bool:
+def is_update(text: str) -> bool:
+    """Whether ``text`` parses as a SPARQL update (so it is refused, not run)."""
     try:
         parseUpdate(text)
     except Exception:  # not an update either

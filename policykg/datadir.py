@@ -8,6 +8,11 @@ complete, so a failed or killed build leaves the last good generation in place::
       current -> generations/<id>    relative symlink, switched atomically
       generations/<id>/              complete generations; ids sort oldest first
       generations/.tmp-<id>/         the build under way (or left by a killed one)
+      leases/<id>                    held (shared flock) by each server reading generation <id>
+
+A server holds a lease on the generation it serves, so pruning old generations after a
+build skips one that a live server still reads; the lease goes with the process, so a
+killed server holds nothing.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import platformdirs
 GENERATIONS = "generations"
 CURRENT = "current"
 LOCK = "build.lock"
+LEASES = "leases"
 TMP_PREFIX = ".tmp-"
 SWITCH_LINK = ".current.tmp"  # the new symlink before it replaces ``current``
 DEFAULT_KEEP = 2  # one to serve, one to go back to
@@ -45,6 +51,26 @@ class BuildInProgress(DataDirError):
     """Another build holds the lock."""
 
 
+class Lease:
+    """A shared lock on one generation's lease file: while it is held, no build deletes
+    that generation. ``release()`` (or the process ending) gives it up."""
+
+    def __init__(self, generation: Path, fd: int) -> None:
+        self.generation = generation
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 def default_data_dir() -> Path:
     """The per-user data folder, used when neither ``--data`` nor settings name one."""
     return Path(platformdirs.user_data_dir("policykg"))
@@ -58,6 +84,7 @@ class DataDir:
         self.generations_dir = self.root / GENERATIONS
         self.current_link = self.root / CURRENT
         self.lock_path = self.root / LOCK
+        self.leases_dir = self.root / LEASES
 
     def generations(self) -> list[Path]:
         """Complete generations, oldest first (temp folders of running builds excluded)."""
@@ -90,6 +117,28 @@ class DataDir:
         if generation is None:
             raise NoBuild(f"no graph or index in {self.root} yet; run `policykg build` first")
         return generation
+
+    def lease(self, generation: Path) -> Lease:
+        """Hold ``generation`` (a folder under ``generations/``) against pruning. Raises
+        ``DataDirError`` if it is gone (a build pruned it before the lease was taken)."""
+        self.leases_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.leases_dir / generation.name, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a build is deleting it
+        if not (self.generations_dir / generation.name).is_dir():
+            os.close(fd)
+            raise DataDirError(f"generation {generation.name} was removed; open the current one")
+        return Lease(generation, fd)
+
+    def lease_current(self) -> Lease:
+        """A lease on the current generation, taken so that a build switching over at the
+        same moment cannot remove it first."""
+        while True:
+            try:
+                return self.lease(self.require_current())
+            except NoBuild:
+                raise
+            except DataDirError:
+                continue  # pruned between reading ``current`` and the lease: read it again
 
     @contextmanager
     def new_generation(self, keep: int = DEFAULT_KEEP) -> Iterator[Path]:
@@ -156,10 +205,33 @@ class DataDir:
         _fsync_dir(self.root)
 
     def _prune(self, keep: int) -> None:
+        """Remove generations beyond the newest ``keep``, except the current one and those
+        a live server holds a lease on (they go at a later build, once released)."""
         current = self.current()
         for generation in self.generations()[:-keep]:
             if generation != current:
+                self._remove_unless_leased(generation)
+        if self.leases_dir.is_dir():  # lease files of generations already gone
+            kept = {g.name for g in self.generations()}
+            for path in self.leases_dir.iterdir():
+                if path.name not in kept:
+                    self._remove_unless_leased(self.generations_dir / path.name)
+
+    def _remove_unless_leased(self, generation: Path) -> bool:
+        self.leases_dir.mkdir(parents=True, exist_ok=True)
+        lease_file = self.leases_dir / generation.name
+        fd = os.open(lease_file, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # a server reads it
+            if generation.is_dir():
                 shutil.rmtree(generation)
+            lease_file.unlink(missing_ok=True)  # while locked: a reader waiting on it then sees the folder gone
+            return True
+        finally:
+            os.close(fd)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -64,6 +64,7 @@ class FileMeta:
     agent_labels: dict[str, str] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
     problem: str | None = None  # why the file was skipped, when it was
+    retry: bool = False  # skipped for a fault of ours, not of the file: try it again next build
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_documents(self) -> list[Document]:

@@ -188,3 +188,39 @@ def test_broken_current_is_an_error(tmp_path: Path) -> None:
     os.symlink(str(first), tmp_path / "current")  # absolute, not made by us
     with pytest.raises(DataDirError, match="which is not a generation"):
         data.current()
+
+
+def test_a_leased_generation_is_not_pruned_until_released(tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    first = build(data, "one", keep=1)
+    lease = data.lease_current()  # a server reading the first build
+    assert lease.generation == first
+    for n in range(3):
+        build(data, f"later {n}", keep=1)
+    assert first.is_dir() and (first / "graph.txt").read_text() == "one"
+    assert len(data.generations()) == 2  # the leased one and the current one
+    lease.release()
+    newest = build(data, "after release", keep=1)
+    assert data.generations() == [newest]
+    assert sorted(p.name for p in data.leases_dir.iterdir()) == []  # no lease files left behind
+
+
+def test_a_lease_on_a_removed_generation_is_refused(tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    first = build(data, "one", keep=1)
+    build(data, "two", keep=1)
+    assert not first.exists()
+    with pytest.raises(DataDirError, match="was removed"):
+        data.lease(first)
+
+
+def test_a_lease_dies_with_its_process(tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    first = build(data, "one", keep=1)
+    holder = os.fork()
+    if holder == 0:  # a server that takes a lease and is killed
+        data.lease_current()
+        os.kill(os.getpid(), 9)
+    os.waitpid(holder, 0)
+    build(data, "two", keep=1)
+    assert not first.exists()

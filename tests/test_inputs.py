@@ -5,6 +5,7 @@ Each test builds a copy of the small seed 003 into its own temporary folder."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,39 @@ def test_reading_before_any_build_says_to_build(tmp_path, args):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert says(result.stderr, f"error: no graph or index in {tmp_path / 'empty'} yet; run `policykg build` first")
+
+
+def test_special_files_and_broken_links_are_skipped_with_a_reason(tmp_path):
+    texts = _seed_folder(tmp_path / "texts")
+    os.mkfifo(texts / "fifo.txt")  # reading it would wait for a writer forever
+    (texts / "dangling.txt").symlink_to(texts / "gone.txt")
+    (texts / "loop.txt").symlink_to(texts / "loop.txt")
+    (texts / "utf16.txt").write_bytes(shipped_file(SEED).read_text(encoding="utf-8").encode("utf-16"))
+    data = DataDir(tmp_path / "data")
+
+    report = build(data, [texts], model="none")
+
+    assert report.per_file[shipped_file(SEED).name]["clauses"] == SEED_CLAUSES
+    assert report.per_file["utf16.txt"] == {"encoding": "utf-16", "documents": 1, "clauses": SEED_CLAUSES}
+    assert {Path(p["file"]).name: p["reason"] for p in report.problems} == {
+        "fifo.txt": "not a regular file but a FIFO; skipped",
+        "dangling.txt": f"dangling symbolic link (to {texts / 'gone.txt'}); skipped",
+        "loop.txt": "symbolic link loop; skipped",
+    }
+
+
+def test_full_disk_while_writing_the_index_is_one_clear_error(tmp_path):
+    """FAISS reports ENOSPC as a C++ assertion, or only on stderr when it comes at close; the
+    index is written by Python instead, so a full disk is an OSError the build command prints
+    as one line. /dev/full is a disk that is always full."""
+    import numpy as np
+
+    from index.dense import _FAISS_FILE, INDEX_DIR, DenseIndex
+
+    vectors = np.eye(4, dtype=np.float32)
+    index = DenseIndex.build(["a", "b", "c", "d"], vectors, encoder_name="test")
+    (tmp_path / INDEX_DIR).mkdir()
+    (tmp_path / INDEX_DIR / _FAISS_FILE).symlink_to("/dev/full")
+    with pytest.raises(OSError) as caught:
+        index.save(tmp_path)
+    assert str(caught.value) == f"[Errno 28] cannot write {tmp_path / INDEX_DIR / _FAISS_FILE}: No space left on device"

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse
 
 from ..pages import page_url
-from ..rdf import HTML, JSON, negotiate
+from ..present import HTML, JSON, negotiate
 
 router = APIRouter(prefix="/id", tags=["identifiers"])
 

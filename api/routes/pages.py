@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kg.build import PREFIXES
@@ -18,7 +17,7 @@ from kg.iris import clause_iri
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
 from ..pages import PAGE_PREFIX, render
 from ..schemas import DEFAULT_K, MAX_K, Role
-from .sparql import get_runner
+from .sparql import run_sparql
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -36,6 +35,9 @@ def search_page(
     k: Annotated[int, Query(ge=1, le=MAX_K)] = DEFAULT_K,
 ) -> HTMLResponse:
     """The search box; with ``q``, answer cards for the clauses that answer it."""
+    limit = request.app.state.settings.max_q_chars
+    if len(q) > limit:
+        raise HTTPException(status_code=422, detail=f"问题太长：{len(q)} 个字，最多 {limit} 个字")
     result = searcher.search(q, k, filters=filters) if q.strip() else None
     return render(request, "search.html", q=q, result=result, filters=filters)
 
@@ -93,10 +95,10 @@ async def sparql_page(request: Request, query: str = "") -> HTMLResponse:
     answer = error = None
     if query.strip():
         try:
-            answer = _readable(await run_in_threadpool(get_runner(request).run, query, PAGE_ACCEPT))
+            answer = _readable(await run_sparql(request, query, PAGE_ACCEPT))
         except EndpointError as problem:
-            error = str(problem)
-    status = 200 if error is None else 400
+            error, status = str(problem), problem.status
+    status = 200 if error is None else status
     return render(request, "sparql.html", status_code=status, query=query, examples=EXAMPLES, answer=answer, error=error,
                   prefixes=PREFIXES)
 

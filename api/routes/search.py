@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from index.models import SearchResult
 
-from ..deps import SearcherDep, SearchFiltersDep
+from ..deps import QuestionDep, SearcherDep, SearchFiltersDep
 from ..schemas import DEFAULT_K, ERRORS, MAX_K, Mode
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/search", tags=["search"])
 
 @router.get("", response_model=SearchResult, responses={422: ERRORS[422]})
 def search(
-    q: Annotated[str, Query(min_length=1, description="A question or keywords, Simplified or Traditional.")],
+    q: QuestionDep,
     searcher: SearcherDep,
     filters: SearchFiltersDep,
     k: Annotated[int, Query(ge=1, le=MAX_K, description=f"How many hits (1–{MAX_K}).")] = DEFAULT_K,

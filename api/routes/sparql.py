@@ -1,17 +1,19 @@
 """The SPARQL 1.1 Protocol endpoint: ``/sparql`` answers queries sent by GET (``?query=``)
 or POST (form-encoded, or an ``application/sparql-query`` body), read-only, with results by
-content negotiation. The work runs in ``kg.endpoint.SparqlRunner``, which enforces the time
-and size limits."""
+content negotiation. The work runs in ``kg.endpoint.SparqlPool``, which enforces the time,
+size, queue and per-client limits; ``SERVICE`` calls are refused unless allowed
+(``kg.federation``). Every refused update answers 403."""
 from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from kg.endpoint import EndpointError, SparqlRunner
+from kg.endpoint import Answer, EndpointError, SparqlPool
+
+from ..deps import get_generation
 
 router = APIRouter(tags=["sparql"])
 
@@ -20,18 +22,38 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 UPDATE_TYPE = "application/sparql-update"
 
 
-def get_runner(request: Request) -> SparqlRunner:
+READ_ONLY = "SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)"
+
+
+def get_pool(request: Request) -> SparqlPool:
     return request.app.state.sparql
+
+
+async def run_sparql(request: Request, query: str, accept: str | None) -> Answer:
+    """Run ``query`` in the pool over the generation this request reads; ``EndpointError``
+    for a query that is too long, an update, or one the pool refuses or stops."""
+    limit = request.app.state.settings.sparql_max_query_chars
+    if len(query) > limit:
+        raise EndpointError(f"the query has {len(query)} characters; at most {limit} are accepted", status=413)
+    client = request.client.host if request.client else "unknown"
+    return await get_pool(request).run(get_generation(request), query, accept, client)
 
 
 async def _answer(request: Request, query: str | None, accept: str | None) -> Response:
     if not query or not query.strip():
         raise HTTPException(400, "no query: send ?query=… (GET), a form field 'query', or an application/sparql-query body")
     try:
-        answer = await run_in_threadpool(get_runner(request).run, query, accept)
+        answer = await run_sparql(request, query, accept)
     except EndpointError as problem:
-        raise HTTPException(problem.status, str(problem)) from None
+        raise HTTPException(problem.status, str(problem), headers=problem.headers or None) from None
     return Response(content=answer.body, media_type=answer.media_type)
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the request body is not UTF-8") from None
 
 
 @router.get("/sparql", summary="SPARQL query (GET)")
@@ -56,12 +78,14 @@ async def sparql_post(
     read-only."""
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == UPDATE_TYPE:
-        raise HTTPException(403, "SPARQL updates are refused: the graph is read-only")
+        raise HTTPException(403, READ_ONLY)
     if kind == QUERY_TYPE:
-        return await _answer(request, (await request.body()).decode("utf-8"), accept)
+        return await _answer(request, _text(await request.body()), accept)
     if kind != FORM_TYPE:
         raise HTTPException(415, f"send the query as {FORM_TYPE} (query=…) or as {QUERY_TYPE}")
-    form = parse_qs((await request.body()).decode("utf-8"))
+    form = parse_qs(_text(await request.body()))
     if "update" in form:
-        raise HTTPException(403, "SPARQL updates are refused: the graph is read-only")
+        raise HTTPException(403, READ_ONLY)
+    if len(form.get("query") or []) > 1:
+        raise HTTPException(400, "send one query, not several")
     return await _answer(request, (form.get("query") or [None])[0], accept)
