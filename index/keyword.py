@@ -1,4 +1,4 @@
-"""Keyword side of search: BM25 (bm25s) over character units (``corpus.segment.char_units``),
+"""Keyword side of search: BM25 (bm25s) over character units (``corpus.words.char_units``),
 saved as plain files in the data folder next to the clause ids it ranks."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from corpus.segment import char_units
+from corpus.words import char_units
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less
@@ -20,7 +20,7 @@ B = 0.5
 
 
 class KeywordIndex:
-    """BM25 over clause texts; the splitter is corpus.segment.char_units, for texts and
+    """BM25 over clause texts; the splitter is corpus.words.char_units, for texts and
     queries alike."""
 
     def __init__(self, retriever: bm25s.BM25, ids: list[str]) -> None:

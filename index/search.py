@@ -19,7 +19,7 @@ from pathlib import Path
 
 from corpus.convert import normalize
 from corpus.models import Clause, Document
-from corpus.segment import sentences
+from corpus.words import sentences
 from kg.models import Award, Responsibility
 from kg.records import ClauseRecord
 

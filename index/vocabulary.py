@@ -33,7 +33,7 @@ _RUNS = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, int], float]:
     """jieba's dictionary (word -> frequency) and the log of its total."""
-    from corpus.segment import _tokenizer
+    from corpus.words import _tokenizer
 
     tokenizer = _tokenizer()
     tokenizer.check_initialized()
