@@ -297,7 +297,7 @@ def case_9_hygiene(args) -> str:
     with server(args.python, args.data) as (base, _):
         head = httpx.head(f"{base}/", timeout=60)
         page = httpx.get(f"{base}/", timeout=60).headers
-        redirect = httpx.get(f"{base}/id/doc/x", headers={"Host": "evil.example", "Accept": "text/html"}, timeout=60)
+        redirect = httpx.get(f"{base}/id/doc/x", headers={"Host": "evil.example", "Accept": "application/json"}, timeout=60)
         updates = [httpx.post(f"{base}/sparql", data={"update": "CLEAR ALL"}, timeout=60).status_code,
                    httpx.get(f"{base}/sparql", params={"query": "CLEAR ALL"}, timeout=60).status_code]
     present = [h for h in ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options") if h in page]
