@@ -150,7 +150,7 @@ def case_2_isolation(args) -> str:
         page = timed_get(f"{base}/ui/documents")
         for thread in threads:
             thread.join()
-    counts = {s: statuses.count(s) for s in sorted(set(map(str, statuses)))}
+    counts = {s: [str(x) for x in statuses].count(s) for s in sorted(set(map(str, statuses)))}
     worst = max(t for _, t in search)
     return (f"{args.long_queries} long SPARQL queries at once: statuses {counts}; meanwhile /search {[s for s, _ in search]} "
             f"worst {worst:.2f} s, the documents page {page[0]} in {page[1]:.2f} s")
