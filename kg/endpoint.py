@@ -311,6 +311,13 @@ class SparqlPool:
                 try:
                     loop = asyncio.get_running_loop()
                     return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits)
+                except EndpointError:
+                    if worker.process is None:  # killed at its time limit: start the next one now
+                        try:
+                            self._threads.submit(worker.ensure_started)
+                        except RuntimeError:  # the pool is closing
+                            pass
+                    raise
                 finally:
                     with self._idle_lock:
                         self._idle.append(worker)
