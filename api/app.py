@@ -32,7 +32,7 @@ from policykg.settings import Settings
 
 from .middleware import BodyLimit, HeadAsGet, Hygiene
 from .pages import STATIC, error_page, is_page
-from .routes import awards, clauses, departments, documents, ids, pages, search, sparql
+from .routes import awards, clauses, departments, documents, ids, match, pages, search, sparql
 from .schemas import ErrorBody
 from .serving import Served, follow
 
@@ -42,7 +42,7 @@ JSON-LD, N-Triples) by content negotiation. Every error is a JSON `ErrorBody`.""
 
 ROUTERS = (
     search.router, clauses.router, documents.router, departments.router, awards.router, ids.router, sparql.router,
-    pages.router,
+    match.router, pages.router, match.page_router,
 )
 
 

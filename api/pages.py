@@ -1,5 +1,5 @@
 """The web page's templates (Jinja2, in ``api/templates``) and the helpers they use to
-write facts in Chinese. Pages render on the server from the same catalog and searcher the
+write facts in Chinese. Pages render on the server from the same read model (``index.catalog``) and searcher the
 JSON API reads; the browser needs no script to use them."""
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
+from corpus.models import Document
 from index.estimate import CAVEAT, format_yuan
 from index.filters import in_force
 from index.models import Hit
 from kg.records import DocumentRef
-from corpus.models import Document
-from index.wording import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
+
+from .present import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")

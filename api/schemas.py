@@ -13,9 +13,9 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from corpus.models import Document
+from index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
 from index.search import MODES
 from kg.vocabulary import ROLES
-from index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
 
 T = TypeVar("T")
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass, field
 from .convert import normalize
 from .layout import Unit
 from .models import Clause, Line, Span
-from .patterns import Marker, is_sentence_end, strip_decoration
+from .patterns import Marker, find_marker, is_sentence_end, strip_decoration
 
 # A numbered line this short without a sentence of its own only titles its sub-items.
 MAX_HEADING_CHARS = 40
 MAX_PATH_LABEL_CHARS = 40
 
-_ID_PREFIX = {"part": "pt", "chapter": "ch", "section": "s", "article": "art"}
+_ID_PREFIX = {"attachment": "att", "part": "pt", "chapter": "ch", "section": "s", "article": "art"}
+# An attachment list ("附件：1.XX方案" / "2.XX清单"): entries no longer than this, without a
+# sentence, are titles of the attachments, not items of the text.
+MAX_ATTACHMENT_TITLE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,17 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
     root = _Node(marker=None)
     current = root
     extras: list[tuple[_Node, Unit]] = []  # tables and detached passages, with where they stood
+    listing: _Node | None = None  # an attachment whose label line starts a list of titles
     for unit in units:
         if unit.kind == "title":
             continue
         if unit.kind == "table" or unit.detached:
             extras.append((current, unit))
             continue
+        if listing is not None and _lists_attachment(unit, doc.script):
+            listing.body.append(Unit(kind="text", lines=unit.lines))
+            continue
+        listing = None
         if unit.kind == "item" and unit.marker is not None:
             parent = _parent_for(current, unit.marker)
             node = _Node(marker=unit.marker, heading=unit.lines[:1], parent=parent)
@@ -107,6 +115,8 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
                 node.body.append(Unit(kind="text", lines=unit.lines[1:]))
             parent.children.append(node)
             current = node
+            if unit.marker.kind == "attachment" and find_marker(unit.lines[0].text[unit.marker.end :].strip()) is not None:
+                listing = node
         else:
             current.body.append(unit)
     _assign_keys(root)
@@ -129,7 +139,7 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
 # first. Used only when a kind appears that is not open yet: a text that starts
 # mid-document, or runs its kinds in another order, still nests by its own use.
 CUSTOMARY_DEPTH = {kind: depth for depth, kind in enumerate(
-    ["part", "chapter", "section", "article", "cn", "cn_paren", "arabic", "arabic_paren", "circled", "dash"]
+    ["attachment", "part", "chapter", "section", "article", "cn", "cn_paren", "arabic", "arabic_paren", "circled", "dash"]
 )}
 
 
@@ -149,13 +159,23 @@ def _parent_for(current: _Node, marker: Marker) -> _Node:
     return node
 
 
+def _lists_attachment(unit: Unit, script: str) -> bool:
+    """A numbered line of an attachment list: a short title, no sentence ("2.XX清单")."""
+    if unit.kind != "item" or unit.marker is None or unit.marker.kind not in ("arabic", "cn", "arabic_paren", "cn_paren"):
+        return False
+    text = normalize(join_lines(unit.lines), script)
+    return len(text) <= MAX_ATTACHMENT_TITLE_CHARS and not re.search(r"[。；！？;!?]", text)
+
+
 def _assign_keys(node: _Node) -> None:
     seen: dict[str, int] = {}
     bullets = 0
     for child in node.children:
         marker = child.marker
         assert marker is not None
-        if marker.value is None:
+        if marker.kind == "attachment":
+            part = f"att{marker.value or ''}"
+        elif marker.value is None:
             bullets += 1
             part = f"b{bullets}"
         else:
@@ -179,6 +199,9 @@ def _path(node: _Node, script: str) -> list[str]:
 
 def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
     body_lines = [line for unit in node.body for line in unit.lines]
+    if node.marker is not None and node.marker.kind == "attachment" and not (node.children or body_lines):
+        if not strip_decoration(join_lines(node.heading))[0][node.marker.end :].strip():
+            return  # a bare "附件" label over an attachment printed as a document of its own
     if node.marker is None:
         if body_lines:
             out.append(_clause(doc, "p", "preamble", None, [], body_lines))

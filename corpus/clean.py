@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import DATE_LINE, DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
+from .patterns import ARTICLE_NUMBER, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -132,22 +132,22 @@ def _number_follows(lines: list[Line], i: int) -> bool:
 # An item number printed inside a line, right after a finished sentence: texts saved
 # without line breaks run their items on ("…予以支持。（二）加强…", "。第三条 …").
 _RUN_IN_ITEM = re.compile(
-    r"(?<=[。；！？;!?])\s*(?=第[一二三四五六七八九十百零〇\d]+[条章节]|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    r"(?<=[。；！？;!?])\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
     r"|[（(][一二三四五六七八九十]+[）)]|[（(]\d{1,2}[）)]|\d{1,2}[．.、](?![\d、．.])|——)"
 )
 
 
 # A heading run into its first item: "一、总体要求（一）基本原则。", "第二章 政策措施 第一条 …".
 _HEADING_RUN_INTO_ITEM = re.compile(
-    r"(?:^|(?<=[。；！？;!?]))\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇\d]+[章节])[^。；，,;：:（(\d]{1,25}?"
-    r"\s*(?=[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十百零〇\d]+条)"
+    r"(?:^|(?<=[。；！？;!?]))\s*(?:[一二三四五六七八九十]+、|" + CHAPTER_OR_SECTION + r")[^。；，,;：:（(\d]{1,25}?"
+    r"\s*(?=[（(][一二三四五六七八九十]+[）)]|" + ARTICLE_NUMBER + r")"
 )
 
 
 # After a closing bracket (a responsibility note "（责任单位：…）" ends items) only the
 # Chinese item numbers count: "（1）" after a bracket is more often an inline list.
 _RUN_IN_AFTER_BRACKET = re.compile(
-    r"(?<=[）)])\s*(?=第[一二三四五六七八九十百零〇\d]+[条章节]|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    r"(?<=[）)])\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
     r"|[（(][一二三四五六七八九十]+[）)])"
 )
 

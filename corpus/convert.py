@@ -70,6 +70,14 @@ def _t2s_chars() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def simplified_characters(text: str) -> str:
+    """Traditional characters to Simplified with OpenCC's standard ``t2s`` profile, no
+    Taiwan-usage phrases: a Simplified text comes back unchanged, and a Traditional copy
+    of it comes back as that text (執行 → 执行, where ``tw2sp`` gives 运行). For deciding
+    whether two texts are the same text."""
+    return _t2s_chars().convert(text)
+
+
 # Share of Chinese characters that only Traditional script uses, above which a text is
 # taken as Traditional. Simplified text has a few characters that t2s maps anyway (乾, 著).
 TRADITIONAL_SHARE = 0.05

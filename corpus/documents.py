@@ -29,18 +29,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from corpus.convert import nfkc_safe, normalize, script_of, to_simplified
-from corpus.models import Document, Line, Span
+from corpus.convert import nfkc_safe, normalize, script_of, simplified_characters, to_simplified
+from corpus.models import Clause, Document, Line, Span
 from corpus.patterns import CN_DIGITS, DOCUMENT_NUMBER, chinese_number, find_marker, strip_decoration
 
 __all__ = [
     "DocumentPart",
+    "content_sketch",
     "document_number",
+    "document_sketches",
     "find_validity",
     "link_copies",
     "parse_date",
@@ -283,14 +287,66 @@ def work_key(number: str | None, title: str | None) -> str:
     return title_key(title)
 
 
-def link_copies(documents: list[Document], texts: dict[str, str]) -> None:
+# Sentences shorter than this (after dropping punctuation) say nothing about a text.
+MIN_SKETCH_SENTENCE_CHARS = 6
+# How many sentence hashes stand for a text: the smallest ones (a bottom-k sketch), so two
+# texts are compared in constant time and a document's sketch stays small.
+SKETCH_SIZE = 64
+# Texts whose sketches agree this much are one text: copies differ only in what printing,
+# encoding and script do to them (a stray header, a wrapped line), not in their sentences.
+COPY_SIMILARITY = 0.9
+# A copy must have this many sentences to be recognised by its content alone.
+MIN_SKETCH_SENTENCES = 3
+# Candidate pairs share one of this many smallest hashes (each bucket holds only texts
+# that could be copies, so linking stays near-linear in the number of documents).
+SKETCH_BANDS = 4
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
+
+
+def content_sketch(text: str) -> list[int]:
+    """The ``SKETCH_SIZE`` smallest hashes of a text's sentences, read in one script (standard
+    ``t2s``), NFKC, without spaces or punctuation: the same for a text saved in GBK and its
+    Big5 Traditional copy, whatever their titles, line breaks or clause splitting.
+
+    >>> content_sketch("本条例自公布之日起施行。有关部门应当加强监督。") == content_sketch("本條例自公佈之日起施行。 有關部門應當加強監督。")
+    True
+    """
+    text = simplified_characters(unicodedata.normalize("NFKC", text)).lower()
+    hashes = set()
+    for sentence in _SENTENCE_END.split(text):
+        words = _NOT_WORD.sub("", sentence)
+        if len(words) >= MIN_SKETCH_SENTENCE_CHARS:
+            hashes.add(zlib.crc32(words.encode("utf-8")))
+    return sorted(hashes)[:SKETCH_SIZE]
+
+
+def document_sketches(clauses: Iterable[Clause]) -> dict[str, list[int]]:
+    """``content_sketch`` of each document's printed text (its clauses in reading order)."""
+    pieces: dict[str, list[str]] = {}
+    for clause in clauses:
+        pieces.setdefault(clause.document, []).append(clause.text_original)
+    return {doc_id: content_sketch("\n".join(texts)) for doc_id, texts in pieces.items()}
+
+
+def _similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of the sentence sets two bottom-k sketches stand for."""
+    union = sorted(set(a) | set(b))[:SKETCH_SIZE]
+    both = set(a) & set(b)
+    return sum(1 for h in union if h in both) / len(union) if union else 0.0
+
+
+def link_copies(documents: list[Document], texts: dict[str, str], sketches: dict[str, list[int]] | None = None) -> None:
     """Mark documents that are copies of one work (in place).
 
     Copies share a 文号, or, when at least one of them has none, a folded title
-    (``title_key``). Each group gets one ``work`` id, every member lists the others in
-    ``copies``, and exactly one is ``preferred``: the copy that is alone in its file (not a
-    compilation member), then the one with the longer text (``texts``: id -> normalised
-    text), then the smallest id.
+    (``title_key``), or the same sentences (``sketches``: id -> ``content_sketch`` of its
+    printed text; read in one script, so a GBK copy and a Big5 Traditional copy are one
+    work even where their titles fold differently), unless both are dated and the dates
+    differ (an amended version is another work). Each group gets one ``work`` id, every
+    member lists the others in ``copies``, and exactly one is ``preferred``: the copy that
+    is alone in its file (not a compilation member), then the one with the longer text
+    (``texts``: id -> normalised text), then the smallest id.
     """
     parent = list(range(len(documents)))
 
@@ -315,6 +371,20 @@ def link_copies(documents: list[Document], texts: dict[str, str]) -> None:
         if unnumbered:
             for i in members:
                 union(i, unnumbered[0])
+    buckets: dict[int, list[int]] = {}
+    for i, doc in enumerate(documents):
+        sketch = (sketches or {}).get(doc.id, [])
+        if len(sketch) >= MIN_SKETCH_SENTENCES:
+            for h in sketch[:SKETCH_BANDS]:
+                buckets.setdefault(h, []).append(i)
+    for members in buckets.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                a, b = documents[i], documents[j]
+                if a.date and b.date and a.date != b.date:
+                    continue
+                if find(i) != find(j) and _similarity(sketches[a.id], sketches[b.id]) >= COPY_SIMILARITY:  # type: ignore[index]
+                    union(i, j)
 
     groups: dict[int, list[int]] = {}
     for i in range(len(documents)):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .clauses import build_clauses
-from .documents import link_copies, split_documents
+from .documents import document_sketches, link_copies, split_documents
 from .errors import UnreadableSource
 from .layout import NgramCounts, Unit, reading_order
 from .models import Clause, Document, SourceText
@@ -41,15 +41,20 @@ def read_corpus(paths: Iterable[Path], progress: Callable[[str], None] | None = 
         except UnreadableSource as problem:
             corpus.problems.append(problem)
     texts: dict[str, str] = {}
+    sketches: dict[str, list[int]] = {}
     for source in corpus.sources:
         if progress:
             progress(source.path.name)
         documents, clauses = split_source(source)
         corpus.documents += documents
         corpus.clauses += clauses
+        pieces: dict[str, list[str]] = {document.id: [] for document in documents}
+        for clause in clauses:  # one pass: a compilation of many documents stays linear
+            pieces[clause.document].append(clause.text)
         for document in documents:
-            texts[document.id] = "".join(c.text for c in clauses if c.document == document.id)
-    link_copies(corpus.documents, texts)
+            texts[document.id] = "".join(pieces[document.id])
+        sketches.update(document_sketches(clauses))
+    link_copies(corpus.documents, texts, sketches)
     return corpus
 
 

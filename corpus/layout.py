@@ -21,6 +21,7 @@ import logging
 import math
 import re
 from collections import Counter
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import jieba
@@ -72,10 +73,15 @@ class Unit:
     marker: Marker | None = None
     seam_before: bool = False  # printed after a column change or page furniture
     detached: bool = False  # begins a run in reading order that is not its printed place
+    # the joined text, with the number of lines it was joined from: scoring asks for it
+    # many times, and recomputing it made the stage quadratic in the unit's length
+    _text: tuple[int, str] = field(default=(0, ""), init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return "".join(_SPACES.sub("", line.text) for line in self.lines)
+        if self._text[0] != len(self.lines):
+            self._text = (len(self.lines), "".join(_SPACES.sub("", line.text) for line in self.lines))
+        return self._text[1]
 
     @property
     def first_line(self) -> int:
@@ -232,6 +238,25 @@ class _Scorer:
         self.traditional = traditional  # the file is in Traditional script: compare in Simplified
         # the last marker of each kind before each unit, in file order
         self.before: list[dict[str, int | None]] = []
+        self.open = [unit.is_open() for unit in units]
+        self.heading = [_is_heading(unit) for unit in units]
+        self.firsts = [unit.first_line for unit in units]
+        # for each unit: the first unit after it that is not a text run (None: there is
+        # none), and the next item's marker unless a seam or table comes first — computed
+        # once from the end, so each question is answered in constant time
+        self.next_not_text: list[int | None] = [None] * len(units)
+        self.next_item_marker: list[Marker | None] = [None] * len(units)
+        following: int | None = None
+        marker: Marker | None = None
+        for k in range(len(units) - 1, -1, -1):
+            self.next_not_text[k], self.next_item_marker[k] = following, marker
+            unit = units[k]
+            if unit.kind != "text":
+                following = k
+            if unit.kind == "item":
+                marker = unit.marker
+            elif unit.kind != "text" or unit.seam_before:
+                marker = None
         seen: dict[str, int | None] = {}
         for unit in units:
             if unit.seam_before:
@@ -249,39 +274,41 @@ class _Scorer:
 
     def _leads_to(self, k: int, j: int) -> bool:
         """Whether the paragraphs from unit k on are followed, in print, by unit j."""
-        for unit in self.units[k + 1 :]:
-            if unit.kind != "text":
-                return unit is self.units[j]
-        return False
+        return self.next_not_text[k] == j
 
     def next_marker(self, j: int) -> Marker | None:
         """The number of the next item after unit j and the paragraphs printed right
         after it (up to a column change), if one follows."""
-        for unit in self.units[j + 1 :]:
-            if unit.kind == "item":
-                return unit.marker
-            if unit.kind != "text" or unit.seam_before:
-                return None
-        return None
+        return self.next_item_marker[j]
+
+    def window(self, i: int) -> range:
+        """The units that may continue unit i: printed within ``WINDOW_LINES`` lines of
+        its end and ``WINDOW_UNITS`` units of it (a text saved as one long line has every
+        unit on one physical line, so lines alone bound nothing)."""
+        last = self.units[i].lines[-1].number
+        low = max(bisect_left(self.firsts, last - WINDOW_LINES), i - WINDOW_UNITS)
+        high = min(bisect_right(self.firsts, last + WINDOW_LINES), i + WINDOW_UNITS + 1)
+        return range(max(low, 0), min(high, len(self.units)))
 
     def follows_in_numbering(self, i: int, marker: Marker | None) -> bool:
         if marker is None or marker.value is None:
             return False
-        known = dict(self.before[i])
         own = self.units[i].marker
-        if own:
-            known[own.kind] = own.value
-        return known.get(marker.kind) == marker.value - 1
+        last = own.value if own is not None and own.kind == marker.kind else self.before[i].get(marker.kind)
+        return last == _previous_number(marker)
 
     def jumps(self, j: int) -> bool:
         marker = self.units[j].marker
-        if marker is None or marker.value is None or marker.value == 1:
+        if marker is None or marker.value is None or (marker.value == 1 and not marker.inserted):
             return False
         last = self.before[j].get(marker.kind)
-        return last is not None and last != marker.value - 1
+        return last is not None and last != _previous_number(marker)
 
     def evidence(self, left: str, right: str) -> float:
-        """How much the end of left and the start of right read as one sentence."""
+        """How much the end of left and the start of right read as one sentence (only
+        ``JUNCTION_REACH`` characters either side are read, so the cost of a junction
+        does not grow with the texts around it)."""
+        left, right = left[-JUNCTION_REACH:], right[:JUNCTION_REACH]
         tail, head = (to_simplified(left[-6:]), to_simplified(right[:6])) if self.traditional else (left, right)
         evidence = self.ngrams.across(tail, head)
         evidence += min(_segmentation_gain(tail, head) * WORD_WEIGHT, WORD_CAP)
@@ -298,11 +325,18 @@ class _Scorer:
         if b.kind == "title":
             return None  # a document's title starts a run of its own
         if b.kind == "table" or a.kind in ("table", "title"):
-            return STAY_PUT if j == i + 1 and not a.is_open() else None
+            return STAY_PUT if j == i + 1 and not self.open[i] else None
         natural = j == i + 1
+        if not natural and not self.open[i]:
+            # cheap tests first: a finished unit goes on elsewhere only to the next number,
+            # or to the body of a heading printed away from it
+            if b.kind == "item" and not self.follows_in_numbering(i, b.marker):
+                return None
+            if b.kind == "text" and not (self.heading[i] and self.follows_in_numbering(i, self.next_marker(j))):
+                return None
         left, right = a.text, b.text
         score = STAY_PUT if natural else 0.0
-        if a.is_open():
+        if self.open[i]:
             if b.kind == "item":
                 return None  # a sentence does not go on with a new item
             evidence = self.evidence(left, right) + (NEXT_NUMBER if self.follows_in_numbering(i, self.next_marker(j)) else 0.0)
@@ -322,7 +356,7 @@ class _Scorer:
             # a heading whose body was printed elsewhere: its own next unit cannot follow it
             lost_body = (
                 b.kind == "text"
-                and _is_heading(a)
+                and self.heading[i]
                 and i + 1 < len(self.units)
                 and not natural
                 and self.score(i, i + 1) is None
@@ -341,6 +375,14 @@ class _Scorer:
 
 
 MAX_HEADING_CHARS = 40
+
+
+def _previous_number(marker: Marker) -> int | None:
+    """The number printed just before this one: 235 before 第二百三十六条, 236 before
+    第二百三十六条之一 (an inserted article follows the article it is inserted after)."""
+    if marker.value is None:
+        return None
+    return marker.value if marker.inserted else marker.value - 1
 
 
 def _is_heading(unit: Unit) -> bool:
@@ -385,10 +427,12 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
     successor: dict[int, int] = {}
     predecessor: dict[int, int] = {}
     index = {id(unit): k for k, unit in enumerate(units)}
+    chains = _Chains(len(units), successor)
     for tail, head in claims:
         i, j = index[id(tail)], index[id(head)]
-        if i not in successor and j not in predecessor and not _reaches(successor, j, i):
+        if i not in successor and j not in predecessor and not chains.same(i, j):
             successor[i], predecessor[j] = j, i
+            chains.join(i, j)
             log.debug("claim %d->%d %s|%s", tail.lines[-1].number, head.first_line, tail.text[-8:], head.text[:8])
     # First the sentences cut in two, then, knowing which item each continuation
     # belongs to, the order of whole units.
@@ -419,6 +463,10 @@ CLAIM_MIN = 3.0  # evidence for cutting a unit where no column change shows
 CLAIM_MARGIN = 2.0  # … by how much it must beat the line's own predecessor
 CLAIM_OVER_HEAD = 1.0  # … and the best continuation that starts a unit already
 WINDOW_LINES = 150  # how far apart two pieces of one sentence may be printed
+WINDOW_UNITS = 150  # … and how many units apart (a one-line text has all its units on one line)
+# A bracket opened or closed farther than this from a junction says nothing about it; reading
+# no more keeps every junction's cost bounded, so the stage stays linear in its input.
+JUNCTION_REACH = 1000
 
 
 def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
@@ -427,35 +475,55 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
     above it ("…先进无机非" | "金属材料、先进复合材料…" printed after an unrelated paragraph)."""
     cuts: dict[int, set[int]] = {}
     claimed: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the tail that claims it
+    joined: dict[int, tuple[str, list[int], list[int]]] = {}  # unit -> its text, line offsets, line numbers
+
+    def lines_of(k: int) -> tuple[str, list[int], list[int]]:
+        if k not in joined:
+            offsets, pieces, at = [], [], 0
+            for line in units[k].lines:
+                offsets.append(at)
+                piece = _SPACES.sub("", line.text)
+                pieces.append(piece)
+                at += len(piece)
+            joined[k] = ("".join(pieces), offsets, [line.number for line in units[k].lines])
+        return joined[k]
+
     for i, tail in enumerate(units):
-        if not tail.is_open():
+        if not scorer.open[i]:
             continue
         last = tail.lines[-1].number
+        window = scorer.window(i)
         best_head = max(
             (
-                scorer.evidence(tail.text, u.text)
+                scorer.evidence(tail.text, units[k].text)
                 + (NEXT_NUMBER if scorer.follows_in_numbering(i, scorer.next_marker(k)) else 0.0)
-                - DISTANCE_PER_LINE * abs(u.first_line - last)
-                for k, u in enumerate(units)
-                if u.kind == "text" and k != i and abs(u.first_line - last) <= WINDOW_LINES
+                - DISTANCE_PER_LINE * abs(units[k].first_line - last)
+                for k in window
+                if units[k].kind == "text" and k != i
             ),
             default=0.0,
         )
         best: tuple[float, int, int] | None = None
-        for k, unit in enumerate(units):
-            if k == i or unit.kind not in ("text", "item") or abs(unit.first_line - last) > WINDOW_LINES:
+        for k in window:
+            unit = units[k]
+            if k == i or unit.kind not in ("text", "item") or len(unit.lines) < 2:
                 continue
-            for m in range(1, len(unit.lines)):
+            text, offsets, numbers = lines_of(k)
+            # only lines printed within the window of the tail's end can continue it
+            low = max(1, bisect_left(numbers, last - WINDOW_LINES))
+            high = bisect_right(numbers, last + WINDOW_LINES)
+            for m in range(low, high):
                 if (k, m) in claimed:
                     continue
-                above = "".join(_SPACES.sub("", line.text) for line in unit.lines[:m])
-                below = "".join(_SPACES.sub("", line.text) for line in unit.lines[m:])
+                cut = offsets[m]
+                above = text[max(0, cut - JUNCTION_REACH) : cut]
+                below = text[cut : cut + JUNCTION_REACH]
                 if is_sentence_end(above):
                     continue  # a paragraph boundary: already a unit of its own if it mattered
                 claim = scorer.evidence(tail.text, below)
                 if scorer.follows_in_numbering(i, scorer.next_marker(k)):
                     claim += NEXT_NUMBER
-                claim -= DISTANCE_PER_LINE * abs(unit.lines[m].number - last)
+                claim -= DISTANCE_PER_LINE * abs(numbers[m] - last)
                 own = scorer.evidence(above, below)
                 if claim >= CLAIM_MIN and claim - own >= CLAIM_MARGIN and claim >= best_head + CLAIM_OVER_HEAD and (best is None or claim > best[0]):
                     best = (claim, k, m)
@@ -483,29 +551,48 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
 
 
 def _link(units: list[Unit], scorer: "_Scorer", successor: dict[int, int], predecessor: dict[int, int], *, open_tails: bool) -> None:
+    chains = _Chains(len(units), successor)
     candidates: list[tuple[float, int, int]] = []
     for i in range(len(units)):
-        if i in successor or units[i].is_open() != open_tails:
+        if i in successor or scorer.open[i] != open_tails:
             continue
-        for j in range(len(units)):
-            if j == i or j in predecessor or abs(units[j].first_line - units[i].lines[-1].number) > WINDOW_LINES:
+        for j in scorer.window(i):
+            if j == i or j in predecessor:
                 continue
             s = scorer.score(i, j)
             if s is not None and s >= MIN_SCORE:
                 candidates.append((s, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     for s, i, j in candidates:
-        if i in successor or j in predecessor or _reaches(successor, j, i):
+        if i in successor or j in predecessor or chains.same(i, j):
             continue
         log.debug("link %d->%d %.2f %s|%s", units[i].first_line, units[j].first_line, s, units[i].text[-8:], units[j].text[:8])
         successor[i] = j
         predecessor[j] = i
+        chains.join(i, j)
 
 
-def _reaches(successor: dict[int, int], start: int, goal: int) -> bool:
-    k: int | None = start
-    while k is not None:
-        if k == goal:
-            return True
-        k = successor.get(k)
-    return False
+class _Chains:
+    """Which chain of successors each unit is on (union-find). Linking the end of one
+    chain to the start of another makes a cycle exactly when both are on the same chain;
+    asking that here costs next to nothing, where walking the chain made the stage
+    quadratic."""
+
+    def __init__(self, size: int, successor: dict[int, int]) -> None:
+        self.parent = list(range(size))
+        for i, j in successor.items():
+            self.join(i, j)
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def same(self, i: int, j: int) -> bool:
+        return self.find(i) == self.find(j)
+
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)

@@ -9,8 +9,14 @@ from functools import lru_cache
 
 import cn2an
 
-CN_DIGITS = "零〇一二三四五六七八九十百千万两"
+# Chinese numerals in either script (兩 and 萬 are the Traditional 两 and 万).
+CN_DIGITS = "零〇一二三四五六七八九十百千万两兩萬"
 _CN = f"[{CN_DIGITS}]+"
+_TO_SIMPLIFIED_DIGITS = str.maketrans("兩萬", "两万")
+# The divisions of a law, in either script: 编/編, 章, 节/節, 条/條.
+ARTICLE_NUMBER = rf"第(?:{_CN}|\d+)[条條]"
+CHAPTER_OR_SECTION = rf"第(?:{_CN}|\d+)[章节節]"
+DIVISION = rf"第(?:{_CN}|\d+)[编編章节節条條]"
 # An article inserted by a later amendment keeps its neighbour's number: 第二百三十六条之一.
 _INSERTED = r"(?:之([一二三四五六七八九十]+))?"
 
@@ -22,10 +28,13 @@ BOLD = re.compile(r"\*\*")
 # (after markdown decoration) and captures the number. Half-width brackets and
 # punctuation are accepted as well as full-width ones.
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("part", re.compile(rf"^第({_CN}|\d+)编")),
+    # back-matter: "附件：…", "附件1", "附件一：…", "附表" — the label alone or followed by a colon
+    # ("附件所列的…" is prose)
+    ("attachment", re.compile(rf"^附\s*[件表录]\s*(\d{{1,2}}|{_CN})?\s*(?:[：:]|$)")),
+    ("part", re.compile(rf"^第({_CN}|\d+)[编編]")),
     ("chapter", re.compile(rf"^第({_CN}|\d+)章")),
-    ("section", re.compile(rf"^第({_CN}|\d+)节")),
-    ("article", re.compile(rf"^第({_CN}|\d+)条{_INSERTED}")),
+    ("section", re.compile(rf"^第({_CN}|\d+)[节節]")),
+    ("article", re.compile(rf"^第({_CN}|\d+)[条條]{_INSERTED}")),
     ("cn", re.compile(rf"^({_CN})[、．.](?![{CN_DIGITS}][、，])")),  # 一、 but not 一、二、三
     ("cn_paren", re.compile(rf"^[（(]({_CN})[）)]")),  # （一）
     ("arabic", re.compile(r"^(\d{1,3})(?:[、．.])(?![\d、．.])")),  # 1. 1、 but not 1.5 or 1、2
@@ -58,7 +67,7 @@ class Marker:
 
     kind: str
     label: str  # as printed, e.g. "（十一）", "第十二条", "3."
-    value: int | None  # 11, 12, 3; None for bullets
+    value: int | None  # 11, 12, 3; None for bullets and an unnumbered 附件
     end: int  # offset in the line where the item's own text starts
     inserted: int = 0  # 1 for 第二百三十六条之一: inserted after article 236 by an amendment
 
@@ -70,7 +79,7 @@ def chinese_number(text: str) -> int | None:
     mode reads 两, 〇 and digit-by-digit years, which "strict" refuses)."""
     if text.isdigit():
         return int(text)
-    return _cn2an(text)
+    return _cn2an(text.translate(_TO_SIMPLIFIED_DIGITS))
 
 
 @lru_cache(maxsize=4096)
@@ -106,7 +115,7 @@ def find_marker(line: str) -> Marker | None:
         m = pattern.match(text)
         if not m:
             continue
-        value = chinese_number(m.group(1)) if kind not in ("circled", "dash") else None
+        value = chinese_number(m.group(1)) if kind not in ("circled", "dash") and m.group(1) else None
         if kind == "circled":
             value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group(1)) + 1
         inserted = chinese_number(m.group(2)) or 0 if kind == "article" and m.group(2) else 0

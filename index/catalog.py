@@ -160,7 +160,7 @@ class Catalog:
             for named in record.departments:
                 entry = found.get(named.id)
                 if entry is None:
-                    entry = found[named.id] = self._department_entry(named.id, named.label, named.labels)
+                    entry = found[named.id] = self._department_entry(named.id, named.label, named.labels, named.jurisdiction)
                 for label in [named.label, *named.labels]:
                     if label not in entry["labels"]:
                         entry["labels"].append(label)
@@ -246,7 +246,7 @@ class Catalog:
                     ))
         return list(rows.values())
 
-    def _department_entry(self, department_id: str, label: str, labels: list[str]) -> dict:
+    def _department_entry(self, department_id: str, label: str, labels: list[str], jurisdiction: str = "") -> dict:
         try:
             body = self.registry.body(department_id)
         except KeyError:
@@ -256,7 +256,7 @@ class Catalog:
             "id": department_id,
             "label": body.label if body else label,
             "labels": list(dict.fromkeys([*(body.labels if body else [label]), *labels])),
-            "jurisdiction": body.jurisdiction if body else ("" if generic else department_id.rsplit("/", 1)[0]),
+            "jurisdiction": body.jurisdiction if body else ("" if generic else jurisdiction),
             "generic": body.generic if body else generic,
             "known": body is not None,
             "clauses": {role: 0 for role in ROLES},

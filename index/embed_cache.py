@@ -172,9 +172,11 @@ def embed_passages(
     batch_size: int = BATCH_SIZE,
     checkpoint_seconds: float = CHECKPOINT_SECONDS,
     progress: Callable[[str], None] | None = None,
+    advance: Callable[[int, int], None] | None = None,
 ) -> Embedded:
     """Vectors of ``texts`` as ``encoder.encode_passages`` gives them, encoding only the
-    texts whose vectors the cache in ``folder`` does not hold yet, and saving those there."""
+    texts whose vectors the cache in ``folder`` does not hold yet, and saving those there.
+    ``advance(encoded, to_encode)`` is called after each batch, for progress."""
     cache = EmbeddingCache(folder, encoder.name, encoder.dim)
     keys = [text_key(t) for t in texts]
     missing: dict[str, str] = {}
@@ -190,6 +192,8 @@ def embed_passages(
             batch = todo[start : start + batch_size]
             vectors = encoder.encode_passages([text for _, text in batch])
             cache.add([key for key, _ in batch], vectors)
+            if advance:
+                advance(start + len(batch), len(todo))
             if time.monotonic() - last_save >= checkpoint_seconds:
                 cache.save()
                 last_save = time.monotonic()

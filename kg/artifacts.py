@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .extract.conditions import AwardConditions
 from .models import Abbreviation, Award, ClauseFacts, Responsibility, SegmentFacts, Target, Tier
 
 FACTS = "facts.jsonl"
@@ -23,6 +24,7 @@ def fact_row(found: ClauseFacts) -> dict:
         **_fact_lists(found),
         "abbreviations": [vars(a) for a in found.abbreviations],
         "segments": [{"start": s.start, "end": s.end, **_fact_lists(s)} for s in found.segments],
+        "conditions": [c.to_dict() for c in found.conditions],
     }
 
 
@@ -60,5 +62,6 @@ def load_facts(folder: Path) -> dict[str, ClauseFacts]:
                 **_read_lists(row),
                 abbreviations=[Abbreviation(**a) for a in row["abbreviations"]],
                 segments=[SegmentFacts(start=s["start"], end=s["end"], **_read_lists(s)) for s in row["segments"]],
+                conditions=[AwardConditions.from_dict(c) for c in row.get("conditions", [])],
             )
     return facts

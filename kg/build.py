@@ -202,6 +202,7 @@ def _add_facts(graph: Graph, clause: URIRef, found: ClauseFacts) -> None:
         _add_award(graph, part_iri(clause, "award", n), clause, award)
     for n, target in enumerate(found.targets, start=1):
         _add_target(graph, part_iri(clause, "target", n), clause, target)
+    add_conditions(graph, clause, found)
     for abbreviation in found.abbreviations:
         term = term_iri(abbreviation.full)
         graph.add((term, RDF.type, SKOS.Concept))
@@ -209,6 +210,50 @@ def _add_facts(graph: Graph, clause: URIRef, found: ClauseFacts) -> None:
         graph.add((term, SKOS.prefLabel, Literal(abbreviation.full, lang="zh")))
         graph.add((term, SKOS.altLabel, Literal(abbreviation.short, lang="zh")))
         graph.add((term, PK.definedIn, clause))
+
+
+def add_conditions(graph: Graph, clause: URIRef, found: ClauseFacts) -> None:
+    """Each award's conditions (kg.extract.conditions): a pk:Condition linked from the award,
+    pointing at the clause and offsets of its words; industries are concepts of
+    ontology/lexicon.ttl, whose triples come along the first time one is used."""
+    from .lexicon import BASE as VOCAB, VOCABULARY_FILE
+
+    for award_conditions in found.conditions:
+        award = part_iri(clause, "award", award_conditions.award + 1)
+        for n, c in enumerate(award_conditions.conditions, start=1):
+            node = part_iri(award, "condition", n)
+            graph.add((award, PK.condition, node))
+            graph.add((node, RDF.type, PK.Condition))
+            graph.add((node, PK.clause, clause_iri(c.clause)))
+            graph.add((node, PK.conditionKind, Literal(c.kind)))
+            graph.add((node, PK.words, Literal(c.words, lang="zh-Hans")))
+            graph.add((node, PK.wordsStart, Literal(c.start)))
+            graph.add((node, PK.wordsEnd, Literal(c.end)))
+            graph.add((node, PK.inherited, Literal(bool(c.inherited))))
+            graph.add((node, PK.conditionScope, Literal(c.scope)))
+            for place in c.places:
+                graph.add((node, PK.place, Literal(place, lang="zh")))
+            if c.kind == "industry":
+                if (URIRef(VOCAB + "industries"), None, None) not in graph:
+                    graph += Graph().parse(VOCABULARY_FILE)
+                for term in c.terms:
+                    graph.add((node, PK.industry, URIRef(VOCAB + term)))
+            if c.kind == "qualification":
+                for term in c.terms:
+                    graph.add((node, PK.qualification, Literal(term, lang="zh")))
+            if c.level:
+                graph.add((node, PK.level, Literal(c.level, lang="zh")))
+            if c.metric:
+                graph.add((node, PK.conditionMetric, Literal(c.metric)))
+            if c.min_value is not None:
+                graph.add((node, PK.minValue, Literal(_decimal(c.min_value), datatype=XSD.decimal)))
+            if c.max_years is not None:
+                graph.add((node, PK.maxYears, Literal(_decimal(c.max_years), datatype=XSD.decimal)))
+            if c.growth_rate is not None:
+                graph.add((node, PK.growthRate, Literal(_decimal(c.growth_rate), datatype=XSD.decimal)))
+            if c.window:
+                graph.add((node, PK.windowStart, Literal(c.window[0], datatype=XSD.date)))
+                graph.add((node, PK.windowEnd, Literal(c.window[1], datatype=XSD.date)))
 
 
 def _add_responsibility(graph: Graph, node: URIRef, clause: URIRef, responsibility: Responsibility) -> None:

@@ -10,6 +10,7 @@ from corpus.models import Clause, Document
 
 from .extract.abbreviations import find_abbreviations
 from .extract.awards import extract_awards
+from .extract.conditions import clause_conditions, preamble_conditions
 from .extract.departments import document_convention, extract_departments
 from .extract.registry import Registry
 from .extract.targets import TABLE_HEADER, extract_table_targets, extract_targets, target_year
@@ -106,7 +107,26 @@ def extract_facts(
             above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None
             year = target_year(above) if above else None
             facts[clause.id] = clause_facts(clause, context, registry, year)
+        attach_conditions(own, facts)
     return facts
+
+
+def attach_conditions(clauses: list[Clause], facts: dict[str, ClauseFacts]) -> None:
+    """The conditions of every award of a document's clauses (in place): each award's own,
+    and those a preamble sets for the section it heads (三、政策支持's "对于工商注册地…在黄埔区…的
+    IAB企业"), which every clause under that heading inherits."""
+    set_by = {tuple(c.path): preamble_conditions(c.text, c.id) for c in clauses if c.kind == "preamble"}
+    for clause in clauses:
+        found = facts.get(clause.id)
+        if found is None or not found.awards:
+            continue
+        inherited = [
+            condition
+            for depth in range(1, len(clause.path) + (clause.kind != "preamble"))
+            for condition in set_by.get(tuple(clause.path[:depth]), [])
+            if condition.clause != clause.id
+        ]
+        found.conditions = clause_conditions(clause.text, found.awards, clause.id, inherited)
 
 
 def clause_facts(clause: Clause, context: DocumentContext, registry: Registry, year: int | None = None) -> ClauseFacts:

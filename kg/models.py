@@ -5,11 +5,14 @@ and span (PROV-O), so a reader can check it against the words."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import ConfigDict, Field
 
 from .vocabulary import AWARD_KINDS, ROLES, listed
+
+if TYPE_CHECKING:
+    from .extract.conditions import AwardConditions
 
 # Where in the clause a fact was read: kept in the facts file and the graph (PROV-O), left
 # out of the JSON renderings (export, search, API), which give the fact itself.
@@ -151,3 +154,5 @@ class ClauseFacts:
     targets: list[Target] = field(default_factory=list)
     abbreviations: list[Abbreviation] = field(default_factory=list)
     segments: list[SegmentFacts] = field(default_factory=list)
+    # the conditions of each award (kg.extract.conditions), stated or inherited from a preamble
+    conditions: list[AwardConditions] = field(default_factory=list)

@@ -27,6 +27,7 @@ class PK(DefinedNamespace):
     AwardKindList: URIRef
     AwardKinds: URIRef
     Clause: URIRef
+    Condition: URIRef
     CooperatingRole: URIRef
     Document: URIRef
     EquityInvestment: URIRef
@@ -83,6 +84,23 @@ class PK(DefinedNamespace):
     validUntil: URIRef
     validityStatement: URIRef
     year: URIRef
+    condition: URIRef
+    conditionKind: URIRef
+    conditionMetric: URIRef
+    conditionScope: URIRef
+    growthRate: URIRef
+    industry: URIRef
+    inherited: URIRef
+    level: URIRef
+    maxYears: URIRef
+    minValue: URIRef
+    place: URIRef
+    qualification: URIRef
+    windowEnd: URIRef
+    windowStart: URIRef
+    words: URIRef
+    wordsEnd: URIRef
+    wordsStart: URIRef
 
 
 class ELI(DefinedNamespace):

@@ -89,10 +89,10 @@ class ClauseRecord:
     text_original: Annotated[str, Field(description="Text as printed, in the original script.")]
     document: DocumentRef
     source: Source
+    parent: Annotated[str | None, Field(description="For a segment: the clause it is part of.")] = None
     departments: list[Responsibility] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    parent: Annotated[str | None, Field(description="For a segment: the clause it is part of.")] = None
 
     @classmethod
     def of(cls, clause: Clause, document: Document, facts: ClauseFacts | None = None, ref: DocumentRef | None = None) -> ClauseRecord:

@@ -6,9 +6,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from index.estimate import format_yuan
+from api.present import award_line, format_yuan, kind_name, named_first, snippet, validity_line
 from index.models import Hit, SearchResult
-from index.wording import award_line, kind_name, named_first, snippet, validity_line
 
 
 def print_answer(console: Console, result: SearchResult) -> None:

@@ -118,7 +118,11 @@ def build(
             documents = [doc for _, meta in readable for doc in meta.to_documents()]
             # link_copies ranks copies by the length of their text; a range has that length
             # and costs nothing, so the corpus's text need not be held here
-            link_copies(documents, {doc_id: range(n) for _, meta in readable for doc_id, n in meta.lengths.items()})  # type: ignore[misc]
+            link_copies(
+                documents,
+                {doc_id: range(n) for _, meta in readable for doc_id, n in meta.lengths.items()},  # type: ignore[misc]
+                {doc_id: sketch for _, meta in readable for doc_id, sketch in meta.sketches.items()},
+            )
             write_jsonl(folder / DOCUMENTS, (d.to_dict() for d in documents))
             write_problems(folder, problems)
             _concatenate([entry / filework.CLAUSES for entry, _ in readable], folder / CLAUSES)
@@ -146,9 +150,15 @@ def build(
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
             units = [unit for clause in chosen for unit in dense_units(clause)]
-            with log.stage("embed", total=len(units), unit="passages") as stage:
-                embedded = embed_passages(encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note)
-                stage.done = len(units)
+            with log.stage("embed", unit="passages") as stage:
+
+                def advance(encoded: int, to_encode: int) -> None:
+                    stage.total = to_encode
+                    stage.advance(encoded - stage.done)
+
+                embedded = embed_passages(
+                    encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note, advance=advance
+                )
             with log.stage("dense index", unit="vectors") as stage:
                 DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
                 stage.done = len(units)
@@ -176,7 +186,8 @@ def build(
             seconds=round(time.perf_counter() - started, 2),
         )
         manifest = {
-            "fingerprint": fingerprint,
+            # a file to try again means the next build is not "up to date" whatever changed
+            "fingerprint": "" if any(meta.retry for meta in metas) else fingerprint,
             "inputs": [str(p) for p in sources],
             "files": report.files,
             "documents": report.documents,
@@ -269,7 +280,9 @@ def _outcome(result: Callable[[], filework.FileMeta], path: Path, sha: str) -> f
     except BrokenProcessPool:
         raise
     except Exception as error:  # noqa: BLE001 - reported as the file's problem, not hidden
-        return filework.FileMeta(path=str(path), key=path.stem, sha256=sha, problem=f"could not be processed ({type(error).__name__}: {error})")
+        return filework.FileMeta(
+            path=str(path), key=path.stem, sha256=sha, problem=f"could not be processed ({type(error).__name__}: {error})", retry=True
+        )
 
 
 def _size(path: Path) -> int:

@@ -34,30 +34,29 @@ err = Console(stderr=True)
 out = Console()
 
 
-class State:
-    settings: Settings
-
-
-state = State()
-
-
 @app.callback()
 def main(
+    ctx: typer.Context,
     data: Annotated[
         Optional[Path],
         typer.Option("--data", help="Data folder for graph and index (env: POLICYKG_DATA; default: the user data folder)."),
     ] = None,
 ) -> None:
     """policykg: build from policy texts, then search and export."""
-    state.settings = Settings(data=data) if data is not None else Settings()
+    ctx.obj = Settings(data=data) if data is not None else Settings()  # the commands' settings
 
 
 # Above this many files the build lists counts only, not a table row per file.
 PER_FILE_TABLE_LIMIT = 50
 
 
-def _data() -> DataDir:
-    return DataDir(state.settings.data)
+def _settings(ctx: typer.Context) -> Settings:
+    """The settings ``main`` made from ``--data`` and the environment, for this run only."""
+    return ctx.find_root().obj
+
+
+def _data(ctx: typer.Context) -> DataDir:
+    return DataDir(_settings(ctx).data)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -67,6 +66,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @app.command("build")
 def build_command(
+    ctx: typer.Context,
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of .txt/.md texts (default: the shipped corpus).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if inputs and code are unchanged.")] = False,
     model: Annotated[
@@ -80,14 +80,14 @@ def build_command(
     Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
     in a log file as well as on a terminal."""
     inputs = paths or [SHIPPED_TEXTS]
-    settings = state.settings
+    settings = _settings(ctx)
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
     try:
         report = build(
-            _data(), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,
+            _data(ctx), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,
         )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
@@ -115,10 +115,10 @@ def build_command(
 
 
 @app.command("status")
-def status_command() -> None:
+def status_command(ctx: typer.Context) -> None:
     """Show the current build: where it is and what it holds."""
     try:
-        folder = _data().require_current()
+        folder = _data(ctx).require_current()
     except DataDirError as problem:
         raise _fail(str(problem)) from None
     manifest = read_manifest(folder)
@@ -127,56 +127,59 @@ def status_command() -> None:
 
 @export_app.command("clauses")
 def export_clauses(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
 ) -> None:
     """Every clause with its text, path, document, source span, departments, awards and targets.
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from kg.records import as_json, clause_records
+    from api.present import json_line
+    from kg.records import clause_records
 
-    for record in clause_records(_current()):
-        sys.stdout.write(json.dumps(as_json(record), ensure_ascii=False) + "\n")
+    for record in clause_records(_current(ctx)):
+        sys.stdout.write(json_line(record) + "\n")
 
 
 @export_app.command("documents")
 def export_documents(
+    ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
 ) -> None:
     """Every document with its metadata and copies."""
-    folder = _current()
-    for document in load_documents(folder):
-        sys.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False) + "\n")
+    from api.present import json_line
+
+    for document in load_documents(_current(ctx)):
+        sys.stdout.write(json_line(document) + "\n")
 
 
 @export_app.command("problems")
-def export_problems() -> None:
+def export_problems(ctx: typer.Context) -> None:
     """Input files the current build skipped, with the reason."""
-    for row in load_problems(_current()):
+    for row in load_problems(_current(ctx)):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld"}
 
 
 @export_app.command("graph")
 def export_graph(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="turtle, nt or jsonld.")] = "turtle",
 ) -> None:
     """The whole graph, serialised."""
-    from kg.build import PREFIXES, bind_prefixes
+    from api.present import GRAPH_FORMATS, serializer_options
+    from kg.build import bind_prefixes
     from kg.store import open_graph
 
     if fmt not in GRAPH_FORMATS:
         raise _fail(f"unknown format {fmt!r}: use turtle, nt or jsonld", code=2)
-    graph = open_graph(_current())
+    graph = open_graph(_current(ctx))
     bind_prefixes(graph)
-    options = {"context": PREFIXES} if GRAPH_FORMATS[fmt] == "json-ld" else {}
-    sys.stdout.write(graph.serialize(format=GRAPH_FORMATS[fmt], **options))
+    sys.stdout.write(graph.serialize(format=GRAPH_FORMATS[fmt], **serializer_options(GRAPH_FORMATS[fmt])))
 
 
 @app.command("sparql")
 def sparql_command(
+    ctx: typer.Context,
     query: Annotated[Optional[str], typer.Argument(help="A SPARQL query (or use --file).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="Read the query from a file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="SPARQL 1.1 JSON results instead of a table.")] = False,
@@ -188,7 +191,7 @@ def sparql_command(
         raise _fail("give a QUERY or --file FILE (not both)", code=2)
     text = query if query is not None else _read_text(file)
     try:
-        result = run_query(_current(), text, state.settings.sparql_allowed_services)
+        result = run_query(_current(ctx), text, _settings(ctx).sparql_allowed_services)
     except QueryError as problem:
         raise _fail(str(problem), code=2) from None
     if as_json or result.type != "SELECT":
@@ -211,6 +214,7 @@ def _read_text(path: Path | None) -> str:
 
 @app.command("search")
 def search_command(
+    ctx: typer.Context,
     query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one query per line.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query.")] = 10,
@@ -226,6 +230,7 @@ def search_command(
     in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,
 ) -> None:
     """Find the clauses that answer a question, with their award parameters."""
+    from api.present import json_line
     from index.filters import Filters
     from index.open import open_searcher  # loads the indexes only for this command
 
@@ -239,16 +244,58 @@ def search_command(
     except ValueError as problem:
         raise _fail(str(problem), code=2) from None
     queries = [query] if query is not None else _read_batch(batch)
-    searcher = open_searcher(_current(), threads=state.settings.threads)
+    searcher = open_searcher(_current(ctx), threads=_settings(ctx).threads)
     for q in queries:
         try:
             result = searcher.search(q, k, mode=mode, filters=filters)
         except ValueError as problem:
             raise _fail(str(problem), code=2) from None
         if as_json:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(result) + "\n")
         else:
             print_answer(out, result)
+
+
+@app.command("match")
+def match_command(
+    profile: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file describing the enterprise (contract: ../shared/eval/eval_match.py).")] = None,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="A file with one profile JSON per line.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list the rules the enterprise does not qualify for.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines: one per rule (--profile) or one per profile (--batch).")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="The date asked (YYYY-MM-DD); overrides the profile's as_of (default today).")] = None,
+) -> None:
+    """Which award rules an enterprise may apply for: verdict, deciding conditions, estimate."""
+    from index.match import matcher_for, read_profiles
+
+    from .match_cards import print_match
+
+    if (profile is None) == (batch is None):
+        raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
+    path = profile if profile is not None else batch
+    try:
+        profiles = read_profiles(path)
+        if as_of is not None:
+            from datetime import date
+
+            day = date.fromisoformat(as_of)
+            for p in profiles:
+                p.as_of = day
+    except (OSError, UnicodeDecodeError) as problem:
+        raise _fail(f"{path}: {problem}", code=2) from None
+    except ValueError as problem:  # ProfileError, or a bad --as-of
+        raise _fail(str(problem), code=2) from None
+    if profile is not None and len(profiles) != 1:
+        raise _fail(f"{path}: --profile takes one profile, found {len(profiles)} (use --batch)", code=2)
+    matcher = matcher_for(_current())
+    for p in profiles:
+        found = matcher.match(p, include_not_eligible=show_all)
+        if not as_json:
+            print_match(out, found)
+        elif batch is not None:
+            sys.stdout.write(json.dumps({"profile": found.profile, "as_of": found.as_of, "results": [r.to_dict() for r in found.results]}, ensure_ascii=False) + "\n")
+        else:
+            for result in found.results:
+                sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
 
 
 def _read_batch(path: Path | None) -> list[str]:
@@ -259,15 +306,16 @@ def _read_batch(path: Path | None) -> list[str]:
         raise _fail(f"{path}: {problem}", code=2) from None
 
 
-def _current() -> Path:
+def _current(ctx: typer.Context) -> Path:
     try:
-        return _data().require_current()
+        return _data(ctx).require_current()
     except DataDirError as problem:
         raise _fail(str(problem)) from None
 
 
 @app.command("serve")
 def serve_command(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     cors_origin: Annotated[
@@ -280,9 +328,9 @@ def serve_command(
 
     from api import create_app
 
-    folder = _current()  # no build: a message and exit code 1, before the server starts
+    folder = _current(ctx)  # no build: a message and exit code 1, before the server starts
     err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(create_app(state.settings, cors_origins=cors_origin or ()), host=host, port=port)
+    uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or ()), host=host, port=port)
 
 
 if __name__ == "__main__":

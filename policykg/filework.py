@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from corpus.artifacts import write_jsonl
+from corpus.documents import document_sketches
 from corpus.errors import UnreadableSource
 from corpus.ingest import split_source
 from corpus.models import Document, Span
@@ -56,12 +57,14 @@ class FileMeta:
     chars: int = 0
     documents: list[dict] = field(default_factory=list)
     lengths: dict[str, int] = field(default_factory=dict)  # document id -> characters of its clauses
+    sketches: dict[str, list[int]] = field(default_factory=dict)  # document id -> content_sketch, for copies
     clauses: int = 0
     triples: int = 0
     citations: list[tuple[str, str]] = field(default_factory=list)  # (citing document id, folded title)
     agent_labels: dict[str, str] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
     problem: str | None = None  # why the file was skipped, when it was
+    retry: bool = False  # skipped for a fault of ours, not of the file: try it again next build
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_documents(self) -> list[Document]:
@@ -165,6 +168,7 @@ def _process_source(source, meta: FileMeta, folder: Path, clock: _Clock) -> None
     for clause in clauses:
         meta.lengths[clause.document] = meta.lengths.get(clause.document, 0) + len(clause.text)
     meta.clauses = len(clauses)
+    meta.sketches = document_sketches(clauses)
     meta.citations = cited_titles(clauses)
     write_jsonl(folder / CLAUSES, (c.to_dict() for c in clauses))
     write_jsonl(folder / FACTS, (fact_row(found) for found in facts.values()))

@@ -15,10 +15,10 @@ from rdflib.namespace import DCTERMS, RDF
 from api import create_app
 from api.deps import get_searcher
 from api.schemas import Mode, Role
-from index.filters import ROLES
 from index.search import MODES, Searcher
 from kg.iris import clause_iri, document_iri
 from kg.namespace import PK
+from kg.vocabulary import ROLES
 from policykg.datadir import NoBuild
 from policykg.settings import Settings
 
@@ -324,7 +324,7 @@ def test_openapi_lists_every_route(client):
 
 def test_literal_parameters_match_the_library():
     assert get_args(Mode) == MODES
-    assert get_args(Role) == ROLES
+    assert get_args(Role) == tuple(ROLES)
 
 
 def test_an_unknown_route_is_404_json(client):

@@ -247,6 +247,13 @@ def _row(a):
         # an amount per unit, named by 给予一次性补助, and its ceiling
         ("按每平方米1000元给予一次性补助，最高补助1000万元。",
          [("subsidy", None, 1e7, 1000, "每平方米", None, None, False)]),
+        # an amount per unit after the award word and its recipient
+        ("一次性奖励企业100元/亩；对新发展的500亩以上的基地，一次性奖励企业200元/亩。",
+         [("reward", None, None, 100, None, None, None, False), ("reward", None, None, 200, None, None, None, False)]),
+        # parallel tiers whose thresholds end in 以上 rather than 的
+        ("新纳入统计的，一次性给予5万元奖励；年地方经济贡献额达到30万元以上，一次性给予10万元奖励；达到50万元以上，一次性给予20万元奖励。",
+         [("reward", None, None, 5e4, None, None, None, False),
+          ("reward", None, None, None, None, None, [(3e5, 1e5), (5e5, 2e5)], False)]),
         # tiers written as parallel phrases
         ("企业年产值首次超过5亿元的，奖励50万元；首次超过10亿元的，奖励100万元；首次超过50亿元的，奖励300万元。",
          [("reward", None, None, None, None, None, [(5e8, 5e5), (1e9, 1e6), (5e9, 3e6)], False)]),

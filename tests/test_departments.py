@@ -563,3 +563,28 @@ def test_a_shenzhen_document_names_shenzhen_bodies(registry):
     assert [(r.department, r.role) for r in facts["dx/1"].responsibilities] == [
         ("shenzhen/gongxin-ju", "lead"), ("shenzhen/fagai-wei", "cooperating"),
         ("shenzhen/caizheng-ju", "cooperating"), ("generic/all-districts", "cooperating")]
+
+
+@pytest.mark.parametrize(
+    "text, city, expected",
+    [
+        # X会同Y负责: Y cooperates, the 负责 is X's (中山, 北京 细则 wording)
+        ("本细则由市工业和信息化局会同市财政局负责解释。", "中山市",
+         [("市工业和信息化局", "lead"), ("市财政局", "cooperating")]),
+        ("由市经济和信息化局会同市财政局、市科委负责组织实施。", "北京市",
+         [("市经济和信息化局", "lead"), ("市财政局", "cooperating"), ("市科委", "cooperating")]),
+        # 各县级市（区）人民政府 is a generic group (苏州)
+        ("（牵头单位：市工信局；配合单位：市科技局，各县级市（区）人民政府）", "苏州市",
+         [("市工信局", "lead"), ("市科技局", "cooperating"), ("各县级市（区）人民政府", "cooperating")]),
+    ],
+)
+def test_other_cities_wording(registry, text, city, expected):
+    assert roles(read(registry, text, city=city)) == expected
+
+
+def test_unknown_city_and_district_ids_are_readable(registry):
+    found = read(registry, "（责任单位：区科委、区商务委）", city="上海市", district="徐汇区")
+    assert [r.department for r in found] == ["shanghai-shi/xuhui-qu/ke-wei-948e", "shanghai-shi/xuhui-qu/shangwu-wei-8333"]
+    assert found[0].label == "上海市徐汇区科委"
+    (group,) = read(registry, "推进。（责任单位：各县级市（区）人民政府）", city="苏州市")
+    assert group.generic and group.department.isascii() and group.department.startswith("generic/")

@@ -229,6 +229,13 @@ def test_repeated_texts_are_encoded_once(counting, tmp_path):
     np.testing.assert_array_equal(result.vectors[0], result.vectors[1])
 
 
+def test_progress_counts_encoded_passages_batch_by_batch(counting, tmp_path):
+    embed_passages(counting, ZH_PASSAGES[:1], tmp_path)
+    calls: list[tuple[int, int]] = []
+    embed_passages(counting, ZH_PASSAGES, tmp_path, batch_size=1, advance=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]  # the cached passage is not encoded again
+
+
 def test_an_interrupted_embedding_keeps_the_batches_it_finished(counting, tmp_path):
     counting.fail_after = 2
     with pytest.raises(KeyboardInterrupt):

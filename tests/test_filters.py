@@ -242,3 +242,31 @@ def test_document_and_issuer(records) -> None:
     assert iab == {HUANGPU_000, IAB_PLAN_001, IAB_PLAN_002_COPY}
     issued = {by_id(records, c).document.id for c in kept(records, Filters(issuer="工业和信息化局"))}
     assert issued == {AI_GUIDE_003}
+
+
+@pytest.mark.parametrize(
+    ("written", "as_filtered"),
+    [
+        # any city's name, or the bare 市, is dropped: 深圳, 中山, 北京 as well as 广州
+        ("深圳市工业和信息化局", "市工业和信息化局"),
+        ("中山市科学技术局", "市科学技术局"),
+        ("北京市经济和信息化局", "经济和信息化局"),
+        ("深圳市市场监督管理局", "市场监督管理局"),
+        ("市市场监管局", "市场监管局"),
+        ("深圳市城市管理和综合执法局", "市城市管理和综合执法局"),
+    ],
+)
+def test_department_key_drops_any_citys_prefix(written, as_filtered) -> None:
+    assert department_key(written) == department_key(as_filtered)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("区城市管理局", "市城市管理局"),  # 城市 is part of the name, not a city
+        ("市场监管局", "场监管局"),
+        ("深圳市福田区科技创新局", "深圳市科技创新局"),  # a district's body is not the city's
+    ],
+)
+def test_department_key_keeps_what_is_not_a_city(one, other) -> None:
+    assert department_key(one) != department_key(other)

@@ -26,6 +26,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 FRAMES = {
     "departments.ipynb": ["lead_table", "stale_names", "trace", "inherited"],
     "money.ipynb": ["kinds", "largest", "by_industry", "targets_by_year"],
+    "eligibility.ipynb": ["kinds", "by_document", "industries"],
 }
 CELL_SECONDS = 120
 DUMP = """
@@ -59,6 +60,11 @@ def departments(built_data: Path) -> tuple[nbformat.NotebookNode, dict[str, list
 @pytest.fixture(scope="module")
 def money(built_data: Path) -> tuple[nbformat.NotebookNode, dict[str, list[dict]]]:
     return run_notebook("money.ipynb", built_data)
+
+
+@pytest.fixture(scope="module")
+def eligibility(built_data: Path) -> tuple[nbformat.NotebookNode, dict[str, list[dict]]]:
+    return run_notebook("eligibility.ipynb", built_data)
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +194,17 @@ def test_targets_by_year_equal_the_exported_records(money, catalog):
     )
     assert shown == expected
     assert sorted(shown) == [2018, 2019, 2020, 2022, 2025]
+
+
+def test_condition_kinds_equal_the_stored_facts(eligibility, generation):
+    from corpus.artifacts import load_documents
+    from kg.artifacts import load_facts
+
+    _, frames = eligibility
+    shown = {d.id for d in load_documents(generation) if d.preferred}
+    expected = Counter(
+        c.kind for clause_id, found in load_facts(generation).items() if clause_id.split("/")[0] in shown
+        for award in found.conditions for c in award.conditions
+    )
+    assert {row["kind"]: row["conditions"] for row in frames["kinds"]} == dict(expected)
+    assert "location" in expected and any(row["field"] == "集成电路" for row in frames["industries"])

@@ -8,7 +8,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from index.filters import Filters
-from index.wording import ROLE_NAMES, kind_name
+from api.present import ROLE_NAMES, kind_name
 from kg.extract.awards import AWARD_WORDS
 from kg.namespace import PK, SHAPES_FILE
 from kg.vocabulary import AWARD_KINDS, ROLES, _terms, listed

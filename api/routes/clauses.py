@@ -9,7 +9,8 @@ from fastapi import APIRouter, Header, Response
 from kg.iris import clause_iri
 
 from ..deps import CatalogDep, GraphDep
-from ..rdf import JSON, RDF_CONTENT, negotiate, rdf_response
+from ..present import JSON, RDF_CONTENT, negotiate
+from ..rdf import rdf_response
 from ..schemas import ERRORS, ClauseDetail
 
 router = APIRouter(prefix="/clauses", tags=["clauses"])

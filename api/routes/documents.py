@@ -10,7 +10,8 @@ from corpus.models import Document
 from kg.iris import document_iri
 
 from ..deps import CatalogDep, GraphDep
-from ..rdf import JSON, RDF_CONTENT, negotiate, rdf_response
+from ..present import JSON, RDF_CONTENT, negotiate
+from ..rdf import rdf_response
 from ..schemas import ERRORS, DocumentDetail, ListOf, Page
 
 router = APIRouter(prefix="/documents", tags=["documents"])

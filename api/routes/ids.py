@@ -12,8 +12,8 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import RedirectResponse
 
 from ..pages import page_url
+from ..present import HTML, JSON, negotiate
 from ..schemas import ERRORS
-from ..rdf import HTML, JSON, negotiate
 
 router = APIRouter(prefix="/id", tags=["identifiers"])
 

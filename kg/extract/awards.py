@@ -78,7 +78,7 @@ _KIND = dict(AWARD_WORDS)
 # "…元的财政经费支持", "…元地方配套". At most four characters of qualifier between.
 WORD_AFTER_MONEY = re.compile(rf"^\s*(?:的)?(?:给予|予以)?(?:一次性)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{AWARD_WORD.pattern})")
 # An award word used as a verb right before the money: 一次性奖励20万元, 补助50万元.
-WORD_BEFORE_MONEY = re.compile(rf"(?:{AWARD_WORD.pattern})(?:资金|金额|额度|额)?(?:为|共|合计)?\s*$")
+WORD_BEFORE_MONEY = re.compile(rf"(?:{AWARD_WORD.pattern})(?:企业|单位)?(?:资金|金额|额度|额)?(?:为|共|合计)?\s*$")
 # "按每家企业10万元的标准，给予一次性奖励": a fixed amount named by a later award word.
 STANDARD_AFTER_MONEY = re.compile(r"^\s*的?标准")
 
@@ -136,6 +136,8 @@ PER = re.compile(
     r"(?:[\u4e00-\u9fff]{0,5}?(?:企业|项目|平台|活动|园区|品种|药品|产品|机构|医疗机构|单位|工程|示范工程|人才|团队|年度|事项))?"
     r"|每年度?|每个年度)+"
 )
+# How a tier's condition ends in a parallel tier phrase: 超过5亿元的， / 达到30万元以上，
+TIER_CONDITION_END = re.compile(r"^\s*(?:（含）)?(?:(?:及)?以上的?|的)\s*[，,]")
 TOP_UP = re.compile(r"差额补足|补足差额|差额(?:奖励|补助|补贴)")
 RESPECTIVELY = re.compile(r"分别")
 LIST_SEPARATOR = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
@@ -425,12 +427,13 @@ class _SentenceReader:
             self.used_words.update(w[0] for w in self.words if first.start <= w[0] < end)
 
     def tier_kind(self, threshold: Money, amount: Money) -> str | None:
-        """The award's kind when ``threshold`` reads as a tier's condition (超过5亿元的) and
-        ``amount``, in the next phrase, as its award (奖励50万元 / 给予50万元奖励)."""
+        """The award's kind when ``threshold`` reads as a tier's condition (超过5亿元的,
+        达到30万元以上) and ``amount``, in the next phrase, as its award (奖励50万元 /
+        给予50万元奖励); None otherwise."""
         seg = self.seg_start(threshold.start)
         if not THRESHOLD_BEFORE.search(self.text[seg:threshold.start]):
             return None
-        if not re.match(r"^\s*(?:（含）)?(?:以上)?的\s*[，,]", self.text[threshold.end:]):
+        if not TIER_CONDITION_END.match(self.text[threshold.end:]):
             return None
         amount_seg = self.seg_start(amount.start)
         if amount_seg <= threshold.end or self.money_role(amount) != "amount":

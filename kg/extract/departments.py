@@ -117,7 +117,7 @@ NOT_IN_A_NAME = re.compile(r"各|相关|有关|其他|其它|职能|等|根据|�
 # 各镇人民政府, 各区有关部门.
 _JURISDICTION = r"(?:[\u4e00-\u9fff]{2,4}?[省市区县])?(?:市直|区直|市级|区级|县级|[市区县省])?"
 _GROUP_HEAD = r"(?:(?:各|其他|其它)(?:有关|相关)?|有关|相关)"
-_GROUP_PLACE = r"(?:县市区|市县区|县区市|区县市|区市县|区县|县区|市县|县市|区|县|市|镇街|镇|街道|片区|乡镇)"
+_GROUP_PLACE = r"(?:县级市|县市区|市县区|县区市|区县市|区市县|区县|县区|市县|县市|区|县|市|镇街|镇|街道|片区|乡镇)"
 _GROUP_NOUN = r"(?:职能部门|部门|单位|机构)"
 GENERIC = re.compile(
     rf"{_JURISDICTION}{_GROUP_HEAD}"
@@ -355,9 +355,11 @@ class _Reader:
             found = []
             boundary = s_start
             led = False  # someone 牵头s: the others 负责 only for their part
+            joined: set[int] = set()  # names after 会同: X会同Y负责 makes Y cooperate, not lead
             for trigger in PROSE_TRIGGER.finditer(self.text, s_start, s_end):
                 word = trigger.group(0)
                 before = self._before(max(boundary, _chunk_start(self.text, trigger.start(), s_start)), trigger.start())
+                before = [it for it in before if it.start not in joined]
                 if before:
                     role = COOPERATING if word == "配合" or (word == "负责" and led) else LEAD
                     found.append(_Statement(before, role))
@@ -366,6 +368,7 @@ class _Reader:
                     after = self._after(trigger.end(), _chunk_end(self.text, trigger.end(), s_end))
                     if after:
                         found.append(_Statement(after, COOPERATING))
+                        joined.update(it.start for it in after)
                 boundary = trigger.end()
             if any(not it.generic for st in found for it in st.items):
                 statements += found

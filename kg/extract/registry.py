@@ -300,7 +300,7 @@ class Registry:
 
     # --- resolution ------------------------------------------------------------------
 
-    def find(self, name: str, city: str = "广州市", district: str | None = None, *, generic: bool = False) -> Body:
+    def find(self, name: str, city: str, district: str | None = None, *, generic: bool = False) -> Body:
         """The body (or generic group) ``name`` means in a document of ``city``/``district``.
         ``generic`` says the caller read the name as a generic group (各区政府, 有关部门);
         generic groups the registry does not know get an id under ``generic/``."""
@@ -311,7 +311,8 @@ class Registry:
             found = self._generic.get(gkey)
             if found:
                 return self._with_mention(self._bodies[found], written)
-            return Body(f"generic/{gkey}", written, (written,), "", generic=True, known=False)
+            digest = hashlib.sha1(gkey.encode("utf-8")).hexdigest()[:4]
+            return Body(f"generic/{_slug(gkey)}-{digest}", written, (written,), "", generic=True, known=False)
         where, rest, level = self._split(key, city, district)
         tries = [(where, rest)]
         if level == "":
@@ -324,13 +325,13 @@ class Registry:
                 return self._with_mention(self._bodies[found], written)
         return Body(self._unknown_id(where, rest), self._written_out(written, where, level), (written,), where, known=False)
 
-    def resolve(self, name: str, city: str = "广州市", district: str | None = None) -> tuple[str, str, list[str]]:
+    def resolve(self, name: str, city: str, district: str | None = None) -> tuple[str, str, list[str]]:
         """(id, prefLabel, labels) of the body ``name`` means in a document of ``city`` /
         ``district``; labels start with the name as written."""
         body = self.find(name, city, district)
         return body.id, body.label, list(body.labels)
 
-    def is_known(self, name: str, city: str = "广州市", district: str | None = None) -> bool:
+    def is_known(self, name: str, city: str, district: str | None = None) -> bool:
         """Whether the registry holds the body or generic group ``name`` means."""
         return self.find(name, city, district).known
 
@@ -384,8 +385,9 @@ class Registry:
         first = parts[0]
         governments = self._government_ids()
         known = max((c for c in governments if first.startswith(c)), key=len, default=None)
-        if known is None:
-            head = _slug(first)
+        if known is None:  # a city the registry does not know, and maybe its district: 上海市徐汇区
+            city = re.match(r"^(.{2,4}?市)(.+[区县])$", first)
+            head = f"{_slug(city.group(1))}/{_slug(city.group(2))}" if city else _slug(first)
         elif known == first:
             head = governments[known]
         else:  # a district the registry does not know, of a city it knows: 韶关市武江区

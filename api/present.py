@@ -1,21 +1,28 @@
-"""How a person reads a hit's facts, in Chinese: the names of award kinds and roles, and an
-award rule written out as one line. The terminal's answer cards (``policykg search``) and
-the web page say the same thing in the same words.
+"""Presentation, in one place for the CLI, the API and the web page: how a person reads a
+hit's facts in Chinese (the names of award kinds and roles, an award rule as one line, a
+document's validity, a snippet with the question's words), and which formats and media
+types a result is written in (content negotiation for the API, the graph formats of
+``policykg export graph``). The terminal's answer cards and the web page say the same thing
+in the same words.
+
+To offer a new output format, add it to ``RDF_FORMATS`` (HTTP) or ``GRAPH_FORMATS`` (CLI)
+here; both write through rdflib's serializers with ``serializer_options``.
 
     >>> award_line(Award("subsidy", rate=0.8, base="MPW直接费用", cap_yuan=6e6, per="每家企业每年"))
     'MPW直接费用的80%；最高 600万元（每家企业每年）'
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
+from index.estimate import format_rate, format_yuan
+from index.filters import in_force
+from index.models import Match
+from kg.build import PREFIXES
 from kg.models import Award, Target
-from kg.records import DocumentRef
+from kg.records import DocumentRef, as_json
 from kg.vocabulary import AWARD_KINDS, ROLES
-
-from .estimate import format_rate, format_yuan
-from .filters import in_force
-from .models import Match
 
 # What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
 ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}
@@ -118,3 +125,81 @@ def target_line(target: Target) -> str:
     year = f"{target.year}年 " if target.year else ""
     bound = BOUND_WORDS.get(target.bound or "min", "")
     return f"{year}{target.metric} {bound + ' ' if bound else ''}{amount}"
+
+
+# --- formats and media types ---------------------------------------------------------------
+
+
+def json_line(value: object) -> str:
+    """A record, document or search result as one line of JSON, as ``--json`` prints it:
+    the same rendering the API answers with (``kg.records.as_json``), Chinese unescaped."""
+    return json.dumps(as_json(value), ensure_ascii=False)
+
+
+JSON = "application/json"
+HTML = "text/html"
+# RDF media type -> rdflib serializer name, for resources answered by content negotiation.
+RDF_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
+OFFERED = (JSON, *RDF_FORMATS)
+# For OpenAPI: the other media types a negotiating route answers in.
+RDF_CONTENT = {media: {"schema": {"type": "string"}} for media in RDF_FORMATS}
+# ``policykg export graph --format``: the names a user types -> rdflib serializer name.
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld"}
+
+
+def serializer_options(fmt: str) -> dict:
+    """Options for rdflib's serializer ``fmt``: JSON-LD is written with our prefixes as its
+    context, so its keys read as pk:…, dct:… rather than full IRIs."""
+    return {"context": PREFIXES} if fmt == "json-ld" else {}
+
+
+def accepted(accept: str | None) -> list[tuple[str, float]]:
+    """The media ranges of an ``Accept`` header with their quality, in the header's order; a
+    malformed q counts as 0.
+
+    >>> accepted("text/turtle;q=0.9, Application/LD+JSON")
+    [('text/turtle', 0.9), ('application/ld+json', 1.0)]
+    """
+    ranked: list[tuple[str, float]] = []
+    for part in (accept or "").split(","):
+        pieces = [p.strip() for p in part.split(";")]
+        if not pieces[0]:
+            continue
+        q = 1.0
+        for param in pieces[1:]:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranked.append((pieces[0].lower(), q))
+    return ranked
+
+
+def negotiate(accept: str | None, offered: tuple[str, ...] = OFFERED) -> str:
+    """The media type to answer with: the ``offered`` type the ``Accept`` header ranks
+    highest (ties go to the earlier offer, so JSON wins over */*); the first offer when
+    nothing offered fits.
+
+    >>> negotiate("text/turtle;q=0.9, application/ld+json")
+    'application/ld+json'
+    >>> negotiate("text/html,*/*;q=0.8")
+    'application/json'
+    >>> negotiate("text/html,*/*;q=0.8", offered=(JSON, HTML))
+    'text/html'
+    """
+    ranked = accepted(accept)
+    best, best_q = offered[0], 0.0
+    for offer in offered:
+        q = max((q for pattern, q in ranked if _fits(pattern, offer)), default=0.0)
+        if q > best_q:
+            best, best_q = offer, q
+    return best
+
+
+def _fits(pattern: str, offer: str) -> bool:
+    if pattern in (offer, "*/*"):
+        return True
+    kind, _, sub = pattern.partition("/")
+    return sub == "*" and offer.startswith(kind + "/")

@@ -1,0 +1,128 @@
+"""The matching lexicon (``ontology/lexicon.ttl``): industries and places as SKOS
+concepts, read once. Rules and firms are linked through it: a rule's "新一代信息技术领域企业"
+and a firm's "软件" meet because 软件 is skos:broader-linked to 新一代信息技术.
+
+    >>> v = vocabulary()
+    >>> [m.concept.label for m in v.find("集成电路封装测试")]
+    ['集成电路封测']
+    >>> v.within("industry/software", "industry/ngit"), v.within("industry/bio", "industry/ngit")
+    (True, False)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from corpus.convert import normalize
+
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "lexicon.ttl"
+BASE = "https://w3id.org/policykg/id/vocab/"
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str  # relative to BASE: "industry/ic-design", "place/huangpu"
+    label: str  # skos:prefLabel
+    written: tuple[str, ...]  # prefLabel and altLabels: forms a policy text writes
+    hidden: tuple[str, ...]  # hiddenLabels: forms only a firm writes
+    broader: tuple[str, ...] = ()
+
+    @property
+    def scheme(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A concept found in a text: which label, where, and whether it was a firm-only form."""
+
+    concept: Concept
+    words: str
+    start: int
+    end: int
+    hidden: bool = False
+
+
+@dataclass
+class Vocabulary:
+    concepts: dict[str, Concept]
+    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def ancestors(self, id: str) -> frozenset[str]:
+        """``id`` and every concept above it."""
+        if id not in self._ancestors:
+            seen = {id}
+            todo = list(self.concepts[id].broader) if id in self.concepts else []
+            while todo:
+                up = todo.pop()
+                if up not in seen:
+                    seen.add(up)
+                    todo.extend(self.concepts[up].broader if up in self.concepts else ())
+            self._ancestors[id] = frozenset(seen)
+        return self._ancestors[id]
+
+    def within(self, narrower: str, broader: str) -> bool:
+        return broader in self.ancestors(narrower)
+
+    def find(self, text: str, *, scheme: str = "industry", hidden: bool = True) -> list[Mention]:
+        """Concepts named in ``text`` (normalised: NFKC, tw2sp), longest labels first, without
+        overlaps; ``hidden=False`` reads only the forms a policy text writes."""
+        text = normalize(text)
+        folded = text.casefold()
+        labels = self._labels(scheme, hidden)
+        taken: list[tuple[int, int]] = []
+        found: list[Mention] = []
+        for label, concept, is_hidden in labels:
+            key = label.casefold()
+            start = folded.find(key)
+            while start >= 0:
+                end = start + len(key)
+                if not any(s < end and start < e for s, e in taken):
+                    taken.append((start, end))
+                    found.append(Mention(concept, text[start:end], start, end, is_hidden))
+                start = folded.find(key, end)
+        return sorted(found, key=lambda m: m.start)
+
+    @lru_cache(maxsize=8)  # noqa: B019 - one vocabulary per process
+    def _labels(self, scheme: str, hidden: bool) -> list[tuple[str, Concept, bool]]:
+        out = []
+        for concept in self.concepts.values():
+            if concept.scheme != scheme:
+                continue
+            out += [(label, concept, False) for label in concept.written]
+            if hidden:
+                out += [(label, concept, True) for label in concept.hidden]
+        return sorted(out, key=lambda item: -len(item[0]))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def place(self, name: str | None) -> Concept | None:
+        """The place concept a name denotes (黄埔区, 广州开发区, 黄埔, 广州, 穗 …)."""
+        if not name:
+            return None
+        return self._places().get(normalize(name).strip())
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one vocabulary per process
+    def _places(self) -> dict[str, Concept]:
+        return {label: c for c in self.concepts.values() if c.scheme == "place" for label in c.written}
+
+
+@lru_cache(maxsize=1)
+def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+    graph = Graph().parse(path)
+    concepts = {}
+    for node in graph.subjects(SKOS.prefLabel, None):
+        if not isinstance(node, URIRef) or not str(node).startswith(BASE) or "/" not in str(node)[len(BASE):]:
+            continue
+        id = str(node)[len(BASE):]
+        label = str(graph.value(node, SKOS.prefLabel))
+        written = (label, *sorted(str(x) for x in graph.objects(node, SKOS.altLabel)))
+        hidden = tuple(sorted(str(x) for x in graph.objects(node, SKOS.hiddenLabel)))
+        broader = tuple(sorted(str(b)[len(BASE):] for b in graph.objects(node, SKOS.broader)))
+        concepts[id] = Concept(id, label, written, hidden, broader)
+    return Vocabulary(concepts)

@@ -1,0 +1,50 @@
+"""A document of another city, read from its file: its jurisdiction, its bodies and its
+awards (a Shenzhen notice written as Shenzhen's texts are; tests/data/shenzhen_*.txt)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.ingest import read_corpus
+from corpus.read import list_sources
+from kg.extract.registry import Registry
+from kg.facts import document_context, extract_facts
+
+SHENZHEN = Path(__file__).parent / "data" / "shenzhen_industrial_investment.txt"
+
+
+@pytest.fixture(scope="module")
+def shenzhen():
+    corpus = read_corpus(list_sources([SHENZHEN]))
+    registry = Registry.load()
+    facts = extract_facts(corpus.documents, corpus.clauses, registry)
+    by_number = {c.number: facts[c.id] for c in corpus.clauses if c.number}
+    return corpus, registry, by_number
+
+
+def test_the_document_speaks_for_shenzhen(shenzhen):
+    corpus, registry, _ = shenzhen
+    (document,) = corpus.documents
+    context = document_context(document, corpus.clauses, registry=registry)
+    assert (context.city, context.district) == ("深圳市", None)
+
+
+def test_its_bodies_are_shenzhens(shenzhen):
+    _, _, facts = shenzhen
+    assert [(r.department, r.role) for r in facts["一、"].responsibilities] == [
+        ("shenzhen/gongxin-ju", "lead"), ("shenzhen/fagai-wei", "cooperating"),
+        ("shenzhen/caizheng-ju", "cooperating"), ("generic/all-districts", "cooperating")]
+    assert [(r.department, r.role) for r in facts["三、"].responsibilities] == [
+        ("shenzhen/keji-chuangxin-wei", "lead"), ("shenzhen/gongxin-ju", "cooperating")]
+    assert facts["一、"].responsibilities[0].label == "深圳市工业和信息化局"
+
+
+def test_its_awards(shenzhen):
+    _, _, facts = shenzhen
+    rows = {n: [(a.kind, a.rate, a.base, a.cap_yuan, a.period_years) for a in f.awards] for n, f in facts.items()}
+    assert rows["一、"] == [("funding", 0.2, "项目设备投资额", 30_000_000, None)]
+    # 技改贷款额的50% is half the loan's interest, not half the loan
+    assert rows["二、"] == [("interest_subsidy", 0.5, "技改贷款利息", 5_000_000, 3)]
+    # one rate for three ceilings
+    assert rows["三、"] == [("subsidy", 0.5, "研发设备投入", cap, None) for cap in (5_000_000, 3_000_000, 2_000_000)]
