@@ -29,7 +29,7 @@ from corpus.documents import document_sketches
 from corpus.errors import UnreadableSource
 from corpus.ingest import split_source
 from corpus.models import Document, Span
-from corpus.read import read_source
+from corpus.read import open_regular_file, read_source
 from kg.artifacts import fact_row
 from kg.build import cited_titles, file_graph, take_agent_labels
 from kg.extract.registry import Registry
@@ -86,10 +86,10 @@ def file_sha256(path: Path) -> str:
     (``process_file`` then reports why it cannot be read)."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        with open_regular_file(path) as fh:  # a FIFO named *.txt must not hang the build
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, UnreadableSource):
         digest.update(b"unreadable:" + str(path).encode("utf-8"))
     return digest.hexdigest()
 
