@@ -25,8 +25,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from index.catalog import NotFound
-from kg.endpoint import Limits, SparqlPool
+from policykg.index.catalog import NotFound
+from policykg.kg.endpoint import Limits, SparqlPool
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 

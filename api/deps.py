@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request
 from rdflib import Graph
 
-from index.catalog import Catalog
-from index.filters import Filters
-from index.search import Searcher
-from kg.vocabulary import AWARD_KINDS, ROLES, listed
+from policykg.index.catalog import Catalog
+from policykg.index.filters import Filters
+from policykg.index.search import Searcher
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES, listed
 from policykg.settings import Settings
 
 from .serving import Served

@@ -12,11 +12,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from corpus.models import Document
-from index.estimate import CAVEAT, format_yuan
-from index.validity import validity_on
-from index.models import Hit
-from kg.records import DocumentRef
+from policykg.corpus.models import Document
+from policykg.index.estimate import CAVEAT, format_yuan
+from policykg.index.validity import validity_on
+from policykg.index.models import Hit
+from policykg.kg.records import DocumentRef
 
 from .present import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 

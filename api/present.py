@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from index.estimate import format_rate, format_yuan
-from index.validity import validity_on
-from index.models import Match
-from kg.build import PREFIXES
-from kg.models import Award, Target
-from kg.records import DocumentRef, as_json
-from kg.vocabulary import AWARD_KINDS, ROLES
+from policykg.index.estimate import format_rate, format_yuan
+from policykg.index.validity import validity_on
+from policykg.index.models import Match
+from policykg.kg.build import PREFIXES
+from policykg.kg.models import Award, Target
+from policykg.kg.records import DocumentRef, as_json
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES
 
 # What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
 ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}

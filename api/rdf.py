@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import Response
 from rdflib import BNode, Graph, URIRef
 
-from kg.build import bind_prefixes
+from policykg.kg.build import bind_prefixes
 
 from .present import RDF_FORMATS, serializer_options
 

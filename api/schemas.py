@@ -12,10 +12,10 @@ from typing import Annotated, Generic, Literal, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from corpus.models import Document
-from index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
-from index.search import MODES
-from kg.vocabulary import ROLES
+from policykg.corpus.models import Document
+from policykg.index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
+from policykg.index.search import MODES
+from policykg.kg.vocabulary import ROLES
 
 T = TypeVar("T")
 

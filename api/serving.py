@@ -16,11 +16,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from rdflib import Graph
 
-from index.catalog import Catalog
-from index.encoders import Encoder
-from index.open import open_encoder, open_searcher
-from index.search import Searcher
-from kg.queries import graph_for_queries
+from policykg.index.catalog import Catalog
+from policykg.index.encoders import Encoder
+from policykg.index.open import open_encoder, open_searcher
+from policykg.index.search import Searcher
+from policykg.kg.queries import graph_for_queries
 from policykg.datadir import DataDir, DataDirError, Lease
 from policykg.settings import Settings
 

@@ -21,9 +21,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from index import abstain  # noqa: E402
-from index.abstain import Evidence, answered  # noqa: E402
-from index.open import open_searcher  # noqa: E402
+from policykg.index import abstain  # noqa: E402
+from policykg.index.abstain import Evidence, answered  # noqa: E402
+from policykg.index.open import open_searcher  # noqa: E402
 from policykg.datadir import DataDir  # noqa: E402
 
 # The shared evaluation data beside the checkout (../shared), or beside its parent folder

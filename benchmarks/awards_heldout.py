@@ -20,9 +20,9 @@ import json
 import math
 from pathlib import Path
 
-from corpus.convert import normalize
-from kg.extract.awards import extract_awards
-from kg.models import Award
+from policykg.corpus.convert import normalize
+from policykg.kg.extract.awards import extract_awards
+from policykg.kg.models import Award
 
 DATA = Path(__file__).resolve().parent / "data" / "awards_heldout.jsonl"
 NUMBERS = ("rate", "cap_yuan", "amount_yuan", "period_years")

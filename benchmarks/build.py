@@ -66,9 +66,9 @@ print(chars, time.perf_counter() - started)
 EMBED_SAMPLE = """
 import json, sys, time
 from pathlib import Path
-from corpus.artifacts import load_clauses, load_documents
-from index.encoders import get_encoder
-from index.search import dense_units, searchable
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.index.encoders import get_encoder
+from policykg.index.search import dense_units, searchable
 generation, model, sample, threads = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 chosen = searchable(load_clauses(generation), load_documents(generation))
 units = [text for clause in chosen for _, text in dense_units(clause)]

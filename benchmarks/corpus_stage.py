@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.ingest import read_corpus
-from corpus.read import list_sources
+from policykg.corpus.ingest import read_corpus
+from policykg.corpus.read import list_sources
 
 
 def _gold_files(gold: Path) -> set[str]:

@@ -17,9 +17,9 @@ import os
 import statistics
 import time
 
-from corpus.ingest import SHIPPED_TEXTS, read_corpus
-from index.encoders import ENCODERS, Encoder, get_encoder
-from index.search import searchable
+from policykg.corpus.ingest import SHIPPED_TEXTS, read_corpus
+from policykg.index.encoders import ENCODERS, Encoder, get_encoder
+from policykg.index.search import searchable
 
 BASELINE = "e5"
 # Questions of the kind the dev set asks; each is encoded alone, ROUNDS times.

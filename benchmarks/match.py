@@ -20,8 +20,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from corpus.ingest import SHIPPED_TEXTS
-from index.match import Matcher, Profile
+from policykg.corpus.ingest import SHIPPED_TEXTS
+from policykg.index.match import Matcher, Profile
 from policykg.build import build
 from policykg.datadir import DataDir
 
@@ -76,7 +76,7 @@ def main() -> None:
     start = time.perf_counter()
     small = Matcher.load(folder)
     load_ms = (time.perf_counter() - start) * 1000
-    from corpus.artifacts import load_documents
+    from policykg.corpus.artifacts import load_documents
 
     documents = sum(d.preferred for d in load_documents(folder)) or 1  # every document, with awards or not
     times = max(1, round(args.documents / documents))

@@ -20,8 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from index.models import SearchResult  # noqa: E402
-from index.open import open_searcher  # noqa: E402
+from policykg.index.models import SearchResult  # noqa: E402
+from policykg.index.open import open_searcher  # noqa: E402
 from policykg.datadir import DataDir  # noqa: E402
 
 SHARED = next((p / "shared" for p in HERE.parents[1:3] if (p / "shared").is_dir()), HERE.parent.parent / "shared")

@@ -23,12 +23,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from corpus.ingest import SHIPPED_TEXTS, read_corpus
-from index.dense import DenseIndex
-from index.encoders import get_encoder
-from index.keyword import KeywordIndex
-from index.search import Searcher, clause_of_unit, dense_units, searchable, searched_text
-from kg.records import ClauseRecord
+from policykg.corpus.ingest import SHIPPED_TEXTS, read_corpus
+from policykg.index.dense import DenseIndex
+from policykg.index.encoders import get_encoder
+from policykg.index.keyword import KeywordIndex
+from policykg.index.search import Searcher, clause_of_unit, dense_units, searchable, searched_text
+from policykg.kg.records import ClauseRecord
 
 QUERIES = [
     "MPW流片费用能补贴多少",

@@ -36,9 +36,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from corpus.convert import nfkc_safe, normalize, script_of, simplified_characters, to_simplified
-from corpus.models import Clause, Document, Line, Span
-from corpus.patterns import CLAUSE_STOPS, CN_DIGITS, FULL_STOPS, DOCUMENT_NUMBER, chinese_number, find_marker, is_document_number_line, strip_decoration
+from policykg.corpus.convert import nfkc_safe, normalize, script_of, simplified_characters, to_simplified
+from policykg.corpus.models import Clause, Document, Line, Span
+from policykg.corpus.patterns import CLAUSE_STOPS, CN_DIGITS, FULL_STOPS, DOCUMENT_NUMBER, chinese_number, find_marker, is_document_number_line, strip_decoration
 
 __all__ = [
     "DocumentPart",

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from corpus.errors import UnreadableSource
-from corpus.models import Line, SourceText
+from policykg.corpus.errors import UnreadableSource
+from policykg.corpus.models import Line, SourceText
 
 SOURCE_SUFFIXES = frozenset({".txt", ".md"})  # what a folder contributes; compared lower-case
 

@@ -16,13 +16,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from corpus.artifacts import load_clauses, load_documents
-from corpus.models import Document
-from kg.artifacts import load_facts
-from kg.extract.registry import Registry
-from kg.models import ROLE, Award, ClauseFacts
-from kg.records import ClauseRecord, DocumentRef, clause_records
-from kg.vocabulary import ROLES
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.corpus.models import Document
+from policykg.kg.artifacts import load_facts
+from policykg.kg.extract.registry import Registry
+from policykg.kg.models import ROLE, Award, ClauseFacts
+from policykg.kg.records import ClauseRecord, DocumentRef, clause_records
+from policykg.kg.vocabulary import ROLES
 
 from .filters import Filters, award_matches, matches
 from .keyword import KeywordIndex

@@ -283,7 +283,7 @@ def get_encoder(spec: str, threads: int) -> Encoder:
     >>> get_encoder("bert", threads=1)
     Traceback (most recent call last):
     ...
-    index.encoders.EncoderError: unknown encoder 'bert'; choose e5, use, minilm or st:<name or folder>
+    policykg.index.encoders.EncoderError: unknown encoder 'bert'; choose e5, use, minilm or st:<name or folder>
     """
     kind, _, argument = spec.strip().partition(":")
     entry = ENCODERS.get(kind)

@@ -20,8 +20,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from kg.extract.amounts import ARABIC, CHINESE, COUNT, MAGNITUDE, find_money, parse_number
-from kg.models import Award
+from policykg.kg.extract.amounts import ARABIC, CHINESE, COUNT, MAGNITUDE, find_money, parse_number
+from policykg.kg.models import Award
 
 CAVEAT = "估算，仅供参考：须符合条款所列条件，实际金额以主管部门审核为准"
 TOP_UP_NOTE = "差额补足: 升档只补差额"

@@ -37,11 +37,11 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 from functools import lru_cache
 
-from corpus.convert import normalize
-from kg.extract.amounts import parse_number
-from kg.models import Award
-from kg.records import ClauseRecord, DocumentRef
-from kg.vocabulary import AWARD_KINDS, ROLES
+from policykg.corpus.convert import normalize
+from policykg.kg.extract.amounts import parse_number
+from policykg.kg.models import Award
+from policykg.kg.records import ClauseRecord, DocumentRef
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES
 
 from .validity import validity_on
 

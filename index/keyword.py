@@ -9,7 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from corpus.words import char_units
+from policykg.corpus.words import char_units
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less

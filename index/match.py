@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from corpus.convert import normalize
-from corpus.validity import Validity, validity_on
-from kg.extract.conditions import AwardConditions, Condition, document_city
-from kg.models import Award, Tier
-from kg.lexicon import Concept, Vocabulary, vocabulary
+from policykg.corpus.convert import normalize
+from policykg.corpus.validity import Validity, validity_on
+from policykg.kg.extract.conditions import AwardConditions, Condition, document_city
+from policykg.kg.models import Award, Tier
+from policykg.kg.lexicon import Concept, Vocabulary, vocabulary
 
 from .estimate import Estimate, estimate, format_yuan
 
@@ -323,8 +323,8 @@ class Matcher:
 
     @classmethod
     def load(cls, folder: Path) -> "Matcher":
-        from corpus.artifacts import load_clauses, load_documents
-        from kg.artifacts import load_facts
+        from policykg.corpus.artifacts import load_clauses, load_documents
+        from policykg.kg.artifacts import load_facts
 
         documents = {d.id: d for d in load_documents(folder)}
         clauses = {c.id: c for c in load_clauses(folder)}

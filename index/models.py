@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kg.models import Award, Responsibility, Target
-from kg.records import DocumentRef, Source, as_json
+from policykg.kg.models import Award, Responsibility, Target
+from policykg.kg.records import DocumentRef, Source, as_json
 
 
 @dataclass

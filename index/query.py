@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.models import ClauseFacts
+from policykg.kg.models import ClauseFacts
 
 # A form found in more than this share of the clauses is too common to expand.
 MAX_SHARE = 0.05

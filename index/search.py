@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
-from corpus.convert import normalize
-from corpus.models import Clause, Document
-from corpus.words import sentences
-from kg.models import Award, Responsibility
-from kg.records import ClauseRecord
+from policykg.corpus.convert import normalize
+from policykg.corpus.models import Clause, Document
+from policykg.corpus.words import sentences
+from policykg.kg.models import Award, Responsibility
+from policykg.kg.records import ClauseRecord
 
 from .abstain import Evidence, answered
 from .catalog import Catalog
@@ -263,7 +263,7 @@ class Searcher:
     def lineage_ids(self, name: str) -> set[str]:
         """Ids of the body ``name`` means (as named in some clause, or as the registry reads
         it for ``CITY``) and of every body it was made from, followed back."""
-        from kg.extract.registry import Registry  # only a department search needs it
+        from policykg.kg.extract.registry import Registry  # only a department search needs it
 
         if self.registry is None:
             self.registry = Registry.load()

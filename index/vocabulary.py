@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from corpus.convert import normalize
+from policykg.corpus.convert import normalize
 
 # Longest word tried (新一代信息技术 has 7 characters).
 MAX_WORD = 7
@@ -33,7 +33,7 @@ _RUNS = re.compile(r"[\u3400-\u9fff]+|[a-z0-9]+")
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, int], float]:
     """jieba's dictionary (word -> frequency) and the log of its total."""
-    from corpus.words import _tokenizer
+    from policykg.corpus.words import _tokenizer
 
     tokenizer = _tokenizer()
     tokenizer.check_initialized()

@@ -14,8 +14,8 @@ from datetime import date
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
-from corpus.documents import title_key
-from corpus.models import Clause, Document
+from policykg.corpus.documents import title_key
+from policykg.corpus.models import Clause, Document
 
 from .iris import clause_iri, document_iri, money_iri, organization_iri, part_iri, term_iri
 from .models import Award, ClauseFacts, Responsibility, Target

@@ -119,8 +119,8 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _answer(graph, query: str, accept: str | None, max_results: int, allowed: Sequence[str]) -> Answer:
-    from kg.build import bind_prefixes
-    from kg.queries import query_graph
+    from policykg.kg.build import bind_prefixes
+    from policykg.kg.queries import query_graph
 
     result = query_graph(graph, query, allowed)
     media_type = negotiate(accept, result.type)
@@ -142,7 +142,7 @@ def _worker(conn: Connection, parent_pid: int) -> None:
     requests until the pipe closes. The graph of the last folder stays open."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm terminates, whatever runs then
-    from kg.queries import QueryError, UpdateRefused, graph_for_queries
+    from policykg.kg.queries import QueryError, UpdateRefused, graph_for_queries
 
     conn.send(("ready",))  # imports done: the server's clock for a query starts now
     opened: tuple[str, object] | None = None

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from corpus.models import Clause, Document
+from policykg.corpus.models import Clause, Document
 
 from .extract.abbreviations import find_abbreviations
 from .extract.awards import extract_awards

@@ -16,7 +16,7 @@ keyword cannot hide from the lexer inside what Oxigraph reads as code.
     >>> check_services("SELECT * WHERE { SERVICE <http://127.0.0.1:8080/x> { ?s ?p ?o } }", allowed=())
     Traceback (most recent call last):
     ...
-    kg.federation.ServiceRefused: SPARQL SERVICE is refused: this endpoint makes no outbound calls (<http://127.0.0.1:8080/x>)
+    policykg.kg.federation.ServiceRefused: SPARQL SERVICE is refused: this endpoint makes no outbound calls (<http://127.0.0.1:8080/x>)
 """
 from __future__ import annotations
 

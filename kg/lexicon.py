@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from corpus.convert import normalize
+from policykg.corpus.convert import normalize
 
 VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "lexicon.ttl"
 BASE = "https://w3id.org/policykg/id/vocab/"

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
-from corpus.artifacts import load_clauses, load_documents
-from corpus.models import Clause, Document
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.corpus.models import Clause, Document
 
 from .artifacts import load_facts
 from .models import RENDERED, Award, ClauseFacts, Responsibility, SegmentFacts, Target

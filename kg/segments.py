@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.patterns import CLAUSE_STOPS
+from policykg.corpus.patterns import CLAUSE_STOPS
 
 from .extract.departments import extract_departments
 from .extract.registry import Registry

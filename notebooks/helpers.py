@@ -14,7 +14,7 @@ from matplotlib import pyplot as plt
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from kg.queries import graph_for_queries, query_graph
+from policykg.kg.queries import graph_for_queries, query_graph
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 

@@ -6,9 +6,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
-from index.models import Hit, SearchResult
-from api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, snippet, validity_line
+from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
+from policykg.index.models import Hit, SearchResult
+from policykg.api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, snippet, validity_line
 
 
 def print_answer(console: Console, result: SearchResult) -> None:

@@ -22,19 +22,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.artifacts import CLAUSES, DOCUMENTS, iter_clauses, write_jsonl, write_problems
-from corpus.documents import link_copies
-from corpus.errors import CorpusError
-from corpus.read import list_sources
-from index.dense import DenseIndex
-from index.embed_cache import embed_passages
-from index.encoders import get_encoder
-from index.search import build_index, dense_units
-from kg.artifacts import FACTS
-from kg.build import corpus_graph, load_ontology
-from kg.extract.registry import Registry
-from kg.store import load_ntriples
-from kg.validate import validate_graph
+from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, iter_clauses, write_jsonl, write_problems
+from policykg.corpus.documents import link_copies
+from policykg.corpus.errors import CorpusError
+from policykg.corpus.read import list_sources
+from policykg.index.dense import DenseIndex
+from policykg.index.embed_cache import embed_passages
+from policykg.index.encoders import get_encoder
+from policykg.index.search import build_index, dense_units
+from policykg.kg.artifacts import FACTS
+from policykg.kg.build import corpus_graph, load_ontology
+from policykg.kg.extract.registry import Registry
+from policykg.kg.store import load_ntriples
+from policykg.kg.validate import validate_graph
 
 from . import filework
 from .datadir import DataDir

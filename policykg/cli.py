@@ -13,7 +13,7 @@ from rich.table import Table
 
 # Commands import what they need when they run: a search answered by a running server
 # must not pay for the build's and the model's imports.
-from kg.vocabulary import AWARD_KINDS, ROLES, listed
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES, listed
 
 from .datadir import DataDir, DataDirError
 from .settings import Settings
@@ -75,9 +75,9 @@ def build_command(
 
     Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
     in a log file as well as on a terminal."""
-    from corpus.errors import CorpusError
-    from corpus.ingest import SHIPPED_TEXTS
-    from index.encoders import EncoderError
+    from policykg.corpus.errors import CorpusError
+    from policykg.corpus.ingest import SHIPPED_TEXTS
+    from policykg.index.encoders import EncoderError
 
     from .build import build
 
@@ -138,8 +138,8 @@ def export_clauses(
 
     Clauses whose sentences fall under different responsibility notes, paragraphs or table
     rows are followed by their segments (kind "segment", with their "parent")."""
-    from api.present import json_line
-    from kg.records import clause_records
+    from policykg.api.present import json_line
+    from policykg.kg.records import clause_records
 
     for record in clause_records(_current(ctx)):
         sys.stdout.write(json_line(record) + "\n")
@@ -151,8 +151,8 @@ def export_documents(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (the only format so far).")] = True,
 ) -> None:
     """Every document with its metadata and copies."""
-    from api.present import json_line
-    from corpus.artifacts import load_documents
+    from policykg.api.present import json_line
+    from policykg.corpus.artifacts import load_documents
 
     for document in load_documents(_current(ctx)):
         sys.stdout.write(json_line(document) + "\n")
@@ -161,7 +161,7 @@ def export_documents(
 @export_app.command("problems")
 def export_problems(ctx: typer.Context) -> None:
     """Input files the current build skipped, with the reason."""
-    from corpus.artifacts import load_problems
+    from policykg.corpus.artifacts import load_problems
 
     for row in load_problems(_current(ctx)):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -173,9 +173,9 @@ def export_graph(
     fmt: Annotated[str, typer.Option("--format", help="turtle, nt or jsonld.")] = "turtle",
 ) -> None:
     """The whole graph, serialised."""
-    from api.present import GRAPH_FORMATS, serializer_options
-    from kg.build import bind_prefixes
-    from kg.store import open_graph
+    from policykg.api.present import GRAPH_FORMATS, serializer_options
+    from policykg.kg.build import bind_prefixes
+    from policykg.kg.store import open_graph
 
     if fmt not in GRAPH_FORMATS:
         raise _fail(f"unknown format {fmt!r}: use turtle, nt or jsonld", code=2)
@@ -192,7 +192,7 @@ def sparql_command(
     as_json: Annotated[bool, typer.Option("--json", help="SPARQL 1.1 JSON results instead of a table.")] = False,
 ) -> None:
     """Run a SPARQL query over the built graph (prefixes pk, eli, org, skos, prov, dct, schema are predefined)."""
-    from kg.queries import QueryError, run_query
+    from policykg.kg.queries import QueryError, run_query
 
     if (query is None) == (file is None):
         raise _fail("give a QUERY or --file FILE (not both)", code=2)
@@ -254,8 +254,8 @@ def search_command(
     model to load: well under a second); otherwise this process loads the indexes."""
     from datetime import date
 
-    from api.present import json_line
-    from index.filters import Filters
+    from policykg.api.present import json_line
+    from policykg.index.filters import Filters
 
     from .answers import print_answer
 
@@ -303,7 +303,7 @@ def _searcher(ctx: typer.Context, local: bool):
         remote = RemoteSearcher.find(_data(ctx), folder)
         if remote is not None:
             return remote
-    from index.open import open_searcher  # loads the indexes only for this command
+    from policykg.index.open import open_searcher  # loads the indexes only for this command
 
     return open_searcher(folder, threads=_settings(ctx).threads)
 
@@ -318,8 +318,8 @@ def departments_command(
 ) -> None:
     """Departments the texts name, with how many clauses each leads and cooperates on; with
     NAME, that body's renamings and its clauses by role."""
-    from index.catalog import Catalog, NotFound
-    from kg.records import as_json as rendered
+    from policykg.index.catalog import Catalog, NotFound
+    from policykg.kg.records import as_json as rendered
 
     if role is not None and role not in ROLES:
         raise _fail(f"--role: expected {listed(ROLES)}, got {role!r}", code=2)
@@ -371,7 +371,7 @@ def departments_command(
 def _department_id(catalog, name: str) -> str:
     """The id of the department ``name`` means: one the texts name under that name, else
     the registry's reading of it for 广州市."""
-    from index.filters import department_key
+    from policykg.index.filters import department_key
 
     key = department_key(name)
     for entry in catalog.departments():
@@ -390,7 +390,7 @@ def match_command(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="The date asked (YYYY-MM-DD); overrides the profile's as_of (default today).")] = None,
 ) -> None:
     """Which award rules an enterprise may apply for: verdict, deciding conditions, estimate."""
-    from index.match import matcher_for, read_profiles
+    from policykg.index.match import matcher_for, read_profiles
 
     from .answers import print_match
 
@@ -452,7 +452,7 @@ def serve_command(
     `policykg search` over the same data folder asks it instead of loading the model."""
     import uvicorn
 
-    from api import create_app
+    from policykg.api import create_app
 
     from .remote import announce
 

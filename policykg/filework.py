@@ -24,17 +24,17 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.artifacts import write_jsonl
-from corpus.documents import document_sketches
-from corpus.errors import UnreadableSource
-from corpus.ingest import split_source
-from corpus.models import Document, Span
-from corpus.read import open_regular_file, read_source
-from kg.artifacts import fact_row
-from kg.build import cited_titles, file_graph, take_agent_labels
-from kg.extract.registry import Registry
-from kg.facts import extract_facts
-from kg.validate import validate_graph
+from policykg.corpus.artifacts import write_jsonl
+from policykg.corpus.documents import document_sketches
+from policykg.corpus.errors import UnreadableSource
+from policykg.corpus.ingest import split_source
+from policykg.corpus.models import Document, Span
+from policykg.corpus.read import open_regular_file, read_source
+from policykg.kg.artifacts import fact_row
+from policykg.kg.build import cited_titles, file_graph, take_agent_labels
+from policykg.kg.extract.registry import Registry
+from policykg.kg.facts import extract_facts
+from policykg.kg.validate import validate_graph
 
 META = "meta.json"
 CLAUSES = "clauses.jsonl"

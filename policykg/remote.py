@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from index.filters import Filters
-from index.models import SearchResult
+from policykg.index.filters import Filters
+from policykg.index.models import SearchResult
 
 from .datadir import DataDir
 

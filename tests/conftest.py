@@ -21,11 +21,11 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner, Result
 
-from corpus.artifacts import load_clauses, load_documents
-from corpus.convert import normalize
-from corpus.ingest import SHIPPED_TEXTS
-from corpus.models import Clause, Document
-from kg.records import ClauseRecord, as_json
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.corpus.convert import normalize
+from policykg.corpus.ingest import SHIPPED_TEXTS
+from policykg.corpus.models import Clause, Document
+from policykg.kg.records import ClauseRecord, as_json
 from policykg.build import EMBEDDING_CACHE, build
 from policykg.cli import app
 from policykg.datadir import DataDir
@@ -81,7 +81,7 @@ def says(output: str, message: str) -> bool:
 def live_server(settings: Settings) -> Iterator[str]:
     """``policykg serve``'s app over ``settings``, run by uvicorn in a thread on a free
     loopback port; yields its base URL (http://127.0.0.1:PORT) once it answers."""
-    from api.app import create_app  # the API is the last stage; most tests never start it
+    from policykg.api.app import create_app  # the API is the last stage; most tests never start it
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,7 +124,7 @@ def _seed_embeddings(folder: Path) -> None:
     """Add the shipped vectors the cache in ``folder`` lacks (a vector it has stays)."""
     import numpy as np
 
-    from index.embed_cache import EmbeddingCache
+    from policykg.index.embed_cache import EmbeddingCache
 
     if not SHIPPED_EMBEDDINGS.exists():
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.abbreviations import find_abbreviations
+from policykg.kg.extract.abbreviations import find_abbreviations
 
 from conftest import clause_containing
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from index.open import open_searcher
+from policykg.index.open import open_searcher
 
 QUERIES = Path(__file__).resolve().parent.parent / "benchmarks" / "queries"
 

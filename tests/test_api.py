@@ -12,13 +12,13 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF
 
-from api import create_app
-from api.deps import get_searcher
-from api.schemas import Mode, Role
-from index.search import MODES, Searcher
-from kg.iris import clause_iri, document_iri
-from kg.namespace import PK
-from kg.vocabulary import ROLES
+from policykg.api import create_app
+from policykg.api.deps import get_searcher
+from policykg.api.schemas import Mode, Role
+from policykg.index.search import MODES, Searcher
+from policykg.kg.iris import clause_iri, document_iri
+from policykg.kg.namespace import PK
+from policykg.kg.vocabulary import ROLES
 from policykg.datadir import NoBuild
 from policykg.settings import Settings
 

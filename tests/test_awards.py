@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from kg.extract.amounts import find_money, find_periods, find_rates, parse_number
-from kg.extract.awards import extract_awards
-from kg.models import Tier
+from policykg.kg.extract.amounts import find_money, find_periods, find_rates, parse_number
+from policykg.kg.extract.awards import extract_awards
+from policykg.kg.models import Tier
 
 from conftest import clause_containing
 

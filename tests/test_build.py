@@ -13,10 +13,10 @@ from rdflib import Graph
 from rdflib.compare import IsomorphicGraph, to_isomorphic
 
 from conftest import shipped_file
-from corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses
-from kg.artifacts import FACTS, load_facts
-from kg.namespace import GRAPH
-from kg.store import STORE_DIR
+from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses
+from policykg.kg.artifacts import FACTS, load_facts
+from policykg.kg.namespace import GRAPH
+from policykg.kg.store import STORE_DIR
 from policykg import build as build_module
 from policykg import filework
 from policykg.build import FILE_CACHE, build

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import layout
-from corpus.ingest import read_corpus
-from corpus.patterns import chinese_number, find_marker
+from policykg.corpus import layout
+from policykg.corpus.ingest import read_corpus
+from policykg.corpus.patterns import chinese_number, find_marker
 
 REALCORPUS = Path(__file__).resolve().parents[1].parent.parent / "shared" / "realcorpus" / "laws"
 
@@ -261,8 +261,8 @@ def test_traditional_copy_is_split_like_its_simplified_text(tmp_path):
 
 
 def test_amended_versions_are_not_copies():
-    from corpus.documents import content_sketch, link_copies
-    from corpus.models import Document
+    from policykg.corpus.documents import content_sketch, link_copies
+    from policykg.corpus.models import Document
 
     text = "第一条 为了规范管理，制定本条例。第二条 主管部门负责监督管理工作。第三条 本条例自公布之日起施行。"
     docs = [Document(id="a", file="a", title="甲条例", date="2017-03-01"), Document(id="b", file="b", title="乙条例", date="2023-07-20")]

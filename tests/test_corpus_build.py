@@ -10,10 +10,10 @@ from collections import Counter
 import pytest
 
 from conftest import clause_containing, shipped_file, squeeze
-from corpus.artifacts import load_clauses, load_documents
-from corpus.ingest import SHIPPED_TEXTS
-from index.search import Searcher
-from kg.records import ClauseRecord
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.corpus.ingest import SHIPPED_TEXTS
+from policykg.index.search import Searcher
+from policykg.kg.records import ClauseRecord
 from policykg.build import build
 from policykg.datadir import DataDir
 

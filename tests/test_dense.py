@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-import index.dense
-from index.dense import EXACT_LIMIT, DenseIndex, DenseIndexError, DenseMeta, index_type
-from index.embed_cache import embed_passages
-from index.encoders import get_encoder
+from policykg.index import dense as dense_module
+from policykg.index.dense import EXACT_LIMIT, DenseIndex, DenseIndexError, DenseMeta, index_type
+from policykg.index.embed_cache import embed_passages
+from policykg.index.encoders import get_encoder
 
 E5 = "e5:multilingual-e5-small"
 IDS = ["d1/1", "d1/2", "d2/一", "d2/二"]
@@ -96,7 +96,7 @@ def test_exact_up_to_the_limit_then_hnsw():
 
 
 def test_the_hnsw_path_builds_saves_and_finds_the_nearest(monkeypatch, tmp_path):
-    monkeypatch.setattr(index.dense, "EXACT_LIMIT", 10)  # HNSW on a small set, so the test stays fast
+    monkeypatch.setattr(dense_module, "EXACT_LIMIT", 10)  # HNSW on a small set, so the test stays fast
     rng = np.random.default_rng(7)
     vectors = rng.standard_normal((200, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -105,7 +105,7 @@ def test_the_hnsw_path_builds_saves_and_finds_the_nearest(monkeypatch, tmp_path)
     assert built.meta.index_type == "HNSW32"
     built.save(tmp_path)
     loaded = DenseIndex.load(tmp_path, encoder_name=E5)
-    assert loaded.faiss_index.hnsw.efSearch == index.dense.HNSW_EF_SEARCH
+    assert loaded.faiss_index.hnsw.efSearch == dense_module.HNSW_EF_SEARCH
     best = loaded.search(vectors[42], k=3)
     assert best[0][0] == "c42" and best[0][1] == pytest.approx(1.0, abs=1e-5)
 

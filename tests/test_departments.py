@@ -8,9 +8,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
-from kg.extract.departments import document_convention, extract_departments
-from kg.extract.registry import ORG_BASE, Registry, RegistryError
-from kg.models import DocumentContext
+from policykg.kg.extract.departments import document_convention, extract_departments
+from policykg.kg.extract.registry import ORG_BASE, Registry, RegistryError
+from policykg.kg.models import DocumentContext
 from conftest import clause_containing
 
 
@@ -333,7 +333,7 @@ def test_second_city_renaming(registry):
 
 
 def test_registry_is_a_folder_of_files_one_per_city(tmp_path: Path):
-    from kg.extract.registry import REGISTRY_DIR, registry_files
+    from policykg.kg.extract.registry import REGISTRY_DIR, registry_files
 
     assert [f.name for f in registry_files()] == sorted(f.name for f in REGISTRY_DIR.glob("*.ttl"))
     assert {"guangzhou.ttl", "shenzhen.ttl"} <= {f.name for f in registry_files()}
@@ -522,7 +522,7 @@ def test_the_registry_says_when_a_body_was_renamed():
 
 
 def _document(title: str | None, issuer: str | None, text: str):
-    from corpus.models import Clause, Document
+    from policykg.corpus.models import Clause, Document
 
     document = Document(id="dx", file="x.txt", title=title, issuer=issuer)
     clause = Clause(id="dx/1", document="dx", kind="item", number="1.", path=["1."], text=text, text_original=text, spans=[])
@@ -546,7 +546,7 @@ def _document(title: str | None, issuer: str | None, text: str):
     ],
 )
 def test_document_jurisdiction(registry, title, issuer, text, city, district):
-    from kg.facts import document_context
+    from policykg.kg.facts import document_context
 
     document, clauses = _document(title, issuer, text)
     context = document_context(document, clauses, registry=registry)
@@ -554,7 +554,7 @@ def test_document_jurisdiction(registry, title, issuer, text, city, district):
 
 
 def test_a_shenzhen_document_names_shenzhen_bodies(registry):
-    from kg.facts import extract_facts
+    from policykg.kg.facts import extract_facts
 
     document, clauses = _document(
         "深圳市关于推动制造业高质量发展的若干措施", "深圳市人民政府",

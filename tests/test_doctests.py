@@ -7,14 +7,14 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ("corpus", "kg", "index", "api", "policykg")
+PACKAGES = ("policykg.corpus", "policykg.kg", "policykg.index", "policykg.api", "policykg")
 
 
 def _modules() -> list[str]:
     names = []
     for package in PACKAGES:
         names += [m.name for m in pkgutil.walk_packages(importlib.import_module(package).__path__, f"{package}.")]
-    return names
+    return sorted(set(names))
 
 
 def _has_examples(name: str) -> bool:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.convert import normalize
-from corpus.documents import (
+from policykg.corpus.convert import normalize
+from policykg.corpus.documents import (
     DocumentPart,
     document_number,
     find_validity,
@@ -16,7 +16,7 @@ from corpus.documents import (
     split_documents,
     title_key,
 )
-from corpus.models import Document, Line
+from policykg.corpus.models import Document, Line
 
 TEXTS = Path(__file__).resolve().parent.parent / "corpus" / "texts"
 FILES = {path.name[:3]: path for path in sorted(TEXTS.glob("*.txt"))}

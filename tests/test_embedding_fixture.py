@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from corpus.artifacts import load_clauses, load_documents
-from index.embed_cache import EmbeddingCache, text_key
-from index.search import dense_units, searchable
+from policykg.corpus.artifacts import load_clauses, load_documents
+from policykg.index.embed_cache import EmbeddingCache, text_key
+from policykg.index.search import dense_units, searchable
 from policykg.build import EMBEDDING_CACHE
 
 from conftest import SHIPPED_EMBEDDINGS

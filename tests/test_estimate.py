@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import clause_containing
-from index.estimate import (
+from policykg.index.estimate import (
     CAVEAT,
     TOP_UP_NOTE,
     Estimate,
@@ -18,8 +18,8 @@ from index.estimate import (
     stated_amount,
     stated_amounts,
 )
-from kg.models import Award, Tier
-from kg.records import ClauseRecord, clause_records
+from policykg.kg.models import Award, Tier
+from policykg.kg.records import ClauseRecord, clause_records
 
 MPW = "对企业研发多项目晶圆（MPW）直接费用的80%给予补贴"
 I_1 = "固定资产投资总额达到1亿元、5亿元、10亿元、20亿元、30亿元、50亿元、100亿元的"
@@ -203,7 +203,7 @@ def test_format_rate(rate: float, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def searcher(generation):
-    from index.open import open_searcher
+    from policykg.index.open import open_searcher
 
     return open_searcher(generation, threads=2)
 

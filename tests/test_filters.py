@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from index.filters import Filters, department_key, in_force, matches, parse_yuan
-from kg.queries import awards_with_cap, graph_for_queries
-from kg.models import Award, Responsibility
-from kg.records import ClauseRecord, DocumentRef, Source, clause_records
-from kg.vocabulary import AWARD_KINDS
+from policykg.index.filters import Filters, department_key, in_force, matches, parse_yuan
+from policykg.kg.queries import awards_with_cap, graph_for_queries
+from policykg.kg.models import Award, Responsibility
+from policykg.kg.records import ClauseRecord, DocumentRef, Source, clause_records
+from policykg.kg.vocabulary import AWARD_KINDS
 
 TODAY = date(2026, 11, 22)
 

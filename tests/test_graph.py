@@ -9,10 +9,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from conftest import run_cli
-from kg.build import build_graph
-from kg.namespace import ONTOLOGY_FILE, PK
-from kg.queries import QueryError, run_query
-from kg.validate import validate_graph
+from policykg.kg.build import build_graph
+from policykg.kg.namespace import ONTOLOGY_FILE, PK
+from policykg.kg.queries import QueryError, run_query
+from policykg.kg.validate import validate_graph
 from policykg.build import read_manifest
 
 

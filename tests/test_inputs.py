@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, says, shipped_file
-from corpus.artifacts import CLAUSES, load_clauses, load_problems
+from policykg.corpus.artifacts import CLAUSES, load_clauses, load_problems
 from policykg.build import build
 from policykg.datadir import DataDir
 
@@ -165,7 +165,7 @@ def test_full_disk_while_writing_the_index_is_one_clear_error(tmp_path):
     as one line. /dev/full is a disk that is always full."""
     import numpy as np
 
-    from index.dense import _FAISS_FILE, INDEX_DIR, DenseIndex
+    from policykg.index.dense import _FAISS_FILE, INDEX_DIR, DenseIndex
 
     vectors = np.eye(4, dtype=np.float32)
     index = DenseIndex.build(["a", "b", "c", "d"], vectors, encoder_name="test")

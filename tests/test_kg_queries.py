@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from corpus.convert import normalize
-from kg.queries import awards_with_cap, clauses_by_department, graph_for_queries, targets_for_year
+from policykg.corpus.convert import normalize
+from policykg.kg.queries import awards_with_cap, clauses_by_department, graph_for_queries, targets_for_year
 
 
 @pytest.fixture(scope="module")

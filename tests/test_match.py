@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from corpus.validity import validity_on
-from index.match import Matcher, Profile, ProfileError, read_profiles
-from kg.extract.awards import extract_awards
-from kg.extract.conditions import clause_conditions, preamble_conditions
+from policykg.api.app import create_app
+from policykg.corpus.validity import validity_on
+from policykg.index.match import Matcher, Profile, ProfileError, read_profiles
+from policykg.kg.extract.awards import extract_awards
+from policykg.kg.extract.conditions import clause_conditions, preamble_conditions
 from policykg.settings import Settings
 
 from conftest import run_cli, says

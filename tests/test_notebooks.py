@@ -18,8 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from index.catalog import Catalog
-from index.filters import Filters
+from policykg.index.catalog import Catalog
+from policykg.index.filters import Filters
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # The DataFrames each notebook leaves in its namespace that the tests read back.
@@ -197,8 +197,8 @@ def test_targets_by_year_equal_the_exported_records(money, catalog):
 
 
 def test_condition_kinds_equal_the_stored_facts(eligibility, generation):
-    from corpus.artifacts import load_documents
-    from kg.artifacts import load_facts
+    from policykg.corpus.artifacts import load_documents
+    from policykg.kg.artifacts import load_facts
 
     _, frames = eligibility
     shown = {d.id for d in load_documents(generation) if d.preferred}

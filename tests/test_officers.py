@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from index.catalog import Catalog
-from kg.records import as_json
+from policykg.index.catalog import Catalog
+from policykg.kg.records import as_json
 from conftest import run_cli
 
 BUREAU = "guangzhou/gongxin-ju"  # 广州市工业和信息化局 (2019)

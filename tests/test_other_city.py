@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from corpus.ingest import read_corpus
-from corpus.read import list_sources
-from kg.extract.registry import Registry
-from kg.facts import document_context, extract_facts
+from policykg.corpus.ingest import read_corpus
+from policykg.corpus.read import list_sources
+from policykg.kg.extract.registry import Registry
+from policykg.kg.facts import document_context, extract_facts
 
 SHENZHEN = Path(__file__).parent / "data" / "shenzhen_industrial_investment.txt"
 

@@ -9,9 +9,9 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
-from api import create_app
-from index.catalog import Catalog
-from kg.examples import EXAMPLES
+from policykg.api import create_app
+from policykg.index.catalog import Catalog
+from policykg.kg.examples import EXAMPLES
 from policykg.datadir import DataDir
 from policykg.settings import Settings
 

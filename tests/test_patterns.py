@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.clean import classify
-from corpus.convert import normalize
-from corpus.patterns import (
+from policykg.corpus.clean import classify
+from policykg.corpus.convert import normalize
+from policykg.corpus.patterns import (
     PAGE_NUMBER,
     Marker,
     chinese_number,
@@ -15,7 +15,7 @@ from corpus.patterns import (
     open_brackets,
     unmatched_close_before_open,
 )
-from corpus.read import split_lines
+from policykg.corpus.read import split_lines
 
 
 @pytest.mark.parametrize(

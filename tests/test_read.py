@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import CorpusError, UnreadableSource
-from corpus.models import Line
-from corpus.read import list_sources, plausibility, read_source, split_lines
+from policykg.corpus.errors import CorpusError, UnreadableSource
+from policykg.corpus.models import Line
+from policykg.corpus.read import list_sources, plausibility, read_source, split_lines
 
 TEXTS = Path(__file__).resolve().parent.parent / "corpus" / "texts"
 SEEDS = {path.name[:3]: path for path in sorted(TEXTS.iterdir())}

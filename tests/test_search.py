@@ -6,8 +6,8 @@ import json
 import pytest
 
 from conftest import run_cli
-from index.filters import Filters
-from index.open import open_searcher
+from policykg.index.filters import Filters
+from policykg.index.open import open_searcher
 
 MPW = "MPW流片费用能补贴多少"
 

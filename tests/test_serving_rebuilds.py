@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from corpus.artifacts import load_documents
+from policykg.corpus.artifacts import load_documents
 from policykg.build import build
 from policykg.datadir import DataDir
 from policykg.settings import Settings

@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.endpoint import EndpointError, Limits, SparqlPool, _Worker
-from kg.federation import ServiceRefused, check_services, services
+from policykg.kg.endpoint import EndpointError, Limits, SparqlPool, _Worker
+from policykg.kg.federation import ServiceRefused, check_services, services
 from policykg.settings import Settings
 
 from conftest import live_server, run_cli
@@ -209,7 +209,7 @@ SERVER_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys
     from pathlib import Path
-    from kg.endpoint import Limits, SparqlPool
+    from policykg.kg.endpoint import Limits, SparqlPool
 
     async def main():
         pool = SparqlPool(Limits(timeout_seconds=600, workers=1))

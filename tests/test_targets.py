@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.amounts import find_counts
-from kg.extract.targets import extract_table_targets, extract_targets, target_year
+from policykg.kg.extract.amounts import find_counts
+from policykg.kg.extract.targets import extract_table_targets, extract_targets, target_year
 
 from conftest import clause_containing
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from conftest import run_cli, says
-from index.validity import validity_on
+from policykg.index.validity import validity_on
 
 HUANGPU_000 = "d8b79ebff25"  # 有效期5年, no date: unknown
 SUPPORT_2018_15 = "dcbb7ece405"  # 穗府规〔2018〕15号, valid until 2021-08-27

@@ -7,11 +7,11 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from index.filters import Filters
-from api.present import ROLE_NAMES, kind_name
-from kg.extract.awards import AWARD_WORDS
-from kg.namespace import PK, SHAPES_FILE
-from kg.vocabulary import AWARD_KINDS, ROLES, _terms, listed
+from policykg.index.filters import Filters
+from policykg.api.present import ROLE_NAMES, kind_name
+from policykg.kg.extract.awards import AWARD_WORDS
+from policykg.kg.namespace import PK, SHAPES_FILE
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES, _terms, listed
 
 
 def test_award_kinds_and_roles_are_the_ontologys_in_its_order():

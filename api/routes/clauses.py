@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from kg.iris import clause_iri
+from policykg.kg.iris import clause_iri
 
 from ..deps import CatalogDep, GraphDep
 from ..present import JSON, RDF_CONTENT, negotiate

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from corpus.models import Document
-from kg.iris import document_iri
+from policykg.corpus.models import Document
+from policykg.kg.iris import document_iri
 
 from ..deps import CatalogDep, GraphDep
 from ..present import JSON, RDF_CONTENT, negotiate

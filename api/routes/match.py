@@ -14,8 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
-from api.present import award_line
+from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
+from policykg.api.present import award_line
 
 from ..deps import GenerationDep
 from ..pages import PAGE_PREFIX, render

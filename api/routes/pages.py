@@ -11,11 +11,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from kg.build import PREFIXES
-from kg.endpoint import EndpointError
-from kg.examples import EXAMPLES
-from kg.iris import clause_iri
-from kg.vocabulary import AWARD_KINDS
+from policykg.kg.build import PREFIXES
+from policykg.kg.endpoint import EndpointError
+from policykg.kg.examples import EXAMPLES
+from policykg.kg.iris import clause_iri
+from policykg.kg.vocabulary import AWARD_KINDS
 
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
 from ..pages import PAGE_PREFIX, render

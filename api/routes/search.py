@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from index.models import SearchResult
+from policykg.index.models import SearchResult
 
 from ..deps import QuestionDep, SearcherDep, SearchFiltersDep
 from ..schemas import DEFAULT_K, ERRORS, MAX_K, Mode

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from kg.endpoint import Answer, EndpointError, SparqlPool
+from policykg.kg.endpoint import Answer, EndpointError, SparqlPool
 
 from ..deps import get_generation
 from ..schemas import ErrorBody

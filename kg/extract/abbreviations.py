@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from kg.models import Abbreviation
+from policykg.kg.models import Abbreviation
 
 # A Latin short form: no spaces, at most 12 characters, and at least two capitals or a
 # capital and a digit (MPW, LoRa, 5G, K12, IPv6, R&D) — not an English word (Residence).

@@ -39,9 +39,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
-from kg.extract.amounts import Money, Period, Rate, find_money, find_periods, find_rates
-from kg.models import Award, Tier
+from policykg.kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
+from policykg.kg.extract.amounts import Money, Period, Rate, find_money, find_periods, find_rates
+from policykg.kg.models import Award, Tier
 
 # Award words and their kinds, longest first so that 以奖代补 wins over 奖补. "funding" is
 # the least specific kind and is refined by any other word naming the same award.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from corpus.convert import normalize
+from policykg.corpus.convert import normalize
 
 from ..lexicon import vocabulary
 from .amounts import find_money
@@ -222,13 +222,13 @@ def read_conditions(text: str, start: int, end: int, clause_id: str, *, inherite
         if free(m.start(), m.end()):
             add(Condition("location", m.group(0), clause_id, m.start(), m.end(), inherited, scope=_scope(text, start, m.start()), places=["本区"]))
     for m in _WINDOW.finditer(text, start, end):
-        from corpus.documents import parse_date
+        from policykg.corpus.documents import parse_date
 
         a, b = parse_date(m.group("a")), parse_date(m.group("b"))
         if a and b:
             add(Condition("window", m.group(0), clause_id, m.start(), m.end(), inherited, window=(a, b)))
     for m in _AGE_YEARS.finditer(text, start, end):
-        from corpus.patterns import chinese_number
+        from policykg.corpus.patterns import chinese_number
 
         add(Condition("age", m.group(0), clause_id, m.start(), m.end(), inherited, max_years=float(chinese_number(m.group("n")) or 0)))
     for m in _AGE_NEW.finditer(text, start, end):

@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.patterns import CLAUSE_STOPS, open_brackets
-from kg.extract.registry import Registry
-from kg.models import DocumentContext, Responsibility
+from policykg.corpus.patterns import CLAUSE_STOPS, open_brackets
+from policykg.kg.extract.registry import Registry
+from policykg.kg.models import DocumentContext, Responsibility
 
 __all__ = ["extract_departments", "document_convention", "LEAD", "COOPERATING"]
 

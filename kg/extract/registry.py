@@ -41,7 +41,7 @@ from pypinyin import lazy_pinyin
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
-from corpus.convert import normalize
+from policykg.corpus.convert import normalize
 
 __all__ = ["ORG_BASE", "DEFAULT_REGISTRY", "REGISTRY_DIR", "Body", "Registry", "RegistryError", "name_key", "registry_files"]
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.amounts import ARABIC, find_counts, find_money, find_rates, parse_number
-from kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
-from kg.models import Target
+from policykg.kg.extract.amounts import ARABIC, find_counts, find_money, find_rates, parse_number
+from policykg.kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
+from policykg.kg.models import Target
 
 # A year that sets the horizon of what follows: 到2022年, 至2025年底, 力争到2020年,
 # 2025年，… (a year opening a sentence or segment). Not a date (2019年6月), a span

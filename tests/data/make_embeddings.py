@@ -19,10 +19,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from corpus.artifacts import load_clauses, load_documents  # noqa: E402
-from index.embed_cache import EmbeddingCache, text_key  # noqa: E402
-from index.encoders import get_encoder  # noqa: E402
-from index.search import dense_units, searchable  # noqa: E402
+from policykg.corpus.artifacts import load_clauses, load_documents  # noqa: E402
+from policykg.index.embed_cache import EmbeddingCache, text_key  # noqa: E402
+from policykg.index.encoders import get_encoder  # noqa: E402
+from policykg.index.search import dense_units, searchable  # noqa: E402
 from policykg.build import EMBEDDING_CACHE  # noqa: E402
 from policykg.datadir import DataDir  # noqa: E402
 
