@@ -37,6 +37,7 @@ from datetime import date
 from functools import lru_cache
 
 from corpus.convert import normalize
+from corpus.models import Document
 from kg.extract.amounts import parse_number
 from kg.models import Award
 from kg.records import ClauseRecord, DocumentRef
@@ -221,7 +222,7 @@ def _capped_at_least(award: Award, minimum_yuan: float) -> bool:
     return award.cap_yuan is not None and award.cap_yuan >= minimum_yuan
 
 
-def in_force(document: DocumentRef, today: date) -> bool:
+def in_force(document: DocumentRef | Document, today: date) -> bool:
     """Whether a document is in force on ``today``: no known end of validity, or one not
     before ``today``."""
     until = document.valid_until

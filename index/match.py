@@ -499,8 +499,8 @@ class _Judge:
                       status, "jurisdiction", rule.city, detail)
 
     def _location(self, rule: Rule, c: Condition, fitted):
-        places = [rule.district if p == "本区" else p for p in c.places]
-        places = [p for p in places if p]
+        written = [rule.district if p == "本区" else p for p in c.places]
+        places = [p for p in written if p]
         if not places:
             return "unknown", "文件未写明所指区", ""
         if c.scope == "item":

@@ -91,8 +91,8 @@ def build_command(
         )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
-    for problem in report.problems:
-        err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
+    for skipped in report.problems:
+        err.print(f"[yellow]skipped[/yellow] {skipped['file']}: {skipped['reason']}")
     if report.up_to_date:
         err.print(f"up to date: {report.generation}")
     if len(report.per_file) <= PER_FILE_TABLE_LIMIT:
@@ -185,6 +185,8 @@ def sparql_command(
     as_json: Annotated[bool, typer.Option("--json", help="SPARQL 1.1 JSON results instead of a table.")] = False,
 ) -> None:
     """Run a SPARQL query over the built graph (prefixes pk, eli, org, skos, prov, dct, schema are predefined)."""
+    from rdflib.query import ResultRow
+
     from kg.queries import QueryError, run_query
 
     if (query is None) == (file is None):
@@ -196,10 +198,13 @@ def sparql_command(
         raise _fail(str(problem), code=2) from None
     if as_json or result.type != "SELECT":
         fmt = "json" if result.type in ("SELECT", "ASK") else "turtle"
-        sys.stdout.write(result.serialize(format=fmt).decode("utf-8") + "\n")
+        payload = result.serialize(format=fmt)
+        assert payload is not None  # bytes when no destination is given
+        sys.stdout.write(payload.decode("utf-8") + "\n")
         return
-    table = Table(*[str(v) for v in result.vars])
+    table = Table(*[str(v) for v in result.vars or ()])
     for row in result:
+        assert isinstance(row, ResultRow)  # a SELECT answers rows
         table.add_row(*["" if value is None else str(value) for value in row])
     out.print(table)
 
@@ -258,6 +263,7 @@ def search_command(
 
 @app.command("match")
 def match_command(
+    ctx: typer.Context,
     profile: Annotated[Optional[Path], typer.Option("--profile", help="A JSON file describing the enterprise (contract: ../shared/eval/eval_match.py).")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="A file with one profile JSON per line.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Also list the rules the enterprise does not qualify for.")] = False,
@@ -272,6 +278,7 @@ def match_command(
     if (profile is None) == (batch is None):
         raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
     path = profile if profile is not None else batch
+    assert path is not None  # one of the two was given
     try:
         profiles = read_profiles(path)
         if as_of is not None:
@@ -286,7 +293,7 @@ def match_command(
         raise _fail(str(problem), code=2) from None
     if profile is not None and len(profiles) != 1:
         raise _fail(f"{path}: --profile takes one profile, found {len(profiles)} (use --batch)", code=2)
-    matcher = matcher_for(_current())
+    matcher = matcher_for(_current(ctx))
     for p in profiles:
         found = matcher.match(p, include_not_eligible=show_all)
         if not as_json:

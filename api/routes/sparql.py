@@ -88,4 +88,4 @@ async def sparql_post(
         raise HTTPException(403, READ_ONLY)
     if len(form.get("query") or []) > 1:
         raise HTTPException(400, "send one query, not several")
-    return await _answer(request, (form.get("query") or [None])[0], accept)
+    return await _answer(request, next(iter(form.get("query") or []), None), accept)
