@@ -54,7 +54,8 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         data = DataDir(settings.data)
         app.state.served = Served.open(data, settings)  # NoBuild stops the start-up
-        app.state.sparql = SparqlPool(sparql_limits(settings))
+        app.state.sparql = SparqlPool(sparql_limits(settings), warm_folder=app.state.served.folder)
+        await asyncio.to_thread(app.state.sparql.wait_ready)  # the first query finds its worker ready
         follower = None
         retired: list[Served] = []
         if settings.follow_seconds > 0:

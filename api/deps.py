@@ -66,18 +66,28 @@ CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 GraphDep = Annotated[Graph, Depends(get_graph)]
 
 
+# What the schema promises for the filter parameters (OpenAPI only: ``Filters.from_strings``
+# still validates, with its own messages), so a client or a fuzzer knows the valid values.
+ROLE_SCHEMA = {"enum": list(ROLES)}
+AWARD_KIND_SCHEMA = {"enum": list(AWARD_KINDS)}
+AMOUNT_SCHEMA = {"pattern": r"^([0-9]{1,15}(\.[0-9]{1,6})?(万|亿)?元?)?$"}  # empty: no minimum
+
+
 def search_filters(
     document: Annotated[str | None, Query(description="Only this document: its id, or a piece of its title or 文号.")] = None,
     issuer: Annotated[str | None, Query(description="Only documents of this issuer (a piece of its name).")] = None,
     department: Annotated[str | None, Query(description="Only clauses naming this department (any of its names).")] = None,
-    role: Annotated[str | None, Query(description=f"With department: {listed(ROLES)}.")] = None,
+    role: Annotated[str | None, Query(description=f"With department: {listed(ROLES)}.", json_schema_extra=ROLE_SCHEMA)] = None,
     award_kind: Annotated[
         str | None,
-        Query(description=f"Only clauses with an award of this kind: {listed(AWARD_KINDS)}."),
+        Query(description=f"Only clauses with an award of this kind: {listed(AWARD_KINDS)}.", json_schema_extra=AWARD_KIND_SCHEMA),
     ] = None,
     industry: Annotated[str | None, Query(description="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
-    min_cap: Annotated[str | None, Query(description="Only clauses with an award capped at least this: 1000万, 1000万元, 5亿 or 10000000.")] = None,
-    in_force: Annotated[bool, Query(description="Only documents still in force today.")] = False,
+    min_cap: Annotated[
+        str | None,
+        Query(description="Only clauses with an award capped at least this: 1000万, 1000万元, 5亿 or 10000000.", json_schema_extra=AMOUNT_SCHEMA),
+    ] = None,
+    in_force: Annotated[bool, Query(description="Only documents known to be in force on the day asked (unknown validity is left out).")] = False,
 ) -> Filters:
     """Search filters from query parameters, read as the CLI reads its options."""
     try:
@@ -92,9 +102,11 @@ def search_filters(
 def award_filters(
     kind: Annotated[
         str | None,
-        Query(description=f"{listed(AWARD_KINDS)}."),
+        Query(description=f"{listed(AWARD_KINDS)}.", json_schema_extra=AWARD_KIND_SCHEMA),
     ] = None,
-    min_cap: Annotated[str | None, Query(description="Only rules capped at least this: 1000万, 1000万元, 5亿 or 10000000.")] = None,
+    min_cap: Annotated[
+        str | None, Query(description="Only rules capped at least this: 1000万, 1000万元, 5亿 or 10000000.", json_schema_extra=AMOUNT_SCHEMA),
+    ] = None,
     industry: Annotated[str | None, Query(description="Only rules of clauses about this industry (集成电路, 人工智能 …).")] = None,
 ) -> Filters:
     try:

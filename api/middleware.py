@@ -135,11 +135,27 @@ class Hygiene:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(n, v) for n, v in message.get("headers", []) if n.lower() not in _OURS]
+                if message["status"] == 405:  # Starlette names only the first matching route's methods
+                    headers = [(n, v) for n, v in headers if n.lower() != b"allow"] + [(b"allow", _allowed(scope))]
                 headers = [(n, _relative(v, host)) if n.lower() == b"location" else (n, v) for n, v in headers]
                 message = {**message, "headers": headers + SECURITY_HEADERS + _policy(scope["path"])}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _allowed(scope: Scope) -> bytes:
+    """Every method some route of the app answers at this path (HEAD wherever GET is)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in getattr(scope.get("app"), "routes", []):
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods)).encode()
 
 
 _OURS = {name for name, _ in SECURITY_HEADERS} | {b"content-security-policy"}

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 
 from corpus.models import Document
 from index.estimate import CAVEAT, format_yuan
-from index.filters import in_force
+from index.validity import validity_on
 from index.models import Hit
 from kg.records import DocumentRef
 
@@ -39,12 +39,13 @@ def highlighted(hit: Hit) -> Markup:
     )
 
 
-def expired(document: DocumentRef | Document) -> bool:
-    """Whether a document's validity has ended (a Jinja test: ``doc is expired``)."""
-    return not in_force(document, date.today())
+def validity_status(document: DocumentRef | Document) -> str:
+    """A document record's standing today: in_force, expired, not_yet or unknown
+    (``index.validity``); the page styles each, and warns on unknown."""
+    return validity_on(document, date.today()).status
 
 
-TEMPLATES.env.tests["expired"] = expired
+TEMPLATES.env.filters["validity_status"] = validity_status
 TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES)
 TEMPLATES.env.filters.update(
     yuan=format_yuan, kind_name=kind_name, award_line=award_line, validity=validity_line,

@@ -17,7 +17,7 @@ import json
 from datetime import date
 
 from index.estimate import format_rate, format_yuan
-from index.filters import in_force
+from index.validity import validity_on
 from index.models import Match
 from kg.build import PREFIXES
 from kg.models import Award, Target
@@ -27,6 +27,8 @@ from kg.vocabulary import AWARD_KINDS, ROLES
 # What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
 ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}
 NO_AMOUNT = "（原文未给出金额）"
+# What search says when no clause answers the question (``SearchResult.answered`` false).
+NOT_ANSWERED = "语料中没有条款回答这个问题。以下是最接近的条款，仅供参考。"
 SNIPPET_CHARS = 220
 
 
@@ -63,18 +65,17 @@ def named_first(awards: list[Award], named: list[int]) -> list[tuple[int, Award,
     return [(n, awards[n], n in named) for n in order]
 
 
-def validity_line(document: DocumentRef, today: date | None = None) -> str:
-    """How current a document is: 有效期至 …, 已失效 once that day has passed, or its
-    stated validity.
+def validity_line(document: DocumentRef | dict, today: date | None = None) -> str:
+    """How current a document is on ``today`` (``index.validity``): 有效期至 …, 已失效 once
+    that day has passed, or 有效期不明 with the reason — never blank, never taken for in
+    force.
 
     >>> validity_line(DocumentRef("d", valid_until="2021-08-27"), date(2026, 1, 1))
     '已失效（有效期至 2021-08-27）'
+    >>> validity_line({"validity": "自印发之日起施行"}, date(2026, 1, 1))
+    '有效期不明（原文“自印发之日起施行”，未写终止日期）'
     """
-    if document.valid_until:
-        if not in_force(document, today or date.today()):
-            return f"已失效（有效期至 {document.valid_until}）"
-        return f"有效期至 {document.valid_until}"
-    return document.validity or ""
+    return validity_on(document, today or date.today()).label
 
 
 def snippet(text: str, match: Match | None, width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:

@@ -92,6 +92,7 @@ async def follow(app: FastAPI, data: DataDir, settings: Settings, grace_seconds:
             failed = current
             continue
         app.state.served = fresh
+        app.state.sparql.follow(fresh.folder)
         log.info("now serving %s (was %s)", fresh.folder, served.folder)
         retired.append(served)
         asyncio.get_running_loop().call_later(grace_seconds, _close, served, retired)

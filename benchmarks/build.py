@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,12 +86,18 @@ print(json.dumps({"units": len(units), "clause_units": clause_units, "sample": l
 """
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+def _tree_rss(pid: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc); records each
+    one's CPU seconds so far in ``cpu`` (pool workers are not children whose usage the
+    build's process collects, so rusage alone misses them)."""
     total, todo = 0, [pid]
+    ticks = os.sysconf("SC_CLK_TCK")
     while todo:
         p = todo.pop()
         try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            cpu[p] = max(cpu.get(p, 0.0), (int(fields[11]) + int(fields[12])) / ticks)  # utime + stime
             with open(f"/proc/{p}/statm") as fh:
                 total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             for task in os.listdir(f"/proc/{p}/task"):
@@ -101,15 +108,33 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+_REAPED = {"seconds": 0.0}
+
+
+def _own_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds of the command's own process and the children it waited for (rusage
+    of this process's reaped children, less what earlier commands used)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = usage.ru_utime + usage.ru_stime
+    own, _REAPED["seconds"] = total - _REAPED["seconds"], total
+    return own
+
+
+CPU = {"seconds": 0.0}  # CPU seconds (user + system) of the last run's process tree
+
+
 def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
-    """Run a command; (wall seconds, peak resident bytes of its process tree, stdout)."""
+    """Run a command; (wall seconds, peak resident bytes of its process tree, stdout).
+    Its CPU seconds, workers included, are left in ``CPU``: on a shared machine wall time
+    depends on the load, CPU time much less."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = [0]
+    cpu: dict[int, float] = {}
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_rss(proc.pid, cpu))
             time.sleep(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -117,6 +142,10 @@ def run(args: list[str], stdin: str | None = None) -> tuple[float, int, str]:
     out, err = proc.communicate(stdin)
     seconds = time.perf_counter() - started
     sampler.join()
+    # the last sample of every process seen, the command's own total (it has exited)
+    # taken from rusage instead; what ran under 0.2 s unseen is not counted
+    cpu.pop(proc.pid, None)
+    CPU["seconds"] = sum(cpu.values()) + _own_cpu(proc)
     if proc.returncode != 0:
         sys.exit(f"{' '.join(args[:3])}… failed ({proc.returncode}):\n{err[-3000:]}")
     return seconds, peak[0], out
@@ -150,31 +179,32 @@ def main() -> None:
     floor_seconds, floor_peak, out = run([sys.executable, "-c", FLOOR], "\n".join(map(str, files)))
     chars, floor_inner = out.split()
     chars = int(chars)
+    floor_cpu = CPU["seconds"]
     rows.append(("corpus", f"{len(files)} files, {chars:,} characters; {cores} cores"))
-    rows.append(("floor (read + NFKC + jieba, one process)", f"{floor_seconds:.1f} s wall ({float(floor_inner):.1f} s without start-up), peak {floor_peak / 2**20:.0f} MB, {chars / floor_seconds:,.0f} chars/s"))
+    rows.append(("floor (read + NFKC + jieba, one process)", f"{floor_seconds:.1f} s wall ({float(floor_inner):.1f} s without start-up), {floor_cpu:.1f} s CPU, peak {floor_peak / 2**20:.0f} MB, {chars / floor_seconds:,.0f} chars/s"))
 
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("keyword build (clean)", f"{seconds:.1f} s = {seconds / floor_seconds:.2f}× the floor; peak {peak / 2**20:.0f} MB = {peak / floor_peak:.2f}× the floor's"))
+    rows.append(("keyword build (clean)", f"{seconds:.1f} s wall = {seconds / floor_seconds:.2f}× the floor; {CPU['seconds']:.1f} s CPU = {CPU['seconds'] / floor_cpu:.2f}× the floor's; peak {peak / 2**20:.0f} MB = {peak / floor_peak:.2f}× the floor's"))
     rows.append(("  documents, clauses, triples", f"{manifest['documents']}, {manifest['clauses']}, {manifest['triples']}; problems {len(manifest['problems'])}, SHACL violations {len(manifest['violations'])}"))
     for stage, stage_seconds in manifest["stages"].items():
         rows.append((f"  stage {stage} (wall)", f"{stage_seconds:.1f} s, {chars / max(stage_seconds, 1e-9):,.0f} chars/s"))
     for step, step_seconds in manifest["steps"].items():
-        rows.append((f"  file step {step} (core seconds)", f"{step_seconds:.1f} s, {chars / max(step_seconds, 1e-9):,.0f} chars/s per core"))
+        rows.append((f"  file step {step} (CPU)", f"{step_seconds:.1f} s, {chars / max(step_seconds, 1e-9):,.0f} chars/s per core"))
 
     changed = files[len(files) // 2]
     with changed.open("a", encoding="utf-8") as fh:
         fh.write("\n本规定由本机关负责解释。\n")
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("rebuild, one document changed", f"{seconds:.1f} s ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
+    rows.append(("rebuild, one document changed", f"{seconds:.1f} s wall, {CPU['seconds']:.1f} s CPU ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
     (texts / "added_某市数据要素市场培育办法.md").write_text(ADDED, encoding="utf-8")
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
-    rows.append(("rebuild, one document added", f"{seconds:.1f} s ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
+    rows.append(("rebuild, one document added", f"{seconds:.1f} s wall, {CPU['seconds']:.1f} s CPU ({manifest['processed']} file processed), peak {peak / 2**20:.0f} MB"))
 
     generation = (data / "current").resolve()
     _, _, out = run([sys.executable, "-c", EMBED_SAMPLE, str(generation), options.encoder, str(options.encoder_sample), str(cores)])
     sample = json.loads(out)
     rate = sample["sample"] / sample["seconds"]
-    rows.append((f"{options.encoder} encoder, timed sample", f"{sample['sample']} passages in {sample['seconds']:.1f} s = {rate:.1f} passages/s"))
+    rows.append((f"{options.encoder} encoder, timed sample", f"{sample['sample']} passages in {sample['seconds']:.1f} s wall = {rate:.1f} passages/s"))
     rows.append((
         f"{options.encoder} build, EXTRAPOLATED",
         f"{sample['units']:,} passages (clauses and their sentences) ≈ {sample['units'] / rate / 60:.0f} min to embed; "

@@ -25,7 +25,7 @@ from index.match import Matcher, Profile
 from policykg.build import build
 from policykg.datadir import DataDir
 
-PROFILES = [
+PROFILES: list[dict] = [
     {"name": "MPW", "location": {"city": "广州市", "district": "黄埔区"}, "industry": ["集成电路设计"],
      "spending": [{"item": "MPW流片费", "amount_yuan": 5e6, "year": 2020}], "as_of": "2021-03-15"},
     {"name": "租金", "location": {"city": "广州市", "district": "黄埔区"}, "industry": ["软件", "云计算"], "established": "2019-06-18",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .convert import normalize
 from .layout import Unit
 from .models import Clause, Line, Span
-from .patterns import Marker, find_marker, is_sentence_end, strip_decoration
+from .patterns import CLAUSE_STOP, Marker, find_marker, is_sentence_end, strip_decoration
 
 # A numbered line this short without a sentence of its own only titles its sub-items.
 MAX_HEADING_CHARS = 40
@@ -87,7 +87,7 @@ def _is_title_only(node: _Node, script: str) -> bool:
     text = normalize(node.heading_text(), script)
     if len(text) > MAX_HEADING_CHARS or text.endswith(("：", ":")):
         return False
-    return not re.search(r"[。；！？;!?]", text.rstrip("。"))
+    return not CLAUSE_STOP.search(text.rstrip("。"))
 
 
 def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "zh-Hans") -> list[Clause]:
@@ -164,7 +164,7 @@ def _lists_attachment(unit: Unit, script: str) -> bool:
     if unit.kind != "item" or unit.marker is None or unit.marker.kind not in ("arabic", "cn", "arabic_paren", "cn_paren"):
         return False
     text = normalize(join_lines(unit.lines), script)
-    return len(text) <= MAX_ATTACHMENT_TITLE_CHARS and not re.search(r"[。；！？;!?]", text)
+    return len(text) <= MAX_ATTACHMENT_TITLE_CHARS and not CLAUSE_STOP.search(text)
 
 
 def _assign_keys(node: _Node) -> None:

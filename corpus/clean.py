@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import ARTICLE_NUMBER, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, DOCUMENT_NUMBER, PAGE_NUMBER, find_marker
+from .patterns import ARTICLE_NUMBER, CLAUSE_STOPS, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, find_marker, is_document_number_line
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -38,16 +38,12 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _is_number_line(text: str) -> bool:
-    return bool(DOCUMENT_NUMBER.fullmatch(_key(text)))
-
-
 def _looks_like_furniture(text: str) -> bool:
     return (
         0 < len(_key(text)) <= MAX_FURNITURE_CHARS
         and not _PROSE_PUNCTUATION.search(text)
         and find_marker(text) is None
-        and not _is_number_line(text)
+        and not is_document_number_line(text)
     )
 
 
@@ -126,20 +122,20 @@ def find_furniture(lines: list[Line], in_table: set[int]) -> set[int]:
 
 
 def _number_follows(lines: list[Line], i: int) -> bool:
-    return any(_is_number_line(line.text) for line in lines[i + 1 : i + 4])
+    return any(is_document_number_line(line.text) for line in lines[i + 1 : i + 4])
 
 
 # An item number printed inside a line, right after a finished sentence: texts saved
 # without line breaks run their items on ("…予以支持。（二）加强…", "。第三条 …").
 _RUN_IN_ITEM = re.compile(
-    r"(?<=[。；！？;!?])\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
+    f"(?<=[{CLAUSE_STOPS}])" r"\s*(?=" + DIVISION + r"|[一二三四五六七八九十]+、(?![一二三四五六七八九十][、，])"
     r"|[（(][一二三四五六七八九十]+[）)]|[（(]\d{1,2}[）)]|\d{1,2}[．.、](?![\d、．.])|——)"
 )
 
 
 # A heading run into its first item: "一、总体要求（一）基本原则。", "第二章 政策措施 第一条 …".
 _HEADING_RUN_INTO_ITEM = re.compile(
-    r"(?:^|(?<=[。；！？;!?]))\s*(?:[一二三四五六七八九十]+、|" + CHAPTER_OR_SECTION + r")[^。；，,;：:（(\d]{1,25}?"
+    f"(?:^|(?<=[{CLAUSE_STOPS}]))" r"\s*(?:[一二三四五六七八九十]+、|" + CHAPTER_OR_SECTION + r")[^。；，,;：:（(\d]{1,25}?"
     r"\s*(?=[（(][一二三四五六七八九十]+[）)]|" + ARTICLE_NUMBER + r")"
 )
 

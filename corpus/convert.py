@@ -34,7 +34,14 @@ def nfkc_safe(text: str) -> str:
     >>> nfkc_safe("ＭＰＷ１２３％（一）")
     'MPW123%（一）'
     """
-    return "".join(ch if ch in _KEEP_FULL_WIDTH else unicodedata.normalize("NFKC", ch) for ch in text)
+    return "".join(map(_nfkc_char, text))
+
+
+@lru_cache(maxsize=None)
+def _nfkc_char(ch: str) -> str:
+    """One character's NFKC form (kept Chinese punctuation stays); remembered, since a
+    corpus uses a few thousand distinct characters millions of times."""
+    return ch if ch in _KEEP_FULL_WIDTH else unicodedata.normalize("NFKC", ch)
 
 
 def to_simplified(text: str) -> str:
@@ -70,6 +77,13 @@ def _t2s_chars() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=None)
+def _traditional_only(ch: str) -> bool:
+    """Whether t2s changes this character alone; remembered per character (an OpenCC call
+    per distinct character of every text was half the cost of normalising a clause)."""
+    return _t2s_chars().convert(ch) != ch
+
+
 def simplified_characters(text: str) -> str:
     """Traditional characters to Simplified with OpenCC's standard ``t2s`` profile, no
     Taiwan-usage phrases: a Simplified text comes back unchanged, and a Traditional copy
@@ -89,8 +103,5 @@ def script_of(text: str) -> str:
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
         return "zh-Hans"
-    converter = _t2s_chars()
-    distinct = set(han)
-    traditional = {ch for ch in distinct if converter.convert(ch) != ch}
-    share = sum(1 for ch in han if ch in traditional) / len(han)
+    share = sum(1 for ch in han if _traditional_only(ch)) / len(han)
     return "zh-Hant" if share > TRADITIONAL_SHARE else "zh-Hans"

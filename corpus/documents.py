@@ -38,7 +38,7 @@ from datetime import date, timedelta
 
 from corpus.convert import nfkc_safe, normalize, script_of, simplified_characters, to_simplified
 from corpus.models import Clause, Document, Line, Span
-from corpus.patterns import CN_DIGITS, DOCUMENT_NUMBER, chinese_number, find_marker, strip_decoration
+from corpus.patterns import CLAUSE_STOPS, CN_DIGITS, FULL_STOPS, DOCUMENT_NUMBER, chinese_number, find_marker, is_document_number_line, strip_decoration
 
 __all__ = [
     "DocumentPart",
@@ -110,7 +110,7 @@ _ISSUED_PLAN = re.compile(r"(?:印发|转发|颁布|发布)(?P<plan>.+?)的?(?:�
 _CITED = re.compile(r"《(?P<title>[^《》]{2,120})》")
 # A sentence that issues what it cites: "现将《…》印发给你们", "《…》已经市人民政府同意，现印发给你们".
 _PROMULGATION = re.compile(r"印发给|转发给|现予?印发|予以印发|现予?发布|予以发布")
-_SENTENCE_SPLIT = re.compile(r"[。！？!?]")
+_SENTENCE_SPLIT = re.compile(f"[{FULL_STOPS}]")
 
 # Dates: "2018 年 1 月 26 日", "二〇一八年一月二十六日", "2018-01-26".
 # Year digits written one by one: 二〇一八, 二○一八 (a circle), 二O一八 (a letter).
@@ -300,7 +300,7 @@ MIN_SKETCH_SENTENCES = 3
 # Candidate pairs share one of this many smallest hashes (each bucket holds only texts
 # that could be copies, so linking stays near-linear in the number of documents).
 SKETCH_BANDS = 4
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_SENTENCE_END = re.compile(f"[{CLAUSE_STOPS}\n]")
 _NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
@@ -443,7 +443,7 @@ def _describe(line: Line) -> _Info:
 
 
 def _kind(text: str) -> str:
-    if _is_number_line(text):
+    if is_document_number_line(text):
         return "number"
     if _is_date_line(text):
         return "date"
@@ -454,11 +454,6 @@ def _kind(text: str) -> str:
     if _is_issuer(text):
         return "issuer"
     return "text"
-
-
-def _is_number_line(text: str) -> bool:
-    """A line that is a 文号 and nothing else: "穗府〔2018〕9 号"."""
-    return DOCUMENT_NUMBER.fullmatch(text.strip(_DATE_BRACKETS)) is not None
 
 
 def _is_date_line(text: str) -> bool:

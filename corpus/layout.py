@@ -30,11 +30,12 @@ from .clean import Layout, classify, split_run_in_items
 from .convert import script_of, to_simplified
 from .models import Line
 from .patterns import (
+    CLAUSE_STOP,
     DATE_LINE,
-    DOCUMENT_NUMBER,
     MARKDOWN_HEADING,
     Marker,
     find_marker,
+    is_document_number_line,
     is_sentence_end,
     open_brackets,
     unmatched_close_before_open,
@@ -144,10 +145,6 @@ class NgramCounts:
         return min(self.association(left, right) * NGRAM_WEIGHT, NGRAM_CAP)
 
 
-def _is_number_line(text: str) -> bool:
-    return bool(DOCUMENT_NUMBER.fullmatch(_SPACES.sub("", text)))
-
-
 MAX_TITLE_LINES = 3
 MAX_SIGNATURE_CHARS = 20
 
@@ -162,7 +159,7 @@ def _title_lines(lines: list[Line]) -> set[int]:
             if k and len(lines[k - 1].text) <= MAX_SIGNATURE_CHARS and not re.search(r"[。；，：]", lines[k - 1].text):
                 titles.add(lines[k - 1].number)
             continue
-        if not _is_number_line(line.text):
+        if not is_document_number_line(line.text):
             continue
         titles.add(line.number)
         for above in reversed(lines[max(0, k - MAX_TITLE_LINES) : k]):
@@ -391,7 +388,7 @@ def _is_heading(unit: Unit) -> bool:
     return (
         unit.kind == "item"
         and len(text) <= MAX_HEADING_CHARS
-        and not re.search(r"[。；！？!?;]", text[:-1])
+        and not CLAUSE_STOP.search(text[:-1])
         and text[-1] not in "、，,（(“"
         and open_brackets(text) == 0
     )

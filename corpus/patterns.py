@@ -43,8 +43,13 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("dash", re.compile(r"^(——|－－|--)(?!—)")),  # —— bullet
 ]
 
-# Sentence ends: a unit whose text ends with one of these is complete.
-SENTENCE_END = "。！？；：!?;:"
+# Sentence ends, in both widths. FULL_STOPS end a sentence; CLAUSE_STOPS also end a clause
+# of one (；); SENTENCE_END adds the colon that ends a lead-in ("有下列情形之一的："), so a
+# unit ending with any of them is complete. Patterns build their classes from these.
+FULL_STOPS = "。！？!?"
+CLAUSE_STOPS = FULL_STOPS + "；;"
+SENTENCE_END = CLAUSE_STOPS + "：:"
+CLAUSE_STOP = re.compile(f"[{CLAUSE_STOPS}]")
 CLOSERS = "”’」』）)】》"
 
 # A bare page number, or the two numbers of a printed spread ("8 9", "52 53"),
@@ -55,6 +60,20 @@ PAGE_NUMBER = re.compile(
 
 # 文号: 穗府〔2018〕9号, 穗府办函〔2018〕105 号, 穗府辦〔2022〕19號, 穗府[2018]9号.
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*[号號]")
+
+
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def is_document_number_line(text: str) -> bool:
+    """A line that is a 文号 and nothing else, spaces and surrounding brackets aside:
+    "穗府〔2018〕9 号", "（穗府办函〔2018〕105号）". The one test that cleaning, layout and
+    document splitting use.
+
+    >>> is_document_number_line("穗府〔2018〕9 号"), is_document_number_line("根据穗府〔2018〕9号，")
+    (True, False)
+    """
+    return DOCUMENT_NUMBER.fullmatch(_WHITE_SPACE.sub("", text).strip("（）()")) is not None
 
 
 # A line that is only a date: the signature date under a document.

@@ -15,6 +15,7 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from corpus.errors import UnreadableSource
 from corpus.models import Line, SourceText
@@ -107,10 +108,10 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path=path, text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def _read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path`` if it is (or links to) a regular file. It is opened without
-    blocking and checked on the open descriptor, so a FIFO swapped in after a check cannot
-    make the build wait."""
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is (or links to) a regular file, else
+    ``UnreadableSource`` with the reason. It is opened without blocking and checked on the
+    open descriptor, so a FIFO (even one swapped in after a check) cannot make a build wait."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
@@ -120,12 +121,18 @@ def _read_regular_file(path: Path) -> bytes:
         if not stat.S_ISREG(mode):
             raise UnreadableSource(path, f"not a regular file but {_kind(mode)}; skipped")
         os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError as error:
-        raise UnreadableSource(path, error.strerror or str(error)) from None
-    finally:
+        return os.fdopen(fd, "rb")
+    except BaseException:
         os.close(fd)
+        raise
+
+
+def _read_regular_file(path: Path) -> bytes:
+    with open_regular_file(path) as handle:
+        try:
+            return handle.read()
+        except OSError as error:
+            raise UnreadableSource(path, error.strerror or str(error)) from None
 
 
 def _why_unopenable(path: Path, error: OSError) -> str:

@@ -17,8 +17,9 @@ Rules, each applied only when its filter is set (all set filters must hold):
   document's title. No synonyms: 人工智能 does not find "AI".
 - ``min_cap_yuan``: some award of the clause has ``cap_yuan`` at least this (a fixed
   amount or a tier without a cap does not count), as ``kg.queries.awards_with_cap``.
-- ``in_force_only``: the document's ``valid_until`` is unknown (None) or not before
-  ``today``.
+- ``in_force_only``: the document is in force on ``today`` (``index.validity``: its last
+  valid day or plan period is not before it). A document whose validity is unknown is
+  left out: unknown is not in force.
 
 What a user types is normalised as clause text is (``corpus.convert.normalize``: NFKC,
 Simplified), so Traditional or full-width input finds the records, whose texts are normalised
@@ -37,12 +38,12 @@ from datetime import date
 from functools import lru_cache
 
 from corpus.convert import normalize
-from corpus.models import Document
 from kg.extract.amounts import parse_number
 from kg.models import Award
 from kg.records import ClauseRecord, DocumentRef
 from kg.vocabulary import AWARD_KINDS, ROLES
 
+from .validity import validity_on
 
 _WHITE_SPACE = re.compile(r"\s+")
 # A city's name or the bare 市 before a body's name, for any city (广州市, 深圳市, 中山市 …):
@@ -128,7 +129,7 @@ class Filters:
     award_kind: str | None = None  # a notation of kg.vocabulary.AWARD_KINDS
     industry: str | None = None  # a keyword: 集成电路, 人工智能, 生物医药 …
     min_cap_yuan: float | None = None  # some award's cap is at least this
-    in_force_only: bool = False  # drop documents whose validity ended before ``today``
+    in_force_only: bool = False  # only documents known to be in force on ``today`` (unknown validity is left out)
 
     def __post_init__(self) -> None:
         if self.role is not None and self.role not in ROLES:
@@ -222,11 +223,9 @@ def _capped_at_least(award: Award, minimum_yuan: float) -> bool:
     return award.cap_yuan is not None and award.cap_yuan >= minimum_yuan
 
 
-def in_force(document: DocumentRef | Document, today: date) -> bool:
-    """Whether a document is in force on ``today``: no known end of validity, or one not
-    before ``today``."""
-    until = document.valid_until
-    return until is None or date.fromisoformat(until) >= today
+def in_force(document: DocumentRef, today: date) -> bool:
+    """Whether a document is known to be in force on ``today`` (``index.validity``)."""
+    return validity_on(document, today).in_force
 
 
 def _document_matches(document: DocumentRef, wanted: str) -> bool:

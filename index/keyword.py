@@ -1,4 +1,4 @@
-"""Keyword side of search: BM25 (bm25s) over character units (``corpus.segment.char_units``),
+"""Keyword side of search: BM25 (bm25s) over character units (``corpus.words.char_units``),
 saved as plain files in the data folder next to the clause ids it ranks."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from corpus.segment import char_units
+from corpus.words import char_units
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less
@@ -20,7 +20,7 @@ B = 0.5
 
 
 class KeywordIndex:
-    """BM25 over clause texts; the splitter is corpus.segment.char_units, for texts and
+    """BM25 over clause texts; the splitter is corpus.words.char_units, for texts and
     queries alike."""
 
     def __init__(self, retriever: bm25s.BM25, ids: list[str]) -> None:
@@ -51,6 +51,15 @@ class KeywordIndex:
     def read_ids(folder: Path) -> list[str]:
         """The ids of the clauses the index ranks: the clauses search shows, as the build chose them."""
         return json.loads((folder / INDEX_DIR / "ids.json").read_text(encoding="utf-8"))
+
+    def document_frequency(self, unit: str) -> int:
+        """How many clauses hold the unit (a character, a pair, a Latin run): the length
+        of its column in the BM25 score matrix; 0 for a unit no clause has."""
+        column = self.retriever.vocab_dict.get(unit)
+        if column is None:
+            return 0
+        indptr = self.retriever.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(clause id, score) of the best k clauses with a positive score."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from corpus.convert import normalize
 from corpus.validity import Validity, validity_on
 from kg.extract.conditions import AwardConditions, Condition, document_city
-from kg.models import Award
+from kg.models import Award, Tier
 from kg.lexicon import Concept, Vocabulary, vocabulary
 
 from .estimate import Estimate, estimate, format_yuan
@@ -108,9 +108,11 @@ class Profile:
             raise ProfileError(f"unknown profile field(s): {', '.join(unknown)}")
         try:
             loc = row.get("location")
+            if loc is not None and not isinstance(loc, dict):
+                raise ProfileError('location: {"province", "city", "district"}')
             return cls(
                 name=str(row.get("name") or "企业"),
-                location=Location(**{k: (str(v) if v else None) for k, v in loc.items() if k in ("province", "city", "district")}) if isinstance(loc, dict) else None,
+                location=Location(**{k: (str(v) if v else None) for k, v in loc.items() if k in ("province", "city", "district")}) if loc else None,
                 industry=_strings(row, "industry"),
                 established=_date(row, "established"),
                 paid_in_capital_yuan=_number(row, "paid_in_capital_yuan"),
@@ -499,8 +501,7 @@ class _Judge:
                       status, "jurisdiction", rule.city, detail)
 
     def _location(self, rule: Rule, c: Condition, fitted):
-        written = [rule.district if p == "本区" else p for p in c.places]
-        places = [p for p in written if p]
+        places = [p for p in (rule.district if name == "本区" else name for name in c.places) if p]
         if not places:
             return "unknown", "文件未写明所指区", ""
         if c.scope == "item":
@@ -794,6 +795,13 @@ def _sum_items(fitted) -> tuple[float, int | None, list]:
     chosen = _items_of_year(fitted)
     years = [i.year for i, _ in chosen if i.year is not None]
     return sum(i.amount_yuan for i, _ in chosen), (max(years) if years else None), chosen
+
+
+def award_of(record: dict) -> Award:
+    """The ``Award`` a result's ``award`` record describes (for wording it: index.wording)."""
+    tiers = [Tier(t["threshold_yuan"], t["amount_yuan"]) for t in record.get("tiers") or []] or None
+    return Award(record["kind"], record.get("rate"), record.get("base"), record.get("cap_yuan"), record.get("amount_yuan"),
+                 record.get("per"), record.get("period_years"), tiers, bool(record.get("top_up")), record.get("text") or "")
 
 
 def _award_record(award: Award) -> dict:

@@ -37,6 +37,7 @@ class Hit:
     estimates: list[dict] = field(default_factory=list)  # one per award that yields one: value_yuan, rule, …
     named_awards: list[int] = field(default_factory=list)  # awards whose base the question names, best first
     ranks: dict[str, int] = field(default_factory=dict)  # rank on each side: {"keyword": 2, "dense": 1}
+    validity: dict | None = None  # the document on the day asked: status in_force|expired|not_yet|unknown, on, until, label
 
     def to_dict(self) -> dict:
         return as_json(self)
@@ -48,6 +49,9 @@ class SearchResult:
     mode: str = "hybrid"
     normalized: str = ""  # the query as searched: Simplified, expanded
     stated_amount_yuan: float | None = None  # an amount the question states, for estimates
+    answered: bool = False  # whether some clause answers the question; False: the hits are only the nearest clauses
+    evidence: dict = field(default_factory=dict)  # what ``answered`` was decided on (index.abstain.Evidence)
+    total: int = 0  # clauses that passed the filters (of the ranked candidates); hits are a page of them
     hits: list[Hit] = field(default_factory=list)
 
     def to_dict(self) -> dict:

@@ -50,4 +50,4 @@ def open_searcher(folder: Path, threads: int = 1, catalog: Catalog | None = None
         best = np.sort(first)[:k]
         return [(clause_ids[clauses[n]], float(scores[n])) for n in best]
 
-    return Searcher.open(folder, dense=dense, catalog=catalog)
+    return Searcher.open(folder, dense=dense, catalog=catalog, encoder=encoder.name)

@@ -1,24 +1,30 @@
 """Answer a question with the clauses that match it, each with its document, departments,
-award parameters and targets.
+award parameters and targets — or say that no clause answers it.
 
-Two sides rank clauses — BM25 over jieba tokens (``keyword``) and, when the index has one,
-embeddings in FAISS (``dense``) — and are fused by weighted reciprocal rank (``fuse``).
-Copies of one document are indexed once (``searchable``). Filters narrow the candidates;
-a question that states an amount gets an estimate on each award hit."""
+Two sides rank clauses — BM25 over characters and character pairs (``keyword``) and, when
+the index has one, embeddings in FAISS (``dense``) — and are fused by weighted reciprocal
+rank (``fuse``). Copies of one document are indexed once (``searchable``). Filters narrow
+the candidates (with no question, they list the clauses that pass, in reading order).
+Whether the corpus answers the question at all is decided from the best hits' evidence
+(``index.abstain``); the nearest clauses are listed either way. A question that states an
+amount gets an estimate on the awards whose base it names (``_awards_asked_about``)."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.convert import normalize
 from corpus.models import Clause, Document
-from corpus.segment import sentences, tokens
-from kg.models import Award
+from corpus.words import sentences
+from kg.models import Award, Responsibility
 from kg.records import ClauseRecord
 
+from .abstain import Evidence, answered
 from .catalog import Catalog
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
@@ -26,6 +32,11 @@ from .fuse import reciprocal_rank_fusion
 from .keyword import KeywordIndex
 from .models import Hit, Match, SearchResult
 from .query import Expander
+from .validity import validity_on
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # loaded lazily: only a department search needs it
+    from kg.extract.registry import Registry
 
 DEFAULT_K = 10
 MODES = ("hybrid", "keyword", "dense")
@@ -42,6 +53,24 @@ FUSION_K = 10
 COPY_OVERLAP = 0.8
 # A highlight is the densest stretch of the question's words in this many characters.
 MATCH_WINDOW = 60
+# A word found in more than this share of the clauses (项目, 企业, 支持, 产业 in the shipped
+# corpus; 补贴 and 奖励 are in under a tenth) says nothing about which clause is meant: it
+# is not highlighted and does not name an award's base.
+GENERIC_SHARE = 0.2
+# Words of asking, not of the thing asked about: they never count as evidence or topic.
+QUESTION_WORDS = frozenset(
+    "多少 什么 怎么 怎样 如何 哪些 哪个 哪里 哪儿 是否 能否 可否 可以 能不能 有没有 没有 是不是 会不会 "
+    "需要 请问 一下 一共 一般 现在 我们 我的 你们 他们 这个 那个 那些 这些 有关 相关 要求 规定 政策 "
+    "能够 应该 怎么办 为什么 吗 呢 吧 啊 的 了 是 有 能 在 和 与 或 给 我 您".split()
+)
+# An amount the question states (300万, 1.2亿元, 五百万) is not a word of its topic: taken
+# out before cutting, so "300万能补" does not leave 万能 behind.
+STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?元?|[零〇一二两三四五六七八九十百千]+[万亿]元?")
+# Where a department name typed without its city is read (市科技局): the shipped corpus's
+# city. A name some clause uses is found by its labels whatever the city.
+CITY = "广州市"
+# The evidence for an answer is read from this many of the best hits.
+EVIDENCE_HITS = 3
 
 
 def searchable(clauses: list[Clause], documents: list[Document]) -> list[Clause]:
@@ -127,16 +156,23 @@ class Searcher:
     keyword: KeywordIndex
     dense: DenseSearch | None = None
     expander: Expander | None = None
+    encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
+    shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
+    registry: Registry | None = None  # for renamed bodies (loaded when first needed)
+    _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, folder: Path, dense: DenseSearch | None = None, catalog: Catalog | None = None) -> Searcher:
+    def open(
+        cls, folder: Path, dense: DenseSearch | None = None, catalog: Catalog | None = None, encoder: str | None = None
+    ) -> Searcher:
         """A searcher over the build in ``folder``, reading the records of ``catalog`` (the
         generation's read model, loaded here when not given)."""
         catalog = catalog or Catalog.load(folder)
         keyword = KeywordIndex.load(folder)
         shown = [catalog.records[c].text for c in catalog.shown]
         expander = Expander.from_facts(catalog.facts.values(), shown)
-        return cls(records=catalog.records, keyword=keyword, dense=dense, expander=expander)
+        return cls(records=catalog.records, keyword=keyword, dense=dense, expander=expander, encoder=encoder, shown=list(catalog.shown))
 
     def search(
         self,
@@ -145,45 +181,167 @@ class Searcher:
         mode: str = "hybrid",
         filters: Filters | None = None,
         today: date | None = None,
+        offset: int = 0,
+        include_predecessors: bool = False,
     ) -> SearchResult:
+        """The clauses that answer ``query`` (hits ``offset+1`` … ``offset+k`` of the
+        ranking), whether any does (``answered``), and validity on ``today``. A blank
+        query with filters lists the clauses that pass them, in reading order.
+        ``include_predecessors`` widens a department filter to the bodies it was renamed
+        from."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         if mode in ("dense", "hybrid") and self.dense is None:
             if mode == "dense":
                 raise ValueError("this build has no dense index: rebuild with an encoder, or use --mode keyword")
             mode = "keyword"
+        if offset < 0:
+            raise ValueError(f"offset: must not be negative, got {offset}")
+        day = today or date.today()
+        passes = self._filter(filters, day, include_predecessors)
+        if not query.strip():
+            if filters is None or filters.is_empty:
+                raise ValueError("give a question, or at least one filter to list the clauses it selects")
+            return self._listing(query, mode, passes, k, offset, day)
         normalized = normalize(query)
         if self.expander is not None:
             normalized = self.expander.expand(normalized)
-        pool = max(POOL, k * 5)
+        pool = max(POOL, (offset + k) * 5)
         rankings: dict[str, list[str]] = {}
+        similarity: dict[str, float] = {}
         if mode in ("keyword", "hybrid"):
             rankings["keyword"] = [cid for cid, _ in self.keyword.search(normalized, pool)]
         if mode in ("dense", "hybrid"):
             assert self.dense is not None
-            rankings["dense"] = [cid for cid, _ in self.dense(normalized, pool)]
+            found = list(self.dense(normalized, pool))
+            rankings["dense"] = [cid for cid, _ in found]
+            similarity = dict(found)
         fused = reciprocal_rank_fusion(rankings, WEIGHTS, FUSION_K)
         amount = stated_amount(query)
         result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
-        words = [w for w in tokens(normalized) if len(w) >= 2 and not w.isdigit()]
-        for clause_id, score in fused:
-            record = self.records.get(clause_id)
-            if record is None or (filters and not matches(record, filters, today or date.today())):
-                continue
+        words = self.question_words(normalized)
+        topic = self.topic_words(words)
+        shown = [(cid, score) for cid, score in fused if cid in self.records and passes(self.records[cid])]
+        result.total = len(shown)
+        evidence = self.evidence(words, [cid for cid, _ in shown[:EVIDENCE_HITS]], similarity)
+        result.answered = answered(evidence, self.encoder, mode)
+        result.evidence = evidence.to_dict()
+        for clause_id, score in shown[offset : offset + k]:
+            record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
-            result.hits.append(_hit(record, score, len(result.hits) + 1, ranks, words, amount.yuan if amount else None))
-            if len(result.hits) == k:
-                break
+            hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None)
+            hit.validity = validity_on(record.document, day).to_dict()
+            result.hits.append(hit)
         return result
+
+    def _listing(self, query: str, mode: str, passes: Callable[[ClauseRecord], bool], k: int, offset: int, day: date) -> SearchResult:
+        """Filters without a question: every clause that passes, in reading order."""
+        chosen = [record for record in map(self.records.__getitem__, self._shown_ids()) if passes(record)]
+        result = SearchResult(query=query, mode="list", normalized="", total=len(chosen), answered=bool(chosen))
+        for n, record in enumerate(chosen[offset : offset + k], start=offset + 1):
+            hit = _hit(record, 0.0, n, {}, [], None)
+            hit.validity = validity_on(record.document, day).to_dict()
+            result.hits.append(hit)
+        return result
+
+    def _shown_ids(self) -> list[str]:
+        return self.shown if self.shown is not None else list(self.keyword.ids)
+
+    def _filter(self, filters: Filters | None, day: date, include_predecessors: bool) -> Callable[[ClauseRecord], bool]:
+        """Whether a record passes ``filters``; with ``include_predecessors`` a department
+        filter takes the body and every body it was renamed or merged from (by id)."""
+        if filters is None or filters.is_empty:
+            return lambda record: True
+        if not (include_predecessors and filters.department):
+            return lambda record: matches(record, filters, day)
+        bodies = self.lineage_ids(filters.department)
+        rest = replace(filters, department=None, role=None)
+        role = filters.role
+
+        def passes(record: ClauseRecord) -> bool:
+            named = any(d.id in bodies and (role is None or d.role == role) for d in record.departments)
+            return named and matches(record, rest, day)
+
+        return passes
+
+    def lineage_ids(self, name: str) -> set[str]:
+        """Ids of the body ``name`` means (as named in some clause, or as the registry reads
+        it for ``CITY``) and of every body it was made from, followed back."""
+        from kg.extract.registry import Registry  # only a department search needs it
+
+        if self.registry is None:
+            self.registry = Registry.load()
+        registry = self.registry
+        start = {registry.find(name, CITY).id}
+        start |= {d.id for c in self._shown_ids() for d in self.records[c].departments if _names(d, name)}
+        found, frontier = set(start), list(start)
+        while frontier:
+            for earlier in registry.predecessors(frontier.pop()):
+                if earlier not in found:
+                    found.add(earlier)
+                    frontier.append(earlier)
+        return found
+
+    def question_words(self, normalized: str) -> list[str]:
+        """The words a question is about: cut with the corpus's vocabulary
+        (``index.vocabulary``), without single characters, numbers and words of asking."""
+        if self._vocabulary is None:
+            terms = [t for form, others in (self.expander.pairs.items() if self.expander else []) for t in (form, *others)]
+            self._vocabulary = Vocabulary((self._searched_text(c) for c in self._shown_ids()), terms)
+        words = self._vocabulary.words(STATED_MONEY.sub(" ", normalized))
+        return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
+
+    def share(self, word: str) -> float:
+        """Roughly the share of clauses holding ``word``: that of its rarest character
+        pair in the keyword index (exact for two-character words)."""
+        units = [word[i : i + 2] for i in range(len(word) - 1)] if not word.isascii() else [word]
+        return min((self.keyword.document_frequency(u) for u in units), default=0) / max(len(self.keyword.ids), 1)
+
+    def topic_words(self, words: list[str]) -> list[str]:
+        """The question's words that say which clause is meant: words the corpus holds,
+        but not the generic ones."""
+        return [w for w in dict.fromkeys(words) if 0 < self.share(w) <= GENERIC_SHARE]
+
+    def evidence(self, words: list[str], best: list[str], similarity: dict[str, float]) -> Evidence:
+        """How well the best hits answer the question: the share of the question's words
+        (weighted by rarity, so 养猪场 counts for more than 补贴) that the best of them
+        holds, and the dense side's best similarity (its best clause, whatever fusion made
+        of it)."""
+        weights = {w: math.log((1 + len(self.keyword.ids)) / (0.5 + self.share(w) * len(self.keyword.ids))) for w in dict.fromkeys(words)}
+        total = sum(weights.values())
+        cover = 0.0
+        for clause_id in best:
+            text = self._searched_text(clause_id)
+            held = sum(weight for w, weight in weights.items() if w in text)
+            cover = max(cover, held / total if total else 0.0)
+        return Evidence(cover=round(cover, 4), similarity=round(max(similarity.values(), default=0.0), 4))
+
+    def _searched_text(self, clause_id: str) -> str:
+        text = self._searched.get(clause_id)
+        if text is None:
+            record = self.records[clause_id]
+            text = " ".join([record.document.title or "", *record.path, record.text]).lower()
+            self._searched[clause_id] = text
+        return text
+
+
+def _names(department: Responsibility, name: str) -> bool:
+    from .filters import department_key
+
+    key = department_key(name)
+    return any(n and department_key(n, normalized=True) == key for n in [department.label, *department.labels])
 
 
 def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
     estimates = []
     if amount is not None:
         for n in _awards_asked_about(record.awards, words):
-            found = estimate(record.awards[n], amount)
+            award = record.awards[n]
+            found = estimate(award, amount)
             if found is not None:
-                estimates.append({"award": n, **found.to_dict()})
+                assumed = not words and award.base
+                rule = f"{found.rule}（假设该金额即“{award.base}”）" if assumed else found.rule
+                estimates.append({"award": n, **found.to_dict(), "rule": rule})
     return Hit(
         **{name: getattr(record, name) for name in RECORD_PARTS},
         score=round(score, 6),
@@ -201,8 +359,14 @@ RECORD_PARTS = tuple(f.name for f in fields(Hit) if f.name in {g.name for g in f
 
 def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:
     """The awards a question's amount applies to: those whose base the question names
-    (MPW花了500万 → the MPW subsidy, not the mask one); all of them when it names none."""
-    return sorted(_awards_named(awards, words)) or list(range(len(awards)))
+    (MPW花了500万 → the MPW subsidy, not the mask one). A question that names a topic no
+    award base of the clause holds gets no estimate there (流片花了300万 is not 300万 of
+    registered capital); one that names no topic at all ("花了500万能补多少") gets every
+    award estimated, each saying which base it assumes the amount is."""
+    named = _awards_named(awards, words)
+    if named or words:
+        return sorted(named)
+    return list(range(len(awards)))
 
 
 def _awards_named(awards: list[Award], words: list[str]) -> list[int]:

@@ -90,7 +90,7 @@ def take_agent_labels(graph: Graph) -> dict[str, str]:
     file's graph and return them (IRI -> label). A body named in many files gets the label
     of the first file that names it, as when the corpus was one graph."""
     labels: dict[str, str] = {}
-    for agent in sorted(set(graph.objects(None, PK.agent)), key=str):  # IRIs, in their order
+    for agent in sorted(set(graph.objects(None, PK.agent)), key=str):
         label = graph.value(agent, SKOS.prefLabel)
         if label is not None:
             labels[str(agent)] = str(label)

@@ -186,9 +186,10 @@ WORKER_START_SECONDS = 120
 class _Worker:
     """One worker process and its pipe; started ahead of use, replaced after a kill."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_folder: Path | None = None) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
+        self.warm_folder = warm_folder  # a generation to open as soon as it starts
         self._starting = threading.Lock()
 
     def start(self) -> None:
@@ -204,6 +205,12 @@ class _Worker:
         if not parent.poll(WORKER_START_SECONDS) or parent.recv() != ("ready",):
             self.stop()
             raise EndpointError("the SPARQL worker did not start; try again", status=503)
+        if self.warm_folder is not None:  # open the graph now, not on a client's time
+            parent.send((str(self.warm_folder), "ASK {}", None, 1, [], WORKER_START_SECONDS))
+            if not parent.poll(WORKER_START_SECONDS):
+                self.stop()
+                raise EndpointError("the SPARQL worker could not open the graph; try again", status=503)
+            parent.recv()
 
     def ensure_started(self) -> None:
         with self._starting:
@@ -240,16 +247,30 @@ class _Worker:
 class SparqlPool:
     """A bounded pool of SPARQL worker processes, shared by the endpoint and the web page."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, warm_folder: Path | None = None) -> None:
+        """``warm_folder``: the generation workers open as they start (the one served)."""
         self.limits = limits
-        self._idle = [_Worker() for _ in range(limits.workers)]
+        self._workers = [_Worker(warm_folder) for _ in range(limits.workers)]
+        self._idle = list(self._workers)
         self._idle_lock = threading.Lock()
         self._threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sparql")
-        for worker in self._idle:  # started by the pool's own threads, which live as long as it
-            self._threads.submit(worker.ensure_started)
+        # Started by the pool's own threads, which live as long as it (a worker dies with the
+        # thread that started it, PR_SET_PDEATHSIG).
+        self._warming = [self._threads.submit(worker.ensure_started) for worker in self._workers]
         self._slots: asyncio.Semaphore | None = None  # made in the server's event loop
         self._admitted = 0
         self._by_client: Counter[str] = Counter()
+
+    def wait_ready(self) -> None:
+        """Wait until every worker has started and opened the graph (a worker that failed
+        is started again by the next query)."""
+        for future in self._warming:
+            future.exception()
+
+    def follow(self, folder: Path) -> None:
+        """Open ``folder`` in workers started from now on (the server switched to it)."""
+        for worker in self._workers:
+            worker.warm_folder = folder
 
     @property
     def retry_after(self) -> str:
@@ -295,6 +316,13 @@ class SparqlPool:
                 try:
                     loop = asyncio.get_running_loop()
                     return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits)
+                except EndpointError:
+                    if worker.process is None:  # killed at its time limit: start the next one now
+                        try:
+                            self._threads.submit(worker.ensure_started)
+                        except RuntimeError:  # the pool is closing
+                            pass
+                    raise
                 finally:
                     with self._idle_lock:
                         self._idle.append(worker)
@@ -303,6 +331,5 @@ class SparqlPool:
 
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)
-        with self._idle_lock:
-            for worker in self._idle:
-                worker.stop()
+        for worker in self._workers:
+            worker.stop()

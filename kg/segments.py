@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpus.patterns import CLAUSE_STOPS
+
 from .extract.departments import extract_departments
 from .extract.registry import Registry
 from .models import DocumentContext
 
 # A note is a bracket right after a finished sentence: "。（责任单位：…）", "；(市科技局)".
-_NOTE = re.compile(r"(?<=[。；！？;!?])\s*[（(][^（()）。]{2,200}[）)]")
+_NOTE = re.compile(f"(?<=[{CLAUSE_STOPS}])" r"\s*[（(][^（()）。]{2,200}[）)]")
 # An item's heading sentence: "1.发挥重大创新平台引领产业发展作用。"
 MAX_HEADING_CHARS = 40
 

@@ -67,7 +67,7 @@ class BuildReport:
     chars: int = 0
     processed: int = 0  # files whose work was done by this build (the rest came from the cache)
     stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage of this build
-    steps: dict[str, float] = field(default_factory=dict)  # core seconds per file step, over the processed files
+    steps: dict[str, float] = field(default_factory=dict)  # CPU seconds per file step, over the processed files
     step_chars: int = 0  # characters of the processed files
 
 
@@ -260,15 +260,19 @@ def _run(todo: list[int], hashed: list[tuple[Path, str]], entries: list[Path], w
             pending[pool.submit(filework.process_file, path, sha, entries[i])] = i
             if len(pending) >= 4 * workers:
                 break
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                i = pending.pop(future)
-                yield i, _outcome(future.result, *hashed[i])
-                nxt = next(queue, None)
-                if nxt is not None:
-                    path, sha = hashed[nxt]
-                    pending[pool.submit(filework.process_file, path, sha, entries[nxt])] = nxt
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = pending.pop(future)
+                    yield i, _outcome(future.result, *hashed[i])
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        path, sha = hashed[nxt]
+                        pending[pool.submit(filework.process_file, path, sha, entries[nxt])] = nxt
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # an interrupted build starts no more files
+            raise
 
 
 def _outcome(result: Callable[[], filework.FileMeta], path: Path, sha: str) -> filework.FileMeta:

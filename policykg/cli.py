@@ -11,14 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from corpus.artifacts import load_documents, load_problems
-from corpus.errors import CorpusError
-from corpus.ingest import SHIPPED_TEXTS
-from index.encoders import EncoderError
+# Commands import what they need when they run: a search answered by a running server
+# must not pay for the build's and the model's imports.
 from kg.vocabulary import AWARD_KINDS, ROLES, listed
 
-from .answers import print_answer
-from .build import build, read_manifest
 from .datadir import DataDir, DataDirError
 from .settings import Settings
 
@@ -79,6 +75,12 @@ def build_command(
 
     Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
     in a log file as well as on a terminal."""
+    from corpus.errors import CorpusError
+    from corpus.ingest import SHIPPED_TEXTS
+    from index.encoders import EncoderError
+
+    from .build import build
+
     inputs = paths or [SHIPPED_TEXTS]
     settings = _settings(ctx)
 
@@ -107,7 +109,7 @@ def build_command(
         err.print(f"stages: {stages}", markup=False, highlight=False)
     if report.steps:
         steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
-        err.print(f"per-file steps over {report.processed} files (core seconds): {steps}", markup=False, highlight=False)
+        err.print(f"per-file steps over {report.processed} files (CPU seconds): {steps}", markup=False, highlight=False)
     err.print(
         f"{report.files} files, {report.documents} documents, {report.clauses} clauses ({report.indexed} searchable), "
         f"{report.triples} triples ({len(report.violations)} SHACL violations) in {report.seconds}s"
@@ -117,6 +119,8 @@ def build_command(
 @app.command("status")
 def status_command(ctx: typer.Context) -> None:
     """Show the current build: where it is and what it holds."""
+    from .build import read_manifest
+
     try:
         folder = _data(ctx).require_current()
     except DataDirError as problem:
@@ -148,6 +152,7 @@ def export_documents(
 ) -> None:
     """Every document with its metadata and copies."""
     from api.present import json_line
+    from corpus.artifacts import load_documents
 
     for document in load_documents(_current(ctx)):
         sys.stdout.write(json_line(document) + "\n")
@@ -156,6 +161,8 @@ def export_documents(
 @export_app.command("problems")
 def export_problems(ctx: typer.Context) -> None:
     """Input files the current build skipped, with the reason."""
+    from corpus.artifacts import load_problems
+
     for row in load_problems(_current(ctx)):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
@@ -220,45 +227,162 @@ def _read_text(path: Path | None) -> str:
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional.")] = None,
+    query: Annotated[Optional[str], typer.Argument(help="A question or keywords, Simplified or Traditional. Leave it out to list the clauses the filters select.")] = None,
     batch: Annotated[Optional[Path], typer.Option("--batch", help="File with one query per line.")] = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query.")] = 10,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many hits per query (per page).")] = 10,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of k hits.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line per query.")] = False,
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword.")] = "hybrid",
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
+    include_predecessors: Annotated[
+        bool, typer.Option("--include-predecessors", help="With --department: also the clauses of the bodies it was renamed or merged from.")
+    ] = False,
     award_kind: Annotated[Optional[str], typer.Option("--award-kind", help=f"{listed(AWARD_KINDS)}.")] = None,
     industry: Annotated[Optional[str], typer.Option("--industry", help="A keyword such as 集成电路, 人工智能, 生物医药.")] = None,
     min_cap: Annotated[Optional[str], typer.Option("--min-cap", help="Only clauses with an award capped at least this (e.g. 1000万).")] = None,
-    in_force: Annotated[bool, typer.Option("--in-force", help="Only documents still in force today.")] = False,
+    in_force: Annotated[
+        bool,
+        typer.Option("--in-force", help="Only documents known to be in force on --on (default today). Documents whose validity is unknown (no end date, or 有效期5年 without a start) are left out; without this option they are shown, marked 有效期不明."),
+    ] = False,
+    on: Annotated[Optional[str], typer.Option("--on", help="The day validity is judged on, YYYY-MM-DD (default today).")] = None,
+    local: Annotated[bool, typer.Option("--local", help="Search in this process even when a `policykg serve` over the same build is running.")] = False,
 ) -> None:
-    """Find the clauses that answer a question, with their award parameters."""
+    """Find the clauses that answer a question, with their award parameters.
+
+    When no clause answers it, says so ("answered": false in --json) and shows the
+    nearest ones.
+
+    When `policykg serve` is running over the same build, the search is sent to it (no
+    model to load: well under a second); otherwise this process loads the indexes."""
+    from datetime import date
+
     from api.present import json_line
     from index.filters import Filters
-    from index.open import open_searcher  # loads the indexes only for this command
 
-    if (query is None) == (batch is None):
+    from .answers import print_answer
+
+    if query is not None and batch is not None:
         raise _fail("give a QUERY or --batch FILE (not both)", code=2)
     try:
         filters = Filters.from_strings(
             document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
             industry=industry, min_cap=min_cap, in_force_only=in_force,
         )
+        day = date.fromisoformat(on) if on else None
     except ValueError as problem:
         raise _fail(str(problem), code=2) from None
-    queries = [query] if query is not None else _read_batch(batch)
-    searcher = open_searcher(_current(ctx), threads=_settings(ctx).threads)
+    if query is None and batch is None and filters.is_empty:
+        raise _fail("give a QUERY, --batch FILE, or filters (e.g. --department 市科技局) to list the clauses they select", code=2)
+    if include_predecessors and not department:
+        raise _fail("--include-predecessors applies to --department; give --department too", code=2)
+    queries = _read_batch(batch) if batch is not None else [query or ""]
+    searcher = _searcher(ctx, local or any(not q.strip() for q in queries))
+    from .remote import ServerUnavailable
+
     for q in queries:
+        arguments = dict(mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
         try:
-            result = searcher.search(q, k, mode=mode, filters=filters)
+            try:
+                result = searcher.search(q, k, **arguments)
+            except ServerUnavailable:  # the server went away or is busy: load the build here
+                searcher = _searcher(ctx, local=True)
+                result = searcher.search(q, k, **arguments)
         except ValueError as problem:
             raise _fail(str(problem), code=2) from None
         if as_json:
             sys.stdout.write(json_line(result) + "\n")
         else:
             print_answer(out, result)
+
+
+def _searcher(ctx: typer.Context, local: bool):
+    """The running server's search when one serves the current build (and ``local`` is
+    not asked for), else a searcher loaded here."""
+    from .remote import RemoteSearcher
+
+    folder = _current(ctx)
+    if not local:
+        remote = RemoteSearcher.find(_data(ctx), folder)
+        if remote is not None:
+            return remote
+    from index.open import open_searcher  # loads the indexes only for this command
+
+    return open_searcher(folder, threads=_settings(ctx).threads)
+
+
+@app.command("departments")
+def departments_command(
+    ctx: typer.Context,
+    name: Annotated[Optional[str], typer.Argument(help="A department's name (any of its names, e.g. 市科技局); leave out to list them all.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="With NAME: only clauses it leads (lead) or cooperates on (cooperating).")] = None,
+    include_predecessors: Annotated[bool, typer.Option("--include-predecessors", help="With NAME: also the clauses of the bodies it was renamed or merged from.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Departments the texts name, with how many clauses each leads and cooperates on; with
+    NAME, that body's renamings and its clauses by role."""
+    from index.catalog import Catalog, NotFound
+    from kg.records import as_json as rendered
+
+    if role is not None and role not in ROLES:
+        raise _fail(f"--role: expected {listed(ROLES)}, got {role!r}", code=2)
+    if name is None and (role or include_predecessors):
+        raise _fail("--role and --include-predecessors apply to one department: give its NAME", code=2)
+    catalog = Catalog.load(_current(ctx))
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False, default=rendered)
+
+    if name is None:
+        bodies = catalog.departments()
+        if as_json:
+            for body in bodies:
+                sys.stdout.write(dump(body) + "\n")
+            return
+        table = Table("department", "lead", "cooperating", "id", title=f"{len(bodies)} departments")
+        for body in bodies:
+            table.add_row(body["label"], str(body["clauses"]["lead"]), str(body["clauses"]["cooperating"]), body["id"])
+        out.print(table)
+        return
+    department_id = _department_id(catalog, name)
+    try:
+        department = catalog.department(department_id)
+        lineage = catalog.lineage(department_id)
+        rows = catalog.department_clauses(department_id, role, predecessors=include_predecessors)
+    except NotFound as problem:
+        raise _fail(str(problem)) from None
+    if as_json:
+        sys.stdout.write(dump({**department, "lineage": lineage, "clauses": rows}) + "\n")
+        return
+    out.print(f"[bold]{department['label']}[/bold]  ({department['id']})  牵头 {department['clauses']['lead']} 条，配合 {department['clauses']['cooperating']} 条")
+    if len(lineage) > 1:
+        chain = " → ".join(
+            "、".join(body.label for body in stage["bodies"]) + (f"（{stage['change']['date']}）" if stage.get("change") and stage["change"].get("date") else "")
+            for stage in lineage
+        )
+        out.print(f"沿革：{chain}")
+    table = Table("role", "clause", "path", "document", "named as", title=f"{len(rows)} clauses")
+    for row in rows:
+        inherited = "" if row.department.id == department_id else "（前身）"
+        table.add_row(
+            "牵头" if row.role == "lead" else "配合", row.clause_id, " › ".join(row.path),
+            row.document.title or "", inherited + row.department.label,
+        )
+    out.print(table)
+
+
+def _department_id(catalog, name: str) -> str:
+    """The id of the department ``name`` means: one the texts name under that name, else
+    the registry's reading of it for 广州市."""
+    from index.filters import department_key
+
+    key = department_key(name)
+    for entry in catalog.departments():
+        if entry["id"] == name or any(department_key(label) == key for label in entry["labels"]):
+            return entry["id"]
+    return catalog.registry.find(name, "广州市").id
 
 
 @app.command("match")
@@ -273,7 +397,7 @@ def match_command(
     """Which award rules an enterprise may apply for: verdict, deciding conditions, estimate."""
     from index.match import matcher_for, read_profiles
 
-    from .match_cards import print_match
+    from .answers import print_match
 
     if (profile is None) == (batch is None):
         raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
@@ -330,14 +454,18 @@ def serve_command(
         typer.Option("--cors-origin", help="An origin whose web pages may call the API (repeat for several, * for any); CORS is off by default."),
     ] = None,
 ) -> None:
-    """Serve the HTTP API over the current build (OpenAPI docs at /docs)."""
+    """Serve the HTTP API over the current build (OpenAPI docs at /docs). While it runs,
+    `policykg search` over the same data folder asks it instead of loading the model."""
     import uvicorn
 
     from api import create_app
 
+    from .remote import announce
+
     folder = _current(ctx)  # no build: a message and exit code 1, before the server starts
     err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or ()), host=host, port=port)
+    with announce(_data(ctx), folder, host, port):
+        uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or ()), host=host, port=port)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ def test_search_answers_as_the_cli_prints(client, built_data):
 
 
 def test_search_filters_as_the_cli_does(client):
-    params = {"q": "租办公室有补贴吗", "department": "市科技局", "in_force": "true", "min_cap": "100万", "mode": "keyword"}
+    params = {"q": "租办公室有补贴吗", "department": "市科技局", "in_force": "true", "on": "2024-06-01", "min_cap": "100万", "mode": "keyword"}
     body = client.get("/search", params=params).json()
     assert body["mode"] == "keyword"
     assert [h["clause_id"] for h in body["hits"]][:2] == ["db227312ece/2.1.1", "db227312ece/2.2.5"]

@@ -1,6 +1,8 @@
 """The web page in a real browser: Debian's Chromium, headless, driven by Playwright
 against a live server on loopback, at a phone's width. Nothing is downloaded: Playwright
-launches /usr/bin/chromium (apt-get install chromium chromium-driver; .ci/run does)."""
+launches /usr/bin/chromium (apt-get install chromium chromium-driver fonts-noto-cjk;
+.ci/run does). Chinese must render as Chinese: a machine without a CJK font shows boxes
+(missing glyphs), and the tests here fail on it."""
 from __future__ import annotations
 
 import os
@@ -22,6 +24,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# A fontconfig that knows only DejaVu (Latin, no CJK): the browser on a machine without a
+# CJK font, to show that the missing-glyph check below does fail there.
+NO_CJK_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+# Draws each character in the element's own font and compares it with a code point no
+# font has (U+10FFFD, private use): a character drawn exactly like it is a missing glyph
+# (the .notdef box). Pixels, not widths: a CJK box and a CJK glyph can be equally wide.
+MISSING_GLYPHS_JS = """([selector, sample]) => {
+  const element = document.querySelector(selector);
+  const font = getComputedStyle(element).font.replace(/\\d+(\\.\\d+)?px/, '40px');
+  const draw = (ch) => {
+    const canvas = document.createElement('canvas'); canvas.width = 64; canvas.height = 64;
+    const context = canvas.getContext('2d'); context.font = font; context.fillText(ch, 4, 48);
+    return canvas.toDataURL();
+  };
+  const box = draw('\\u{10FFFD}');
+  return [...new Set(sample)].filter(ch => ch.trim() && draw(ch) === box);
+}"""
 MPW = "d8b79ebff25/3.1.2"
 
 
@@ -49,6 +71,12 @@ def page(browser: Browser, base_url: str) -> Page:
     context.close()
 
 
+def missing_glyphs(page: Page, selector: str) -> list[str]:
+    """Characters of the element's text that the browser draws as missing glyphs."""
+    text = page.locator(selector).first.inner_text()
+    return page.evaluate(MISSING_GLYPHS_JS, [selector, text])
+
+
 def fits_the_screen(page: Page) -> bool:
     """Whether the page needs no sideways scrolling."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -63,6 +91,8 @@ def test_an_enterprise_asks_about_mpw_and_sees_the_award(page: Page, tmp_path: P
     expect(first.locator(".awards")).to_contain_text("企业研发多项目晶圆（MPW）直接费用的80%；最高 600万元（每家企业每年）")
     expect(first.locator("mark").first).to_be_visible()
     expect(first).to_contain_text("黄埔区广州开发区促进IAB主导产业发展实施意见")
+    assert missing_glyphs(page, "article.card") == [], "Chinese drawn as boxes: apt-get install fonts-noto-cjk"
+    assert missing_glyphs(page, "header.site") == []
     assert fits_the_screen(page)
     page.screenshot(path=tmp_path / "mpw.png", full_page=True)
 
@@ -111,6 +141,24 @@ def test_a_researcher_runs_a_sparql_example_and_then_their_own_query(page: Page)
     expect(page.locator("section.answer")).to_contain_text("共 9 行")
     expect(page.locator("section.answer tbody")).to_contain_text("黄埔区广州开发区促进IAB主导产业发展实施意见")
     assert fits_the_screen(page)
+
+
+def test_without_a_cjk_font_the_glyph_check_fails(browser: Browser, base_url: str, tmp_path: Path):
+    """The same page in a browser that sees no CJK font: the check above must report the
+    Chinese characters as missing (and the Latin ones as drawn), or it proves nothing."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(NO_CJK_FONTCONFIG.format(cache=tmp_path / "fontcache"), encoding="utf-8")
+    bare = browser.browser_type.launch(  # a second Chromium from the same Playwright
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env={**os.environ, "FONTCONFIG_FILE": str(config)}
+    )
+    try:
+        page = bare.new_page(viewport=PHONE, base_url=base_url, locale="zh-CN")
+        page.goto("/?q=MPW流片费用能补贴多少")
+        missing = missing_glyphs(page, "article.card")
+        assert {"流", "片", "补", "贴"} <= set(missing)
+        assert not {"M", "P", "W"} & set(missing)
+    finally:
+        bare.close()
 
 
 def test_an_enterprise_fills_its_profile_and_sees_what_it_can_apply_for(page: Page):

@@ -196,3 +196,36 @@ def test_format_yuan(yuan: float, text: str) -> None:
 @pytest.mark.parametrize(("rate", "text"), [(0.8, "80%"), (0.015, "1.5%"), (1.0, "100%"), (0.05, "5%")])
 def test_format_rate(rate: float, text: str) -> None:
     assert format_rate(rate) == text
+
+
+# --- which awards get an estimate, over the shipped build ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def searcher(generation):
+    from index.open import open_searcher
+
+    return open_searcher(generation, threads=2)
+
+
+def test_an_amount_goes_only_to_the_awards_whose_base_the_question_names(searcher):
+    result = searcher.search("流片花了300万能补多少", k=10)
+    estimated = [(hit.awards[e["award"]].base or "", e) for hit in result.hits for e in hit.estimates]
+    assert estimated, "no estimate"
+    assert all("流片" in base for base, _ in estimated), [base for base, _ in estimated]
+    assert not any("注册资本" in base for base, _ in estimated)
+
+
+def test_unrelated_hits_get_no_estimate(searcher):
+    for hit in searcher.search("MPW花了500万能补多少", k=10).hits:
+        for e in hit.estimates:
+            assert "MPW" in hit.awards[e["award"]].base, hit.clause_id
+
+
+def test_a_question_naming_no_base_says_what_the_estimate_assumes(searcher):
+    hits = [h for h in searcher.search("花了500万能补多少", k=10).hits if h.estimates]
+    assert hits
+    for hit in hits:
+        for e in hit.estimates:
+            base = hit.awards[e["award"]].base
+            assert base is None or f"假设该金额即“{base}”" in e["rule"]

@@ -106,7 +106,7 @@ def test_rules_on_a_literal_record(filters: Filters, expected: bool) -> None:
 def test_missing_fields_fail_the_filters_that_need_them() -> None:
     bare = ClauseRecord("x/1", "item", None, [], "加强组织领导。", "加强组织领导。", DocumentRef("x"), Source("x", 0, 7, []))
     assert matches(bare, Filters(), TODAY)
-    assert matches(bare, Filters(in_force_only=True), TODAY)  # no stated end: in force
+    assert not matches(bare, Filters(in_force_only=True), TODAY)  # no stated end: unknown, not in force
     for filters in [Filters(issuer="广州市人民政府"), Filters(document="意见"), Filters(department="市财政局"),
                     Filters(award_kind="other"), Filters(min_cap_yuan=0), Filters(industry="集成电路")]:
         assert not matches(bare, filters, TODAY), filters
@@ -116,7 +116,8 @@ def test_in_force_on_the_last_day_and_after() -> None:
     document = DocumentRef("d", valid_until="2021-08-27")
     assert in_force(document, date(2021, 8, 27))
     assert not in_force(document, date(2021, 8, 28))
-    assert in_force(DocumentRef("d"), date(2099, 1, 1))
+    assert not in_force(DocumentRef("d"), date(2099, 1, 1))  # unknown is not in force
+    assert not in_force(DocumentRef("d", validity="有效期5年"), date(2019, 1, 1))  # no start date: unknown
 
 
 def test_in_force_only_needs_today() -> None:
@@ -204,11 +205,16 @@ def test_min_cap_agrees_with_the_graph_query(records, generation: Path) -> None:
 
 
 def test_in_force_only(records) -> None:
-    documents = {r.document.id for r in records}
     in_force_documents = {r.document.id for r in records if matches(r, Filters(in_force_only=True), TODAY)}
-    # 穗府规〔2018〕15号 ended 2021-08-27 and the AI guide 2025-12-31; the others state no end
-    assert documents - in_force_documents == {SUPPORT_2018_15, AI_GUIDE_003}
-    assert f"{IAB_PLAN_001}/4.2.5" in kept(records, Filters(in_force_only=True))
+    # 穗府规〔2018〕15号 ended 2021-08-27, the AI guide 2025-12-31, and the plans' periods
+    # (2018—2022, 2022—2025) are over; the others state no end: nothing is known to be in force
+    assert in_force_documents == set()
+    on_2024 = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2024, 6, 1))}
+    assert AI_GUIDE_003 in on_2024 and SUPPORT_2018_15 not in on_2024
+    assert HUANGPU_000 not in on_2024  # 有效期5年 without a start date: unknown
+    assert IAB_PLAN_001 not in on_2024  # plan period 2018—2022 over
+    on_2019 = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2019, 6, 1))}
+    assert IAB_PLAN_001 in on_2019  # within its plan period
     # on the last day of its validity, 穗府规〔2018〕15号 is still in force
     on_last_day = {r.document.id for r in records if matches(r, Filters(in_force_only=True), date(2021, 8, 27))}
     assert SUPPORT_2018_15 in on_last_day

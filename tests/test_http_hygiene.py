@@ -10,6 +10,9 @@ from policykg.settings import Settings
 
 from conftest import live_server
 
+# The machine may be busy (other builds, the test itself): give every answer time.
+http = httpx.Client(timeout=120)
+
 CLAUSE = "d8b79ebff25/3.1.2"
 
 
@@ -21,22 +24,22 @@ def base(built_data):
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(base):
-    announced = httpx.post(f"{base}/sparql", content=b"x" * 10_001, headers={"Content-Type": "application/sparql-query"})
+    announced = http.post(f"{base}/sparql", content=b"x" * 10_001, headers={"Content-Type": "application/sparql-query"})
     assert announced.status_code == 413 and "at most 10000 bytes" in announced.json()["message"]
 
     def chunks():  # no Content-Length: the limit counts what arrives
         for _ in range(20):
             yield b"y" * 1000
 
-    streamed = httpx.post(f"{base}/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
+    streamed = http.post(f"{base}/sparql", content=chunks(), headers={"Content-Type": "application/sparql-query"})
     assert streamed.status_code == 413 and "at most 10000 bytes" in streamed.json()["message"]
-    small = httpx.post(f"{base}/sparql", content="ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"})
+    small = http.post(f"{base}/sparql", content="ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"})
     assert small.status_code == 200 and small.json()["boolean"] is True
 
 
 @pytest.mark.parametrize("path", ["/", "/ui/documents", "/search?q=MPW", "/documents", "/static/style.css", "/openapi.json"])
 def test_security_headers_on_pages_json_and_files(base, path):
-    headers = httpx.get(base + path).headers
+    headers = http.get(base + path).headers
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
     assert headers["x-frame-options"] == "DENY"
@@ -45,26 +48,26 @@ def test_security_headers_on_pages_json_and_files(base, path):
 
 
 def test_errors_carry_the_headers_too(base):
-    missing = httpx.get(f"{base}/clauses/nope/1")
+    missing = http.get(f"{base}/clauses/nope/1")
     assert missing.status_code == 404 and missing.headers["x-content-type-options"] == "nosniff"
 
 
 @pytest.mark.parametrize("path", ["/", f"/ui/clauses/{CLAUSE}", "/search?q=MPW", f"/clauses/{CLAUSE}", "/static/style.css"])
 def test_head_is_answered_wherever_get_is(base, path):
-    get = httpx.get(base + path)
-    head = httpx.head(base + path)
+    get = http.get(base + path)
+    head = http.head(base + path)
     assert head.status_code == get.status_code == 200
     assert head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
 
 
 def test_head_where_there_is_no_get_is_still_refused(base):
-    assert httpx.head(f"{base}/nowhere").status_code == 404
+    assert http.head(f"{base}/nowhere").status_code == 404
 
 
 def test_redirects_are_relative_whatever_the_host_header_says(base):
     for path, accept in [(f"/id/clause/{CLAUSE}", "text/html"), (f"/id/clause/{CLAUSE}", "application/json"), ("/ui", "*/*")]:
-        answer = httpx.get(base + path, headers={"Host": "evil.example", "Accept": accept})
+        answer = http.get(base + path, headers={"Host": "evil.example", "Accept": accept})
         assert answer.status_code in (303, 307)
         assert answer.headers["location"].startswith("/"), answer.headers["location"]
         assert "evil.example" not in answer.headers["location"]
@@ -73,11 +76,11 @@ def test_redirects_are_relative_whatever_the_host_header_says(base):
 def test_every_refused_update_answers_403(base):
     update = "DELETE WHERE { ?s ?p ?o }"
     answers = [
-        httpx.post(f"{base}/sparql", data={"update": update}),
-        httpx.post(f"{base}/sparql", content=update, headers={"Content-Type": "application/sparql-update"}),
-        httpx.get(f"{base}/sparql", params={"query": update}),
-        httpx.post(f"{base}/sparql", data={"query": update}),
-        httpx.get(f"{base}/ui/sparql", params={"query": update}),
+        http.post(f"{base}/sparql", data={"update": update}),
+        http.post(f"{base}/sparql", content=update, headers={"Content-Type": "application/sparql-update"}),
+        http.get(f"{base}/sparql", params={"query": update}),
+        http.post(f"{base}/sparql", data={"query": update}),
+        http.get(f"{base}/ui/sparql", params={"query": update}),
     ]
     assert [a.status_code for a in answers] == [403] * 5
     assert all("read-only" in a.text for a in answers)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api import create_app
 from index.catalog import Catalog
 from kg.examples import EXAMPLES
+from policykg.datadir import DataDir
 from policykg.settings import Settings
 
 from conftest import squeeze
@@ -64,7 +65,7 @@ def test_the_award_rules_the_question_names_come_first(client):
 
 def test_an_expired_document_is_marked(client):
     page = client.get("/", params={"q": "集成电路企业流片费用补助"}).text
-    assert '<span class="validity expired">已失效（有效期至 2021-08-27）</span>' in page  # 穗府规〔2018〕15号
+    assert '<span class="validity validity-expired">已失效（有效期至 2021-08-27）</span>' in page  # 穗府规〔2018〕15号
 
 
 def test_an_amount_in_the_question_gives_an_estimate(client):
@@ -73,7 +74,7 @@ def test_an_amount_in_the_question_gives_an_estimate(client):
 
 
 def test_the_search_page_filters_and_keeps_what_was_typed(client):
-    page = client.get("/", params={"q": "租办公室有补贴吗", "department": "市科技局", "min_cap": "100万", "in_force": "true"})
+    page = client.get("/", params={"q": "租办公室有补贴吗", "department": "市科技局", "min_cap": "100万", "in_force": "true", "on": "2024-06-01"})
     found = cards(page.text)
     assert found, "no card"
     for card in found:
@@ -226,3 +227,62 @@ def test_every_page_the_lists_link_to_renders(client):
     assert (len(departments), len(documents), len(clauses)) == (54, 9, 443)
     failed = [(link, status) for link in departments + clauses if (status := client.get(link).status_code) != 200]
     assert failed == []
+
+
+def test_a_question_no_clause_answers_says_so_and_shows_the_nearest(client):
+    page = client.get("/", params={"q": "养猪场有补贴吗"}).text
+    assert "语料中没有条款回答这个问题" in text_of(page)
+    found = cards(page)
+    assert found and all("data-nearest" in card for card in found)
+
+
+def test_only_words_that_carry_meaning_are_highlighted(client):
+    """多项目晶圆 (MPW's full form) brings 项目 into the question; a word most clauses hold
+    marks nothing."""
+    page = client.get("/", params={"q": "MPW流片费用能补贴多少"}).text
+    marked = set(re.findall(r"<mark>(.*?)</mark>", page))
+    assert "项目" not in marked and "MPW" in marked
+
+
+def test_results_come_a_page_at_a_time(client):
+    first = client.get("/", params={"q": "补贴", "k": 5}).text
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    link = unescape(re.search(r'<a rel="next" href="([^"]+)"', first).group(1))
+    assert "page=2" in link and "k=5" in link
+    second = client.get(link).text
+    assert re.search(r'<span class="rank">6</span>', second) and 'rel="prev"' in second
+    assert set(re.findall(r'data-clause="([^"]+)"', first)).isdisjoint(re.findall(r'data-clause="([^"]+)"', second))
+
+
+def test_the_form_has_every_filter_the_api_has(client):
+    page = client.get("/").text
+    for name in ["department", "role", "include_predecessors", "award_kind", "industry", "min_cap", "document", "issuer",
+                 "in_force", "on"]:
+        assert f'name="{name}"' in page, name
+
+
+def test_filters_alone_list_their_clauses(client):
+    page = client.get("/", params={"award_kind": "subsidy", "industry": "集成电路"}).text
+    assert "符合条件的条款共" in text_of(page)
+    assert cards(page)
+
+
+def test_unknown_validity_is_a_warning_not_in_force(client):
+    first = cards(client.get("/", params={"q": "MPW流片费用能补贴多少"}).text)[0]
+    assert "validity-unknown" in first and "有效期不明" in text_of(first)
+
+
+def test_segments_are_shown_as_text(client, built_data):
+    catalog = Catalog.load(DataDir(built_data).require_current())
+    clause_id = next(c for c in catalog.records if catalog.segments.get(c))
+    page = client.get(f"/ui/clauses/{clause_id}").text
+    segment = catalog.records[catalog.segments[clause_id][0]]
+    section = page.split("<h2>分段</h2>", 1)[1]
+    assert squeeze(segment.text)[:20] in text_of(section)
+
+
+def test_copies_are_marked(client):
+    listing = text_of(client.get("/ui/documents").text)
+    assert "另一印本" in listing and "另有1份印本" in listing
+    copy = text_of(client.get("/ui/documents/d2ffbb9f323").text)  # the IAB plan printed again in 002
+    assert "另一印本" in copy

@@ -24,6 +24,9 @@ from policykg.settings import Settings
 
 from conftest import live_server, run_cli
 
+# The machine may be busy (other builds, the test itself): give every answer time.
+http = httpx.Client(timeout=120)
+
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # minutes
 ASK = "ASK { ?c a pk:Clause }"
 JSON_RESULTS = "application/sparql-results+json"
@@ -98,11 +101,11 @@ def test_service_is_refused_on_every_route_and_nothing_is_called(built_data, out
     settings = Settings(data=built_data, threads=1, sparql_timeout_seconds=5, follow_seconds=0)
     with live_server(settings) as base:
         answers = [
-            httpx.get(f"{base}/sparql", params={"query": query}),
-            httpx.post(f"{base}/sparql", data={"query": query}),
-            httpx.post(f"{base}/sparql", content=query, headers={"Content-Type": "application/sparql-query"}),
+            http.get(f"{base}/sparql", params={"query": query}),
+            http.post(f"{base}/sparql", data={"query": query}),
+            http.post(f"{base}/sparql", content=query, headers={"Content-Type": "application/sparql-query"}),
         ]
-        page = httpx.get(f"{base}/ui/sparql", params={"query": query})
+        page = http.get(f"{base}/ui/sparql", params={"query": query})
     assert [a.status_code for a in answers] == [400, 400, 400]
     assert all("SERVICE is refused" in a.json()["message"] for a in answers)
     assert page.status_code == 400 and "SERVICE is refused" in page.text
@@ -115,7 +118,7 @@ def test_an_allowed_service_is_called(built_data, outside):
     _Recorder.hits.clear()
     settings = Settings(data=built_data, threads=1, sparql_allowed_services=[outside], follow_seconds=0)
     with live_server(settings) as base:
-        answer = httpx.get(f"{base}/sparql", params={"query": f"SELECT ?x WHERE {{ SERVICE <{outside}> {{ ?x ?p ?o }} }}"})
+        answer = http.get(f"{base}/sparql", params={"query": f"SELECT ?x WHERE {{ SERVICE <{outside}> {{ ?x ?p ?o }} }}"})
     assert answer.status_code == 200
     assert [b["x"]["value"] for b in answer.json()["results"]["bindings"]] == ["federated"]
     assert _Recorder.hits == ["/sparql"]
@@ -170,16 +173,16 @@ def test_search_and_pages_answer_while_sparql_is_saturated(built_data):
         finished: list[str] = []
 
         def sparql() -> None:
-            httpx.get(f"{base}/sparql", params={"query": ENDLESS}, timeout=60)
+            http.get(f"{base}/sparql", params={"query": ENDLESS})
             finished.append("sparql")
 
         threads = [threading.Thread(target=sparql) for _ in range(3)]
         for thread in threads:
             thread.start()
         time.sleep(0.5)
-        refused = httpx.get(f"{base}/sparql", params={"query": ENDLESS}, timeout=60)
-        search = httpx.get(f"{base}/search", params={"q": "MPW流片费用能补贴多少", "k": 1}, timeout=60)
-        page = httpx.get(f"{base}/ui/documents", timeout=60)
+        refused = http.get(f"{base}/sparql", params={"query": ENDLESS})
+        search = http.get(f"{base}/search", params={"q": "MPW流片费用能补贴多少", "k": 1})
+        page = http.get(f"{base}/ui/documents")
         answered_while_busy = not finished
         for thread in threads:
             thread.join()
@@ -265,10 +268,10 @@ def _alive(pid: int) -> bool:
 def test_long_queries_are_refused_with_their_limit(built_data):
     settings = Settings(data=built_data, threads=1, max_q_chars=50, sparql_max_query_chars=200, follow_seconds=0)
     with live_server(settings) as base:
-        long_q = httpx.get(f"{base}/search", params={"q": "补贴" * 26}, timeout=60)
-        fine_q = httpx.get(f"{base}/search", params={"q": "补贴" * 25, "k": 1}, timeout=60)
-        page_q = httpx.get(f"{base}/", params={"q": "补贴" * 26}, timeout=60)
-        long_sparql = httpx.get(f"{base}/sparql", params={"query": "ASK {}" + " " * 200}, timeout=60)
+        long_q = http.get(f"{base}/search", params={"q": "补贴" * 26})
+        fine_q = http.get(f"{base}/search", params={"q": "补贴" * 25, "k": 1})
+        page_q = http.get(f"{base}/", params={"q": "补贴" * 26})
+        long_sparql = http.get(f"{base}/sparql", params={"query": "ASK {}" + " " * 200})
     assert long_q.status_code == 422 and "at most 50" in long_q.json()["message"]
     assert fine_q.status_code == 200
     assert page_q.status_code == 422 and "最多 50 个字" in page_q.text

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from ..pages import page_url
 from ..present import HTML, JSON, negotiate
+from ..schemas import ERRORS
 
 router = APIRouter(prefix="/id", tags=["identifiers"])
 
@@ -38,19 +39,19 @@ def _see_other(request: Request, accept: str | None, kind: str, id: str) -> Redi
     return RedirectResponse(url, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.get("/doc/{document_id}", status_code=303, response_class=RedirectResponse)
+@router.get("/doc/{document_id}", status_code=303, response_class=RedirectResponse, responses={404: ERRORS[404]})
 def document_iri(document_id: str, request: Request, accept: AcceptHeader = None) -> RedirectResponse:
     """A document's IRI: see /documents/{id}."""
     return _see_other(request, accept, "documents", document_id)
 
 
-@router.get("/clause/{clause_id:path}", status_code=303, response_class=RedirectResponse)
+@router.get("/clause/{clause_id:path}", status_code=303, response_class=RedirectResponse, responses={404: ERRORS[404]})
 def clause_iri(clause_id: str, request: Request, accept: AcceptHeader = None) -> RedirectResponse:
     """A clause's IRI: see /clauses/{id}."""
     return _see_other(request, accept, "clauses", clause_id)
 
 
-@router.get("/org/{department_id:path}", status_code=303, response_class=RedirectResponse)
+@router.get("/org/{department_id:path}", status_code=303, response_class=RedirectResponse, responses={404: ERRORS[404]})
 def organization_iri(department_id: str, request: Request, accept: AcceptHeader = None) -> RedirectResponse:
     """A department's IRI: see /departments/{id}."""
     return _see_other(request, accept, "departments", department_id)

@@ -14,7 +14,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, matcher_for
+from index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
+from api.present import award_line
 
 from ..deps import GenerationDep
 from ..pages import PAGE_PREFIX, render
@@ -156,4 +157,5 @@ async def match_page(request: Request, generation: GenerationDep) -> HTMLRespons
             if shown:
                 groups.append({"verdict": verdict, "words": VERDICT_WORDS[verdict], "results": shown})
     return render(request, "match.html", status_code=422 if error else 200, form=form, found=found, groups=groups,
-                  error=error, status_words=STATUS_WORDS)
+                  error=error, status_words=STATUS_WORDS,
+                  award_lines={(r.clause_id, r.award_index): award_line(award_of(r.award)) for r in (found.results if found else [])})

@@ -4,7 +4,9 @@ the OpenAPI schema."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,9 +15,11 @@ from kg.build import PREFIXES
 from kg.endpoint import EndpointError
 from kg.examples import EXAMPLES
 from kg.iris import clause_iri
+from kg.vocabulary import AWARD_KINDS
 
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
 from ..pages import PAGE_PREFIX, render
+from ..present import NOT_ANSWERED, kind_name
 from ..schemas import DEFAULT_K, MAX_K, Role
 from .sparql import run_sparql
 
@@ -33,13 +37,44 @@ def search_page(
     filters: SearchFiltersDep,
     q: str = "",
     k: Annotated[int, Query(ge=1, le=MAX_K)] = DEFAULT_K,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    on: str = "",  # the form sends its empty date field as on=
+    include_predecessors: bool = False,
 ) -> HTMLResponse:
-    """The search box; with ``q``, answer cards for the clauses that answer it."""
+    """The search box; with ``q`` (or filters alone), answer cards — or, when no clause
+    answers, a plain "no answer" with the nearest clauses — a page of ``k`` at a time."""
+    try:
+        day = date.fromisoformat(on) if on.strip() else None
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"on: 日期应为 YYYY-MM-DD，收到 {on!r}") from None
     limit = request.app.state.settings.max_q_chars
     if len(q) > limit:
         raise HTTPException(status_code=422, detail=f"问题太长：{len(q)} 个字，最多 {limit} 个字")
-    result = searcher.search(q, k, filters=filters) if q.strip() else None
-    return render(request, "search.html", q=q, result=result, filters=filters)
+    result = None
+    if q.strip() or not filters.is_empty:
+        result = searcher.search(q, k, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
+    pages = _pages(request, result, page, k)
+    return render(
+        request, "search.html", q=q, result=result, filters=filters, on=day, include_predecessors=include_predecessors,
+        award_kinds={kind: kind_name(kind) for kind in AWARD_KINDS}, pages=pages, not_answered=NOT_ANSWERED,
+    )
+
+
+def _pages(request: Request, result, page: int, k: int) -> dict:
+    """Links to the previous and next page of hits, keeping every other parameter."""
+    if result is None:
+        return {}
+    last = max(1, -(-result.total // k))
+
+    def link(n: int) -> str:
+        params = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
+        return "/?" + urlencode([*params, ("page", str(n))])
+
+    return {
+        "page": page, "last": last,
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < last else None,
+    }
 
 
 @router.get(PAGE_PREFIX)
@@ -50,8 +85,10 @@ def pages_root() -> RedirectResponse:
 @router.get(PAGE_PREFIX + "/clauses/{clause_id:path}")
 def clause_page(request: Request, clause_id: str, catalog: CatalogDep) -> HTMLResponse:
     record = catalog.clause(clause_id)
+    # Segments are shown by their text (a list of ids says nothing to a reader).
+    segments = [catalog.records[s] for s in record.segments]
     # A segment has no node of its own in the graph: its clause's IRI names it.
-    return render(request, "clause.html", clause=record, iri=clause_iri(record.parent or clause_id))
+    return render(request, "clause.html", clause=record, segments=segments, iri=clause_iri(record.parent or clause_id))
 
 
 @router.get(PAGE_PREFIX + "/documents")

@@ -1,6 +1,7 @@
 """GET /search: the clauses that answer a question, as ``policykg search --json`` prints them."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -19,11 +20,16 @@ def search(
     searcher: SearcherDep,
     filters: SearchFiltersDep,
     k: Annotated[int, Query(ge=1, le=MAX_K, description=f"How many hits (1–{MAX_K}).")] = DEFAULT_K,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="Skip this many hits (for the next page).")] = 0,
     mode: Annotated[Mode, Query(description="hybrid, dense or keyword.")] = "hybrid",
+    on: Annotated[date | None, Query(description="The day validity is judged on (YYYY-MM-DD; default today).")] = None,
+    include_predecessors: Annotated[bool, Query(description="With department: also the bodies it was renamed or merged from.")] = False,
 ) -> SearchResult:
     """Clauses ranked for the question, each with its document, departments, awards,
-    targets, the words that matched and, when the question states an amount, estimates."""
+    targets, validity on the day asked, the words that matched and, when the question
+    states an amount, estimates. ``answered`` is false when no clause answers the question:
+    the hits are then only the nearest clauses."""
     try:
-        return searcher.search(q, k, mode=mode, filters=filters)
+        return searcher.search(q, k, mode=mode, filters=filters, today=on, offset=offset, include_predecessors=include_predecessors)
     except ValueError as problem:  # e.g. dense mode over a build without a dense index
         raise HTTPException(status_code=422, detail=str(problem)) from None

@@ -5,7 +5,7 @@ size, queue and per-client limits; ``SERVICE`` calls are refused unless allowed
 (``kg.federation``). Every refused update answers 403."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from kg.endpoint import Answer, EndpointError, SparqlPool
 
 from ..deps import get_generation
+from ..schemas import ErrorBody
 
 router = APIRouter(tags=["sparql"])
 
@@ -22,6 +23,20 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 UPDATE_TYPE = "application/sparql-update"
 
 
+# Every status the endpoint answers besides 200, for the OpenAPI schema.
+SPARQL_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "No query, a query that cannot be read, or a SERVICE call the deployment does not allow.",
+        403: "An update: the graph is read-only.",
+        406: "The Accept header names no format this query's results can be written in.",
+        413: "The query text, the request body or the result is over its limit.",
+        415: "A POST body that is neither a form nor application/sparql-query.",
+        422: "A parameter cannot be read.",
+        429: "This client has too many queries running or waiting (Retry-After).",
+        503: "Every worker is busy and the queue is full (Retry-After), or the query ran past the time limit.",
+    }.items()
+}
 READ_ONLY = "SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)"
 
 
@@ -56,7 +71,7 @@ def _text(body: bytes) -> str:
         raise HTTPException(400, "the request body is not UTF-8") from None
 
 
-@router.get("/sparql", summary="SPARQL query (GET)")
+@router.get("/sparql", summary="SPARQL query (GET)", responses=SPARQL_ERRORS)
 async def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.")] = None,
@@ -67,7 +82,18 @@ async def sparql_get(
     return await _answer(request, query, accept)
 
 
-@router.post("/sparql", summary="SPARQL query (POST)")
+POST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM_TYPE: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
+            QUERY_TYPE: {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post("/sparql", summary="SPARQL query (POST)", responses=SPARQL_ERRORS, openapi_extra=POST_BODY)
 async def sparql_post(
     request: Request,
     accept: Annotated[str | None, Header()] = None,

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +164,8 @@ def parse_number(text: str) -> Decimal:
     if m:
         value = Decimal(m.group(1).replace(",", ""))
         return value * _MAGNITUDES[m.group(2)] if m.group(2) else value
+    import cn2an  # imported when first needed: it costs more than the rest of a CLI search's start
+
     try:
         return Decimal(str(cn2an.cn2an(raw, "normal")))
     except (ValueError, InvalidOperation, KeyError, IndexError) as exc:

@@ -283,13 +283,14 @@ def _thresholds(text, start, end, clause_id, inherited, add, free) -> None:
         add(Condition("growth", text[seg_start:m.end()], clause_id, seg_start, m.end(), inherited,
                       metric=_metric(text[seg_start:m.end()]) or "revenue", growth_rate=float(m.group("pct")) / 100))
     for m in _FIRST_EXCEED.finditer(text, start, end):
-        base = next(iter(find_money(text[m.end() : min(end, m.end() + 12)])), None)
-        if base is None:
+        after = next(iter(find_money(text[m.end() : min(end, m.end() + 12)])), None)
+        if after is None:
             continue
+        money = after
         seg_start = max((x.end() for x in _BREAK.finditer(text, start, m.start())), default=start)
-        e = m.end() + base.end
+        e = m.end() + money.end
         add(Condition("growth", text[seg_start:e], clause_id, seg_start, e, inherited,
-                      metric=_metric(text[seg_start:e]) or "revenue", min_value=float(base.yuan)))
+                      metric=_metric(text[seg_start:e]) or "revenue", min_value=float(money.yuan)))
 
 
 def _metric(words: str) -> str | None:
@@ -298,13 +299,8 @@ def _metric(words: str) -> str | None:
         found = m
     if found is None:
         return None
-    return _METRICS[_alternative(found)][0]
-
-
-def _alternative(m: re.Match[str]) -> int:
-    """Which alternative of a pattern built of named groups ``_0|_1|…`` matched."""
-    assert m.lastgroup is not None  # every alternative is a named group
-    return int(m.lastgroup[1:])
+    index = int((found.lastgroup or "m0")[1:])
+    return _METRICS[index][0]
 
 
 def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
@@ -313,13 +309,13 @@ def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
     for i, m in enumerate(hits):
         if i in used:
             continue
-        terms = [_QUALIFICATIONS[_alternative(m)][0]]
+        terms = [_QUALIFICATIONS[int((m.lastgroup or "q0")[1:])][0]]
         s, e = m.start(), m.end()
         # terms written together (国家级专精特新“小巨人”企业) are one qualification
         for j in range(i + 1, len(hits)):
             gap = text[e : hits[j].start()]
             if len(gap) <= 3 and not re.search(r"[，,、；。或和及]", gap):
-                terms.append(_QUALIFICATIONS[_alternative(hits[j])][0])
+                terms.append(_QUALIFICATIONS[int((hits[j].lastgroup or "q0")[1:])][0])
                 e = hits[j].end()
                 used.add(j)
             else:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpus.patterns import CLAUSE_STOPS, open_brackets
 from kg.extract.registry import Registry
 from kg.models import DocumentContext, Responsibility
 
@@ -126,7 +127,7 @@ GENERIC = re.compile(
 )
 
 # Sentence ends around a bare list: 。（市科技局、相关区政府）
-SENTENCE_END = "。；;！？!?"
+SENTENCE_END = CLAUSE_STOPS
 OPEN = "（(【["
 CLOSE = "）)】]"
 
@@ -487,21 +488,11 @@ def _split_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     pos = start
     for sep in ITEM_SEPARATOR.finditer(text, start, end):
-        if _depth(text, pos, sep.start()) == 0:
+        if open_brackets(text[pos : sep.start()]) == 0:
             spans.append((pos, sep.start()))
             pos = sep.end()
     spans.append((pos, end))
     return spans
-
-
-def _depth(text: str, start: int, end: int) -> int:
-    depth = 0
-    for ch in text[start:end]:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-    return depth
 
 
 def _brackets(text: str) -> list[tuple[int, int]]:

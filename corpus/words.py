@@ -1,5 +1,7 @@
-"""Word segmentation with jieba, shared by the keyword index and queries so both are cut
-the same way."""
+"""Words and sentences of a text: jieba tokens, character units and sentence splitting,
+shared by the keyword index and queries so both are cut the same way. (Named apart from
+clause *splitting* in ``clauses.py`` and from a clause's responsibility *segments* in
+``kg/segments.py``.)"""
 from __future__ import annotations
 
 import logging
@@ -9,6 +11,7 @@ from functools import lru_cache
 import jieba
 
 from .convert import normalize
+from .patterns import CLAUSE_STOPS
 
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
@@ -55,7 +58,7 @@ def char_units(text: str) -> list[str]:
     return units
 
 
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+_SENTENCE_END = re.compile(f"(?<=[{CLAUSE_STOPS}])")
 MIN_SENTENCE_CHARS = 8
 
 
