@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fastapi import Response
 from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from policykg.kg.build import bind_prefixes
 
@@ -22,7 +23,7 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
     """What ``graph`` says about ``iri`` (see the module docstring); empty when nothing."""
     found = Graph()
     bind_prefixes(found)
-    todo = [iri]
+    todo: list[Node] = [iri]
     seen: set = set()
     while todo:
         node = todo.pop()

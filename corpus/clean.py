@@ -156,11 +156,10 @@ def split_run_in_items(lines: list[Line]) -> list[Line]:
         cuts = {m.start() for m in _RUN_IN_ITEM.finditer(line.text) if m.start() > 0}
         cuts |= {m.end() for m in _RUN_IN_AFTER_BRACKET.finditer(line.text) if 0 < m.end() < len(line.text)}
         cuts |= {m.end() for m in _HEADING_RUN_INTO_ITEM.finditer(line.text) if m.end() < len(line.text)}
-        cuts = sorted(cuts)
         if not cuts:
             out.append(line)
             continue
-        bounds = [0, *cuts, len(line.text)]
+        bounds = [0, *sorted(cuts), len(line.text)]
         for a, b in zip(bounds, bounds[1:]):
             piece = line.text[a:b]
             lead = len(piece) - len(piece.lstrip())

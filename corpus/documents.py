@@ -494,7 +494,7 @@ def _looks_like_title(text: str) -> bool:
         return False
     if not _TITLE_END.search(_YEAR_RANGE_END.sub("", text)) or _cites(text):
         return False
-    return all(text.count(a) == text.count(b) for a, b in _PAIRS)
+    return all(text.count(a) == text.count(b) for a, b in map(tuple, _PAIRS))
 
 
 def _cites(text: str) -> bool:

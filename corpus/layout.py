@@ -172,7 +172,7 @@ def _title_lines(lines: list[Line]) -> set[int]:
 
 def build_units(layout: Layout) -> list[Unit]:
     """Cut content lines and tables into units, in file order."""
-    entries: list[tuple[int, str, object]] = [(line.number, "line", line) for line in layout.content]
+    entries: list[tuple[int, str, Line | list[Line]]] = [(line.number, "line", line) for line in layout.content]
     entries += [(table[0].number, "table", table) for table in layout.tables]
     entries += [(line.number, "furniture", line) for line in layout.furniture]
     entries.sort(key=lambda e: e[0])
@@ -185,11 +185,11 @@ def build_units(layout: Layout) -> list[Unit]:
         if what == "furniture":
             seam = True
             continue
-        if what == "table":
-            units.append(Unit(kind="table", lines=list(item), seam_before=True))  # type: ignore[arg-type]
+        if isinstance(item, list):  # a table
+            units.append(Unit(kind="table", lines=list(item), seam_before=True))
             current, seam = None, True
             continue
-        line: Line = item  # type: ignore[assignment]
+        line = item
         marker = find_marker(line.text)
         if line.number in titles or (marker is None and MARKDOWN_HEADING.match(line.text)):
             units.append(Unit(kind="title", lines=[line]))
@@ -265,8 +265,8 @@ class _Scorer:
     def inherit(self, j: int, i: int) -> None:
         """Unit j continues unit i: it stands in i's numbering, not where it was printed."""
         known = dict(self.before[i])
-        if self.units[i].marker:
-            known[self.units[i].marker.kind] = self.units[i].marker.value
+        if marker := self.units[i].marker:
+            known[marker.kind] = marker.value
         self.before[j] = known
 
     def _leads_to(self, k: int, j: int) -> bool:

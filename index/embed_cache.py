@@ -199,6 +199,7 @@ def embed_passages(
                 last_save = time.monotonic()
     finally:
         cache.save()  # what was encoded before an error or an interrupt is kept
-    found = cache.get(keys)
+    found = [vector for vector in cache.get(keys) if vector is not None]
+    assert len(found) == len(keys)  # every key was cached or has just been encoded
     matrix = np.stack(found) if found else np.empty((0, encoder.dim), dtype=np.float32)
     return Embedded(vectors=np.ascontiguousarray(matrix, dtype=np.float32), reused=sum(1 for k in keys if k not in missing), encoded=len(todo))

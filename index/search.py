@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykg.corpus.convert import normalize
 from policykg.corpus.models import Clause, Document
@@ -33,6 +34,9 @@ from .models import Hit, Match, SearchResult
 from .query import Expander
 from .validity import validity_on
 from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # loaded lazily: only a department search needs it
+    from policykg.kg.extract.registry import Registry
 
 DEFAULT_K = 10
 MODES = ("hybrid", "keyword", "dense")
@@ -154,7 +158,7 @@ class Searcher:
     expander: Expander | None = None
     encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
     shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
-    registry: object | None = None  # kg.extract.registry.Registry, for renamed bodies (loaded when first needed)
+    registry: Registry | None = None  # for renamed bodies (loaded when first needed)
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
 

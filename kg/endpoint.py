@@ -30,6 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rdflib is imported by the worker only
+    from rdflib import Graph
 
 # Media types by query form; the first is the default.
 SELECT_TYPES = {
@@ -145,7 +149,8 @@ def _worker(conn: Connection, parent_pid: int) -> None:
     from policykg.kg.queries import QueryError, UpdateRefused, graph_for_queries
 
     conn.send(("ready",))  # imports done: the server's clock for a query starts now
-    opened: tuple[str, object] | None = None
+    opened: tuple[str, Graph] | None = None
+    reply: tuple[str, bytes | str, str | int]
     while True:
         try:
             folder, query, accept, max_results, allowed, seconds = conn.recv()

@@ -62,9 +62,13 @@ def services(text: str) -> Iterator[str]:
     text = _CODEPOINT.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
     code = _masked(text)
     for keyword in _KEYWORD.finditer(code):
-        at = _SILENT.match(code, keyword.end()).end()
+        silent = _SILENT.match(code, keyword.end())
+        assert silent is not None  # the pattern matches the empty string
+        at = silent.end()
         iri = _IRI.match(text, at)
-        yield iri.group() if iri else _NAME.match(code, at).group()
+        name = iri or _NAME.match(code, at)
+        assert name is not None  # so does _NAME
+        yield name.group()
 
 
 def check_services(text: str, allowed: Sequence[str]) -> None:

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.query import Result
+from rdflib.query import Result, ResultRow
 
 from .build import bind_prefixes
 from .federation import ServiceRefused, check_services
@@ -82,6 +83,12 @@ def run_named(graph: Graph, query: str, /, **bindings: Literal | URIRef) -> Resu
     return graph.query(text)
 
 
+def select_named(graph: Graph, query: str, /, **bindings: Literal | URIRef) -> list[ResultRow]:
+    """The rows of a named SELECT query (rdflib types a result's items as rows, booleans or
+    triples, whatever the query form)."""
+    return [row for row in run_named(graph, query, **bindings) if isinstance(row, ResultRow)]
+
+
 @dataclass(frozen=True)
 class DepartmentClause:
     clause: str
@@ -95,7 +102,7 @@ class DepartmentClause:
 def clauses_by_department(graph: Graph, name: str) -> list[DepartmentClause]:
     """Clauses a department leads or cooperates on, with the bodies it was renamed from or
     into (市工业和信息化委 → 市工业和信息化局)."""
-    rows = run_named(graph, "clauses_by_department", name=Literal(name))
+    rows = select_named(graph, "clauses_by_department", name=Literal(name))
     return [
         DepartmentClause(str(r.clause), str(r.role), str(r.agent), str(r.agentLabel), str(r.text), str(r.document))
         for r in rows
@@ -115,9 +122,9 @@ class AwardRow:
 
 def awards_with_cap(graph: Graph, minimum_yuan: int | Decimal) -> list[AwardRow]:
     """Award rules whose cap is at least ``minimum_yuan``, largest first."""
-    rows = run_named(graph, "awards_with_cap", minimum=Literal(Decimal(minimum_yuan), datatype=XSD.decimal))
+    rows = select_named(graph, "awards_with_cap", minimum=Literal(Decimal(minimum_yuan), datatype=XSD.decimal))
     return [
-        AwardRow(str(r.award), str(r.kind), r.cap.toPython(), r.rate.toPython() if r.rate is not None else None,
+        AwardRow(str(r.award), str(r.kind), cast(Literal, r.cap).toPython(), cast(Literal, r.rate).toPython() if r.rate is not None else None,
                  str(r.per) if r.per is not None else None, str(r.clause), str(r.title))
         for r in rows
     ]
@@ -134,5 +141,5 @@ class TargetRow:
 
 
 def targets_for_year(graph: Graph, year: int) -> list[TargetRow]:
-    rows = run_named(graph, "targets_for_year", year=Literal(str(year), datatype=XSD.gYear))
-    return [TargetRow(str(r.target), str(r.metric), r.value.toPython(), str(r.unit), str(r.bound), str(r.clause)) for r in rows]
+    rows = select_named(graph, "targets_for_year", year=Literal(str(year), datatype=XSD.gYear))
+    return [TargetRow(str(r.target), str(r.metric), cast(Literal, r.value).toPython(), str(r.unit), str(r.bound), str(r.clause)) for r in rows]

@@ -159,7 +159,8 @@ def _adapter(kind: type) -> TypeAdapter:
 def as_json(value: Any) -> dict:
     """A record (or any of our dataclasses) as JSON-ready data: the shape the API answers
     with and the CLI prints. A clause record names its ``parent`` only when it has one."""
-    data = _adapter(type(value)).dump_python(value, mode="json", by_alias=True)
+    kind: type = type(value)
+    data = _adapter(kind).dump_python(value, mode="json", by_alias=True)
     if isinstance(value, ClauseRecord) and value.parent is None:
         del data["parent"]
     return data

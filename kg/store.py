@@ -30,7 +30,7 @@ class _Concatenated(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         while True:
             if self._current is None:
                 part = next(self._parts, None)

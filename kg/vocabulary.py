@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
@@ -36,18 +36,21 @@ class Term:
 def _terms(graph: Graph, scheme: URIRef, order: URIRef) -> dict[str, Term]:
     """The concepts of ``scheme`` by notation, in the order of the list ``order``; an
     ontology whose list and scheme disagree is an error, said here rather than found later."""
-    listed = list(Collection(graph, graph.value(order, SKOS.memberList)))
+    head = graph.value(order, SKOS.memberList)
+    if head is None:
+        raise ValueError(f"{ONTOLOGY_FILE}: {order} has no skos:memberList")
+    listed = list(Collection(graph, head))
     members = set(graph.subjects(SKOS.inScheme, scheme))
     if set(listed) != members:
         raise ValueError(f"{ONTOLOGY_FILE}: {order} lists {sorted(map(str, listed))} but {scheme} has {sorted(map(str, members))}")
     terms: dict[str, Term] = {}
     for concept in listed:
-        labels = {label.language: str(label) for label in graph.objects(concept, SKOS.prefLabel)}
+        labels = {o.language: str(o) for o in graph.objects(concept, SKOS.prefLabel) if isinstance(o, Literal)}
         label = labels["zh"]
         short = graph.value(concept, PK.shortLabel)
         terms[str(graph.value(concept, SKOS.notation))] = Term(
             notation=str(graph.value(concept, SKOS.notation)),
-            iri=URIRef(concept),
+            iri=URIRef(str(concept)),
             label=label,
             short=str(short) if short is not None else label,
             english=labels["en"],

@@ -93,8 +93,8 @@ def build_command(
         )
     except (CorpusError, DataDirError, EncoderError, OSError) as problem:
         raise _fail(str(problem)) from None
-    for problem in report.problems:
-        err.print(f"[yellow]skipped[/yellow] {problem['file']}: {problem['reason']}")
+    for skipped in report.problems:
+        err.print(f"[yellow]skipped[/yellow] {skipped['file']}: {skipped['reason']}")
     if report.up_to_date:
         err.print(f"up to date: {report.generation}")
     if len(report.per_file) <= PER_FILE_TABLE_LIMIT:
@@ -192,6 +192,8 @@ def sparql_command(
     as_json: Annotated[bool, typer.Option("--json", help="SPARQL 1.1 JSON results instead of a table.")] = False,
 ) -> None:
     """Run a SPARQL query over the built graph (prefixes pk, eli, org, skos, prov, dct, schema are predefined)."""
+    from rdflib.query import ResultRow
+
     from policykg.kg.queries import QueryError, run_query
 
     if (query is None) == (file is None):
@@ -203,10 +205,13 @@ def sparql_command(
         raise _fail(str(problem), code=2) from None
     if as_json or result.type != "SELECT":
         fmt = "json" if result.type in ("SELECT", "ASK") else "turtle"
-        sys.stdout.write(result.serialize(format=fmt).decode("utf-8") + "\n")
+        payload = result.serialize(format=fmt)
+        assert payload is not None  # bytes when no destination is given
+        sys.stdout.write(payload.decode("utf-8") + "\n")
         return
-    table = Table(*[str(v) for v in result.vars])
+    table = Table(*[str(v) for v in result.vars or ()])
     for row in result:
+        assert isinstance(row, ResultRow)  # a SELECT answers rows
         table.add_row(*["" if value is None else str(value) for value in row])
     out.print(table)
 
@@ -331,14 +336,14 @@ def departments_command(
         return json.dumps(value, ensure_ascii=False, default=rendered)
 
     if name is None:
-        rows = catalog.departments()
+        bodies = catalog.departments()
         if as_json:
-            for row in rows:
-                sys.stdout.write(dump(row) + "\n")
+            for body in bodies:
+                sys.stdout.write(dump(body) + "\n")
             return
-        table = Table("department", "lead", "cooperating", "id", title=f"{len(rows)} departments")
-        for row in rows:
-            table.add_row(row["label"], str(row["clauses"]["lead"]), str(row["clauses"]["cooperating"]), row["id"])
+        table = Table("department", "lead", "cooperating", "id", title=f"{len(bodies)} departments")
+        for body in bodies:
+            table.add_row(body["label"], str(body["clauses"]["lead"]), str(body["clauses"]["cooperating"]), body["id"])
         out.print(table)
         return
     department_id = _department_id(catalog, name)
@@ -397,6 +402,7 @@ def match_command(
     if (profile is None) == (batch is None):
         raise _fail("give --profile FILE or --batch FILE (not both)", code=2)
     path = profile if profile is not None else batch
+    assert path is not None  # one of the two was given
     try:
         profiles = read_profiles(path)
         if as_of is not None:

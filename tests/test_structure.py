@@ -102,7 +102,7 @@ def _command_names() -> list[str]:
 
 
 def test_commands_are_the_ones_we_document():
-    assert _command_names() == ["build", "export clauses", "export documents", "export graph", "export problems", "match", "search", "serve", "sparql", "status"]
+    assert _command_names() == ["build", "departments", "export clauses", "export documents", "export graph", "export problems", "match", "search", "serve", "sparql", "status"]
 
 
 @pytest.mark.parametrize("command", _command_names())

@@ -5,7 +5,7 @@ size, queue and per-client limits; ``SERVICE`` calls are refused unless allowed
 (``kg.federation``). Every refused update answers 403."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
@@ -24,7 +24,7 @@ UPDATE_TYPE = "application/sparql-update"
 
 
 # Every status the endpoint answers besides 200, for the OpenAPI schema.
-SPARQL_ERRORS = {
+SPARQL_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
         400: "No query, a query that cannot be read, or a SERVICE call the deployment does not allow.",
@@ -114,4 +114,4 @@ async def sparql_post(
         raise HTTPException(403, READ_ONLY)
     if len(form.get("query") or []) > 1:
         raise HTTPException(400, "send one query, not several")
-    return await _answer(request, (form.get("query") or [None])[0], accept)
+    return await _answer(request, next(iter(form.get("query") or []), None), accept)

@@ -79,6 +79,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         short = m.group("short").strip()
         before = m.group("before")
         title = re.search(r"《([^《》]+)》$", before)
+        start: int | None
         if title:  # 《…》（简称“…”）: the title
             start = title.start(1)
         else:

@@ -37,6 +37,7 @@ eligibility thresholds (2000万元以上, 达到200万元以上的), attributive
 from __future__ import annotations
 
 import re
+from typing import overload
 from dataclasses import dataclass, field, replace
 
 from policykg.kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
@@ -196,6 +197,10 @@ def _kind_of(word: str) -> str:
     return _KIND[m.group(0)]
 
 
+@overload
+def _finer(a: str, b: str | None) -> str: ...
+@overload
+def _finer(a: str | None, b: str | None) -> str | None: ...
 def _finer(a: str | None, b: str | None) -> str | None:
     """The more specific of two kinds: anything beats funding; otherwise the first."""
     if a is None or (a == FUNDING and b is not None):

@@ -277,7 +277,7 @@ class _Reader:
         for line in lines:
             cells = line.split()
             if not roles:
-                tail = []
+                tail: list[str] = []
                 for cell in reversed(cells):
                     if not TABLE_ROLE_COLUMN.fullmatch(cell):
                         break
@@ -286,7 +286,7 @@ class _Reader:
                     roles = tail
             elif cells:
                 at = offset + len(line)
-                row = []
+                row: list[_Statement] = []
                 for cell, role in zip(reversed(cells), reversed(roles)):
                     at = offset + line.rfind(cell, 0, at - offset)
                     items, _ = self._items(at, at + len(cell), None)

@@ -39,6 +39,7 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from policykg.corpus.convert import normalize
@@ -132,32 +133,33 @@ class Registry:
 
     # --- reading the graph ---------------------------------------------------------------
 
-    def _id(self, node: URIRef) -> str:
+    def _id(self, node: Node) -> str:
         return str(node)[len(ORG_BASE):] if str(node).startswith(ORG_BASE) else str(node)
 
-    def _labels(self, node: URIRef) -> tuple[str, list[str]]:
+    def _labels(self, node: Node) -> tuple[str, list[str]]:
         pref = [str(o) for o in self.graph.objects(node, SKOS.prefLabel) if getattr(o, "language", None) in ("zh", None)]
-        alts = sorted(
+        alts = [str(o) for o in sorted(
             self.graph.objects(node, SKOS.altLabel),
             key=lambda o: (getattr(o, "language", "") == "zh-Hant", len(str(o)), str(o)),
-        )
-        alts = [str(o) for o in alts]
+        )]
         if len(pref) != 1:
             raise RegistryError(f"{self._id(node)} needs exactly one Chinese skos:prefLabel, has {pref}")
         return pref[0], alts
 
-    def _coverage(self, node: URIRef) -> str | None:
+    def _coverage(self, node: Node) -> str | None:
         values = [str(o) for o in self.graph.objects(node, DCTERMS.coverage)]
         return values[0] if values else None
 
     def _read_places(self) -> None:
         governments = list(self.graph.subjects(ORG.classification, GOVERNMENT))
         parents = {g: next(iter(self.graph.objects(g, ORG.subOrganizationOf)), None) for g in governments}
-        coverage = {g: self._coverage(g) for g in governments}
+        coverage: dict[Node, str] = {}
+        for gov in governments:
+            if not (name := self._coverage(gov)):
+                raise RegistryError(f"government {self._id(gov)} has no dct:coverage")
+            coverage[gov] = name
         for gov in governments:
             name = coverage[gov]
-            if not name:
-                raise RegistryError(f"government {self._id(gov)} has no dct:coverage")
             chain = [name]
             parent = parents.get(gov)
             while parent is not None and parent in coverage:
@@ -250,15 +252,15 @@ class Registry:
         >>> Registry.load().place_in("广州市人民政府关于落实广东省降低制造业企业成本若干政策措施")
         ('广州市', None)
         """
-        best: tuple[int, int, _Place] | None = None
+        best: tuple[int, int, str, str | None] | None = None
         for written, where in self._place_names.items():
             place = self._places.get(where)
             if place is None or place.city is None:
                 continue  # a province names no city
             at = text.find(written)
             if at >= 0 and (best is None or (at, -len(written)) < (best[0], -best[1])):
-                best = (at, len(written), place)
-        return (best[2].city, best[2].district) if best else None
+                best = (at, len(written), place.city, place.district)
+        return (best[2], best[3]) if best else None
 
     def _province_of(self, city: str | None) -> str:
         place = self._places.get(city or "")
