@@ -12,17 +12,19 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# (folder under the checkout, glob): the inputs of one file's work.
+# The policykg package: the stages are its subpackages (policykg/corpus …, links to the
+# checkout's top-level folders, or the installed folders in a wheel), so one root serves both.
+ROOT = Path(__file__).resolve().parent
+# (folder under the package, glob): the inputs of one file's work.
 FILE_INPUTS = (
     ("corpus", "**/*.py"),
     ("corpus/texts", "*.txt"),
     ("kg", "**/*.py"),
     ("kg", "**/*.rq"),
     ("ontology", "**/*.ttl"),
-    ("policykg", "filework.py"),
+    (".", "filework.py"),
 )
-BUILD_INPUTS = FILE_INPUTS + (("index", "**/*.py"), ("policykg", "*.py"))
+BUILD_INPUTS = FILE_INPUTS + (("index", "**/*.py"), (".", "*.py"))
 # Libraries whose upgrade can change clauses or facts.
 LIBRARIES = ("jieba", "opencc", "rdflib", "pyshacl")
 
@@ -42,7 +44,7 @@ def _digest(inputs: tuple[tuple[str, str], ...], root: Path, extra: str = "") ->
 
 
 def file_fingerprint(root: Path = ROOT) -> str:
-    """What one file's entry depends on besides the file itself (``root``: the checkout)."""
+    """What one file's entry depends on besides the file itself (``root``: the package)."""
     return _digest(FILE_INPUTS, root)
 
 

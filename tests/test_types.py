@@ -17,7 +17,7 @@ def test_packages_ship_py_typed():
 
 def test_mypy_reports_no_error():
     run = subprocess.run(
-        [sys.executable, "-m", "mypy", *PACKAGES],
+        [sys.executable, "-m", "mypy", "-p", "policykg"],  # the stages through policykg/<stage> links
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     assert run.returncode == 0, run.stdout + run.stderr
