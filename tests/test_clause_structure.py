@@ -12,7 +12,7 @@ from policykg.corpus import layout
 from policykg.corpus.ingest import read_corpus
 from policykg.corpus.patterns import chinese_number, find_marker
 
-REALCORPUS = Path(__file__).resolve().parents[1].parent.parent / "shared" / "realcorpus" / "laws"
+REALCORPUS = Path(__file__).resolve().parents[2] / "shared" / "realcorpus" / "laws"  # ../shared beside the checkout
 
 
 def _clauses(tmp_path: Path, text: str, name: str = "law.md") -> dict[str, object]:
