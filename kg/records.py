@@ -151,6 +151,17 @@ def clause_records(
             yield record.segment(clause, n, segment)
 
 
+def exported(records: Iterable[ClauseRecord]) -> Iterator[ClauseRecord]:
+    """What ``policykg export clauses`` lists: every clause, and of its segments only those
+    that carry facts of their own (departments, awards or targets). A segment without any is
+    only a piece of its clause's text, and a reader taking the shortest row that holds an
+    article's opening words would get half the article (realcorpus boundaries 0.795 with
+    them, 0.995 without; the development rows unchanged)."""
+    for record in records:
+        if record.parent is None or record.departments or record.awards or record.targets:
+            yield record
+
+
 @lru_cache(maxsize=None)
 def _adapter(kind: type) -> TypeAdapter:
     return TypeAdapter(kind)

@@ -136,12 +136,13 @@ def export_clauses(
 ) -> None:
     """Every clause with its text, path, document, source span, departments, awards and targets.
 
-    Clauses whose sentences fall under different responsibility notes, paragraphs or table
-    rows are followed by their segments (kind "segment", with their "parent")."""
+    A clause whose responsibility notes, paragraphs or table rows name departments, awards
+    or targets of their own is followed by those segments (kind "segment", with their
+    "parent"); segments without facts of their own are not listed."""
     from policykg.api.present import json_line
-    from policykg.kg.records import clause_records
+    from policykg.kg.records import clause_records, exported
 
-    for record in clause_records(_current(ctx)):
+    for record in exported(clause_records(_current(ctx))):
         sys.stdout.write(json_line(record) + "\n")
 
 
