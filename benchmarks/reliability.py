@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import psutil
 
 HERE = Path(__file__).resolve().parent.parent
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -79,16 +80,11 @@ def server(python: str, data: Path, env: dict[str, str] | None = None):
 
 
 def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
+    """The live (not zombie) processes ``pid`` started."""
+    try:
+        return [c.pid for c in psutil.Process(pid).children() if c.status() != psutil.STATUS_ZOMBIE]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def rss_mb(pid: int) -> float:

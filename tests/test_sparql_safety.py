@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from policykg.kg.endpoint import EndpointError, Limits, SparqlPool, _Worker
@@ -242,17 +243,8 @@ def test_no_worker_outlives_a_killed_server(generation):
 
 
 def _children(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
+    """Process ids whose parent is ``pid``."""
+    return [c.pid for c in psutil.Process(pid).children()]
 
 
 def _alive(pid: int) -> bool:

@@ -23,13 +23,15 @@ from dataclasses import asdict, dataclass, field
 
 from policykg.corpus.convert import normalize
 
+from policykg.corpus.patterns import CLAUSE_STOPS
+
 from ..lexicon import vocabulary
 from .amounts import find_money
 
 KINDS = ("location", "city", "industry", "qualification", "age", "threshold", "growth", "window", "base", "other")
 
 # Where a sentence ends: a condition never reaches across one.
-_SENTENCE = re.compile(r"[。；;！？\n]")
+_SENTENCE = re.compile(f"[{CLAUSE_STOPS}\n]")
 # The words that start the award itself ("按其…的5%", "给予", "分别给予", "一次性奖励", "的80%").
 _OPERATIVE = re.compile(r"的\s*\d+(?:\.\d+)?\s*[%％]|按|分别给予|给予|一次性|奖励|补贴|补助|资助|贴息")
 # "对…" opening a condition phrase at a boundary (not 针对, 相对).
@@ -76,8 +78,8 @@ _RECENT = re.compile(r"(新认定|新获评|新获得|新上市|首次|新进入
 
 _AGE_NEW = re.compile(r"新设立|新注册|新成立|新落户|新引进")
 _AGE_YEARS = re.compile(r"成立(?:时间)?(?:不满|不超过|未满|在)?(?P<n>\d+|[一二两三四五六七八九十])年(?:以内|之内|内)")
-NEW_FIRM_YEARS = 3
-MORE_WORDS = 3  # characters a partly typed segment must have left to be a condition of its own  # 新设立 read as: registered within this many years of the date asked
+NEW_FIRM_YEARS = 3  # 新设立 read as: registered within this many years of the date asked
+MORE_WORDS = 3  # characters a partly typed segment must have left to be a condition of its own
 
 _METRICS = (
     ("paid_in_capital", r"实缴注册资本|实缴资本|注册资本"),
