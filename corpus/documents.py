@@ -113,12 +113,12 @@ _PROMULGATION = re.compile(r"印发给|转发给|现予?印发|予以印发|现�
 _SENTENCE_SPLIT = re.compile(f"[{FULL_STOPS}]")
 
 # Dates: "2018 年 1 月 26 日", "二〇一八年一月二十六日", "2018-01-26".
-# Year digits written one by one: 二〇一八, 二○一八 (a circle), 二O一八 (a letter).
-_YEAR_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-                "六": 6, "七": 7, "八": 8, "九": 9}
+# Year digits written one by one: 二〇一八, 二○一八 (a circle), 二O一八 (a letter, read as 〇).
+_YEAR_DIGITS = "〇○零Oo一二三四五六七八九"
+_LETTER_ZERO = str.maketrans("Oo", "〇〇")
 _CN_SMALL = "一二三四五六七八九十"
 _DATE = re.compile(
-    rf"(?P<y>\d{{4}}|[{''.join(_YEAR_DIGITS)}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_SMALL}]{{1,2}})\s*月"
+    rf"(?P<y>\d{{4}}|[{_YEAR_DIGITS}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN_SMALL}]{{1,2}})\s*月"
     rf"\s*(?P<d>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})\s*日"
 )
 _NUMERIC_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
@@ -877,16 +877,8 @@ def _last(matches: Iterable[re.Match[str]]) -> re.Match[str] | None:
     return last
 
 
-def _numeral(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if all(ch in _YEAR_DIGITS for ch in text):
-        return int("".join(str(_YEAR_DIGITS[ch]) for ch in text))
-    return chinese_number(text)
-
-
 def _make_date(year: str, month: str, day: str) -> date | None:
-    y, m, d = _numeral(year), chinese_number(month), chinese_number(day)
+    y, m, d = chinese_number(year.translate(_LETTER_ZERO)), chinese_number(month), chinese_number(day)
     if y is None or m is None or d is None:
         return None
     try:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-
-import cn2an
 
 # Chinese numerals in either script (兩 and 萬 are the Traditional 两 and 万).
 CN_DIGITS = "零〇一二三四五六七八九十百千万两兩萬"
 _CN = f"[{CN_DIGITS}]+"
-_TO_SIMPLIFIED_DIGITS = str.maketrans("兩萬", "两万")
 # The divisions of a law, in either script: 编/編, 章, 节/節, 条/條.
 ARTICLE_NUMBER = rf"第(?:{_CN}|\d+)[条條]"
 CHAPTER_OR_SECTION = rf"第(?:{_CN}|\d+)[章节節]"
@@ -91,23 +89,64 @@ class Marker:
     inserted: int = 0  # 1 for 第二百三十六条之一: inserted after article 236 by an amendment
 
 
-def chinese_number(text: str) -> int | None:
-    """Value of a numeral as printed in a document: Arabic digits or Chinese numerals of any
-    size (十一 → 11, 一百零五 → 105, 一千二百零三 → 1203, 两百 → 200, 二〇一八 → 2018);
-    None when text is not a numeral. Chinese numerals go through cn2an (its "normal"
-    mode reads 两, 〇 and digit-by-digit years, which "strict" refuses)."""
-    if text.isdigit():
-        return int(text)
-    return _cn2an(text.translate(_TO_SIMPLIFIED_DIGITS))
+# Numerals as printed. ARABIC takes digits with thousands commas and a decimal point; a
+# MAGNITUDE may follow it (1.2万亿, 500万, 10亿).
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
+_MAGNITUDES = {
+    "万亿": Decimal(10) ** 12, "千亿": Decimal(10) ** 11, "百亿": Decimal(10) ** 10, "十亿": Decimal(10) ** 9,
+    "亿": Decimal(10) ** 8, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6, "十万": Decimal(10) ** 5,
+    "万": Decimal(10) ** 4, "千": Decimal(10) ** 3, "百": Decimal(10) ** 2,
+}
+_ARABIC_AMOUNT = re.compile(rf"({ARABIC})({MAGNITUDE})?")
+# A Chinese decimal with a magnitude after it: 二十二点五万 (cn2an reads 二十二点五, not the 万).
+_CHINESE_DECIMAL_AMOUNT = re.compile(r"(.+点.+?)(万亿|亿|万)")
+# 兩/萬 are the Traditional 两/万; ○ (a circle) is printed for 〇 in years (二○一八).
+_TO_CN2AN = str.maketrans("兩萬○", "两万〇")
+
+
+def numeral_value(text: str) -> Decimal | None:
+    """The value of a numeral as printed, or None when text is not one.
+
+    Chinese numerals of any size go through cn2an in its "normal" mode, which reads 两, 〇
+    and digit-by-digit years ("strict" refuses them). Two forms stay ours, because cn2an
+    does not read them the same (tests/test_patterns.py measures both): Arabic digits with
+    an optional magnitude, read exactly as a Decimal (cn2an refuses 2,000, 1.2万亿, 1.5千万
+    and answers 2000 as a float), and a Chinese decimal before its magnitude (二十二点五万).
+
+    >>> [numeral_value(t) for t in ("1.2万亿", "一千二百零三", "两百万", "二○二三", "百强")]
+    [Decimal('1200000000000.0'), Decimal('1203'), Decimal('2000000'), Decimal('2023'), None]
+    """
+    raw = re.sub(r"\s+", "", text)
+    m = _ARABIC_AMOUNT.fullmatch(raw)
+    if m:
+        value = Decimal(m.group(1).replace(",", ""))
+        return value * _MAGNITUDES[m.group(2)] if m.group(2) else value
+    return _cn2an(raw.translate(_TO_CN2AN))
 
 
 @lru_cache(maxsize=4096)
-def _cn2an(text: str) -> int | None:
+def _cn2an(text: str) -> Decimal | None:
+    """cn2an's reading of a Chinese numeral; None where it refuses one. Imported when first
+    needed: importing cn2an costs more than the rest of a CLI search's start."""
+    import cn2an
+
+    m = _CHINESE_DECIMAL_AMOUNT.fullmatch(text)
+    if m:
+        head = _cn2an(m.group(1))
+        return None if head is None else head * _MAGNITUDES[m.group(2)]
     try:
-        value = cn2an.cn2an(text, "normal")
-    except ValueError:
+        return Decimal(str(cn2an.cn2an(text, "normal")))
+    except (ValueError, InvalidOperation, KeyError, IndexError):  # what cn2an raises for a non-numeral
         return None
-    return int(value) if value == int(value) else None
+
+
+def chinese_number(text: str) -> int | None:
+    """The whole number a numeral stands for, as item numbers, dates and periods print it
+    (十一 → 11, 一千二百零三 → 1203, 两百 → 200, 二〇一八 → 2018, 12 → 12); None when text
+    is not a whole numeral."""
+    value = numeral_value(text)
+    return int(value) if value is not None and value == int(value) else None
 
 
 def strip_decoration(line: str) -> tuple[str, int]:

@@ -2,6 +2,9 @@
 for the page-furniture classifier, on literal snippets from policy texts."""
 from __future__ import annotations
 
+from decimal import Decimal
+
+import cn2an
 import pytest
 
 from policykg.corpus.clean import classify
@@ -12,6 +15,7 @@ from policykg.corpus.patterns import (
     chinese_number,
     find_marker,
     is_sentence_end,
+    numeral_value,
     open_brackets,
     unmatched_close_before_open,
 )
@@ -91,6 +95,45 @@ def test_not_a_page_number(line):
 )
 def test_chinese_number(text, value):
     assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("一千二百零三", Decimal(1203)),  # 第一千二百零三条
+        ("二〇二三", Decimal(2023)),
+        ("二零二三", Decimal(2023)),
+        ("二○二三", Decimal(2023)),  # a circle for 〇
+        ("两百万", Decimal(2_000_000)),
+        ("兩萬", Decimal(20_000)),
+        ("三点五", Decimal("3.5")),
+        ("1.5亿", Decimal(150_000_000)),
+        ("1.3 万亿", Decimal(1_300_000_000_000)),
+        ("5,000", Decimal(5000)),
+        ("二十二点五万", Decimal(225_000)),
+        ("百强", None),
+        ("十三五", None),
+        ("万", None),
+    ],
+)
+def test_numeral_value(text, value):
+    assert numeral_value(text) == value
+
+
+# Forms corpus.patterns reads with code of its own, as they stand in the realcorpus laws: cn2an
+# (any mode) refuses each of them. Where this test fails, cn2an has learnt the form and our
+# code for it can go.
+@pytest.mark.parametrize("text", ["5,000", "50,000", "1.3万亿", "1.5千万", "二十二点五万", "二○二三"])
+def test_cn2an_refuses_the_forms_we_read_ourselves(text):
+    for mode in ("strict", "normal", "smart"):
+        with pytest.raises(ValueError):
+            cn2an.cn2an(text, mode)
+
+
+def test_cn2an_answers_plain_digits_as_floats():
+    """Why Arabic numerals are read as Decimals of our own: cn2an's smart mode turns 2000
+    into a float, and exact amounts of money need exact arithmetic."""
+    assert isinstance(cn2an.cn2an("2000", "smart"), float)
 
 
 @pytest.mark.parametrize(

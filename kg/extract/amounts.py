@@ -14,31 +14,18 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from policykg.corpus.patterns import ARABIC, MAGNITUDE, numeral_value
 
 
 log = logging.getLogger(__name__)
 
 # Numerals. A Chinese numeral starts with a digit word or 十 (十五, 十亿), never with a bare
-# 百/千/万, so words such as 百强 or 千亿级 are not read as numbers.
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# 百/千/万, so words such as 百强 or 千亿级 are not read as numbers. ARABIC and MAGNITUDE
+# (1.2万亿, 500万) are corpus.patterns', which reads every numeral.
 CHINESE = r"(?:[零〇一二两三四五六七八九]|十)[零〇一二两三四五六七八九十百千万亿点]*"
 NUMBER = rf"(?:{ARABIC}|{CHINESE})"
-# A magnitude after an Arabic numeral: 1.2万亿, 500万, 10亿.
-MAGNITUDE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
-_MAGNITUDES = {
-    "万亿": Decimal(10) ** 12,
-    "千亿": Decimal(10) ** 11,
-    "百亿": Decimal(10) ** 10,
-    "十亿": Decimal(10) ** 9,
-    "亿": Decimal(10) ** 8,
-    "千万": Decimal(10) ** 7,
-    "百万": Decimal(10) ** 6,
-    "十万": Decimal(10) ** 5,
-    "万": Decimal(10) ** 4,
-    "千": Decimal(10) ** 3,
-    "百": Decimal(10) ** 2,
-}
 _QUANTITY = rf"(?:{ARABIC}\s*{MAGNITUDE}?|{CHINESE})"
 # Between the two ends of a range: 100—200万元, 100-200万元, 100万元至200万元, 1 - 3家.
 RANGE_DASH = r"(?:[—–\-~～]+|至|到)"
@@ -153,23 +140,17 @@ class Count:
 
 
 def parse_number(text: str) -> Decimal:
-    """The value of an Arabic or Chinese numeral, with an optional magnitude.
+    """The value of an Arabic or Chinese numeral, with an optional magnitude
+    (``corpus.patterns.numeral_value``, which reads Chinese numerals through cn2an).
 
     >>> parse_number("1.2万亿"), parse_number("五百万"), parse_number("2,000")
     (Decimal('1200000000000.0'), Decimal('5000000'), Decimal('2000'))
 
     Raises ``ValueError`` for text that is not a numeral."""
-    raw = re.sub(r"\s+", "", text)
-    m = re.fullmatch(rf"({ARABIC})({MAGNITUDE})?", raw)
-    if m:
-        value = Decimal(m.group(1).replace(",", ""))
-        return value * _MAGNITUDES[m.group(2)] if m.group(2) else value
-    import cn2an  # imported when first needed: it costs more than the rest of a CLI search's start
-
-    try:
-        return Decimal(str(cn2an.cn2an(raw, "normal")))
-    except (ValueError, InvalidOperation, KeyError, IndexError) as exc:
-        raise ValueError(f"not a numeral: {text!r}") from exc
+    value = numeral_value(text)
+    if value is None:
+        raise ValueError(f"not a numeral: {text!r}")
+    return value
 
 
 def _magnitude_of(text: str) -> str | None:
