@@ -5,8 +5,10 @@ types a result is written in (content negotiation for the API, the graph formats
 ``policykg export graph``). The terminal's answer cards and the web page say the same thing
 in the same words.
 
-To offer a new output format, add it to ``RDF_FORMATS`` (HTTP) or ``GRAPH_FORMATS`` (CLI)
-here; both write through rdflib's serializers with ``serializer_options``.
+To offer a new output format, add it to ``RDF_FORMATS`` (HTTP), ``GRAPH_FORMATS`` (CLI) or
+``SPARQL_TABLE_TYPES``/``SPARQL_GRAPH_TYPES`` (the SPARQL endpoint) here; all write through
+rdflib's serializers. How the SPARQL endpoint's refusals read in HTTP (status, Retry-After)
+is here too: ``kg.endpoint`` knows no HTTP.
 
     >>> award_line(Award("subsidy", rate=0.8, base="MPW直接费用", cap_yuan=6e6, per="每家企业每年"))
     'MPW直接费用的80%；最高 600万元（每家企业每年）'
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 from policykg.index.estimate import format_rate, format_yuan
 from policykg.index.validity import validity_on
@@ -23,6 +26,9 @@ from policykg.kg.build import PREFIXES
 from policykg.kg.models import Award, Target
 from policykg.kg.records import DocumentRef, as_json
 from policykg.kg.vocabulary import AWARD_KINDS, ROLES
+
+if TYPE_CHECKING:  # kg.endpoint brings asyncio and multiprocessing, which the CLI does not need
+    from policykg.kg.endpoint import Answer, EndpointError, Formats
 
 # What pages and answer cards call each role: the ontology's short labels (牵头, 配合).
 ROLE_NAMES = {notation: term.short for notation, term in ROLES.items()}
@@ -204,3 +210,74 @@ def _fits(pattern: str, offer: str) -> bool:
         return True
     kind, _, sub = pattern.partition("/")
     return sub == "*" and offer.startswith(kind + "/")
+
+
+# --- the SPARQL endpoint ----------------------------------------------------------------------
+
+# Media type -> rdflib result serializer, by query form; the first is the default.
+SPARQL_TABLE_TYPES = {  # SELECT and ASK
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+SPARQL_GRAPH_TYPES = {  # CONSTRUCT and DESCRIBE
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+}
+# Generic types clients send, mapped to ours.
+SPARQL_ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
+                  "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}
+_WILDCARDS = ("*/*", "application/*", "text/*")
+# The HTTP status of each reason the endpoint refuses a query for (``kg.endpoint.Refusal``).
+SPARQL_STATUS = {
+    "bad_query": 400, "read_only": 403, "not_acceptable": 406, "too_large": 413,
+    "client_limit": 429, "busy": 503, "timed_out": 503, "unavailable": 503,
+}
+
+
+def sparql_formats(accept: str | None) -> Formats:
+    """The formats to write a SPARQL answer in, by the ``Accept`` header, for each query
+    form: the type ranked highest (highest q, then the header's order) that we offer, the
+    default for a wildcard or no header, and none when the header names only types we do not
+    offer for that form.
+
+    >>> sparql_formats("text/csv, text/turtle;q=0.5")
+    Formats(table='csv', graph='turtle')
+    >>> sparql_formats("application/json")
+    Formats(table='json', graph=None)
+    """
+    from policykg.kg.endpoint import Formats
+
+    return Formats(table=_sparql_format(accept, SPARQL_TABLE_TYPES), graph=_sparql_format(accept, SPARQL_GRAPH_TYPES))
+
+
+def _sparql_format(accept: str | None, offered: dict[str, str]) -> str | None:
+    ranked = accepted(accept)
+    if not ranked:
+        return next(iter(offered.values()))
+    for n, (kind, q) in sorted(enumerate(ranked), key=lambda item: (-item[1][1], item[0])):
+        kind = SPARQL_ALIASES.get(kind, kind)
+        if kind in offered:
+            return offered[kind]
+        if kind in _WILDCARDS:
+            return next(iter(offered.values()))
+    return None
+
+
+def sparql_media_type(answer: Answer) -> str:
+    """The media type of an endpoint answer, from the format it was written in."""
+    types = SPARQL_TABLE_TYPES if answer.form in ("SELECT", "ASK") else SPARQL_GRAPH_TYPES
+    return next(media for media, fmt in types.items() if fmt == answer.format)
+
+
+def sparql_refusal(problem: EndpointError) -> tuple[int, str, dict[str, str]]:
+    """A refused query as HTTP: (status, message, headers), with Retry-After for a full
+    pool and the types on offer when the result could not be written as asked."""
+    message = str(problem)
+    if problem.form is not None:
+        offered = SPARQL_TABLE_TYPES if problem.form in ("SELECT", "ASK") else SPARQL_GRAPH_TYPES
+        message = f"{message}; use one of {', '.join(offered)}"
+    headers = {"Retry-After": str(problem.retry_after)} if problem.retry_after is not None else {}
+    return SPARQL_STATUS[problem.reason], message, headers

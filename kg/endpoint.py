@@ -1,11 +1,12 @@
-"""Running SPARQL for the HTTP endpoint: read-only, in a bounded pool of worker processes,
-with a time limit and a result-size limit that really hold, and limits per client.
+"""Running SPARQL for the endpoint and the SPARQL page: read-only, in a bounded pool of
+worker processes, with a time limit and a result-size limit that really hold, and limits
+per client.
 
 pyoxigraph has no query timeout of its own in Python, and a thread cannot be stopped, so
 queries run in worker processes that are killed when their time is up (and started afresh
 for the next query). The pool has ``workers`` processes and lets ``queue`` more queries
-wait; past that a query is refused at once (503 with Retry-After) instead of piling up, and
-one client address may have at most ``per_client`` queries running or waiting (429). The
+wait; past that a query is refused at once (with the seconds to wait) instead of piling up, and
+one client address may have at most ``per_client`` queries running or waiting. The
 pool's own threads wait for the workers, so a slow query never holds a thread that serves
 search or pages.
 
@@ -13,8 +14,11 @@ A worker also ends itself: an interval timer with the default action of SIGALRM 
 fires shortly after the query's deadline even if the server is stuck or gone, and on Linux
 the kernel kills it when the server dies (``PR_SET_PDEATHSIG``), so ``kill -9`` of the server
 leaves no query running. Results are serialised in the worker with rdflib's result
-serialisers, by the media type the client asked for. Each request names the generation
-folder to query, so a server that switches to a new build sends its queries there."""
+serialisers, in the format the caller asks for. Each request names the generation folder to
+query, so a server that switches to a new build sends its queries there.
+
+Nothing here knows HTTP: a refusal says why (``Refusal``), and ``api.present`` turns reasons
+into status codes and formats into media types (content negotiation)."""
 from __future__ import annotations
 
 import asyncio
@@ -28,6 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,41 +40,52 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # rdflib is imported by the worker only
     from rdflib import Graph
 
-# Media types by query form; the first is the default.
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-}
-# Generic types clients send, mapped to ours.
-ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
-           "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples"}
 # A worker's own alarm rings this long after the deadline the server enforces, so the
 # server's kill (with its clear message) normally comes first.
 WORKER_GRACE_SECONDS = 2.0
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-class EndpointError(Exception):
-    """A query the endpoint will not answer; ``status`` is the HTTP status to send and
-    ``headers`` any to send with it (Retry-After)."""
+class Refusal(StrEnum):
+    """Why a query got no answer."""
 
-    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
+    BAD_QUERY = "bad_query"  # cannot be read, fails, or calls a SERVICE not allowed
+    READ_ONLY = "read_only"  # an update
+    NOT_ACCEPTABLE = "not_acceptable"  # no format the caller takes fits the query's form
+    TOO_LARGE = "too_large"  # the query text or its result is over its limit
+    BUSY = "busy"  # every worker busy and the queue full
+    CLIENT_LIMIT = "client_limit"  # this client has its share of places
+    TIMED_OUT = "timed_out"  # stopped at the time limit
+    UNAVAILABLE = "unavailable"  # a worker would not start or died
+
+
+class EndpointError(Exception):
+    """A query the endpoint will not answer: ``reason`` says why, ``retry_after`` how many
+    seconds to wait before asking again (for a full pool), ``form`` the query form when
+    its result could not be written as asked."""
+
+    def __init__(self, message: str, reason: Refusal = Refusal.BAD_QUERY, retry_after: int | None = None,
+                 form: str | None = None) -> None:
         super().__init__(message)
-        self.status = status
-        self.headers = headers or {}
+        self.reason = reason
+        self.retry_after = retry_after
+        self.form = form
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The rdflib result-serializer names to write a SELECT/ASK result (``table``) and a
+    CONSTRUCT/DESCRIBE graph (``graph``) in; None where the caller takes neither form."""
+
+    table: str | None = "json"
+    graph: str | None = "turtle"
 
 
 @dataclass(frozen=True)
 class Answer:
     body: bytes
-    media_type: str
+    format: str  # the serializer name it was written with
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
 
 
 @dataclass(frozen=True)
@@ -82,31 +98,6 @@ class Limits:
     queue: int = 8
     per_client: int = 4
     allowed_services: tuple[str, ...] = ()
-
-
-def negotiate(accept: str | None, form: str) -> str:
-    """The media type to answer a query of ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE) with,
-    from an Accept header (highest q first; */* or nothing gives the default)."""
-    offered = SELECT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-    wanted: list[tuple[float, int, str]] = []
-    for n, part in enumerate((accept or "").split(",")):
-        kind, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        wanted.append((-q, n, ALIASES.get(kind.lower(), kind.lower())))
-    for _, _, kind in sorted(wanted):
-        if kind in offered:
-            return kind
-        if kind in ("*/*", "application/*", "text/*", ""):
-            return next(iter(offered))
-    if not wanted:
-        return next(iter(offered))
-    raise EndpointError(f"cannot answer a {form} query as {accept}; use one of {', '.join(offered)}", status=406)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -122,27 +113,29 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _answer(graph, query: str, accept: str | None, max_results: int, allowed: Sequence[str]) -> Answer:
+def _answer(graph, query: str, formats: Formats, max_results: int, allowed: Sequence[str]) -> Answer:
     from policykg.kg.build import bind_prefixes
     from policykg.kg.queries import query_graph
 
     result = query_graph(graph, query, allowed)
-    media_type = negotiate(accept, result.type)
+    fmt = formats.table if result.type in ("SELECT", "ASK") else formats.graph
+    if fmt is None:
+        raise EndpointError(f"cannot write a {result.type} result in a format the request accepts",
+                            Refusal.NOT_ACCEPTABLE, form=result.type)
     if result.type == "SELECT":
         rows = list(result)
         if len(rows) > max_results:
-            raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", status=413)
+            raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", Refusal.TOO_LARGE)
     elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:
-        raise EndpointError(f"the query returns more than {max_results} triples; narrow it", status=413)
-    formats = SELECT_TYPES if result.type in ("SELECT", "ASK") else GRAPH_TYPES
+        raise EndpointError(f"the query returns more than {max_results} triples; narrow it", Refusal.TOO_LARGE)
     if result.graph is not None:
         bind_prefixes(result.graph)  # Turtle written with pk:, dct: … as queries use them
-    body = result.serialize(format=formats[media_type])
-    return Answer(body if isinstance(body, bytes) else str(body).encode("utf-8"), media_type)
+    body = result.serialize(format=fmt)
+    return Answer(body if isinstance(body, bytes) else str(body).encode("utf-8"), fmt, result.type)
 
 
 def _worker(conn: Connection, parent_pid: int) -> None:
-    """Worker process: answers (folder, query, accept, max_results, allowed, seconds)
+    """Worker process: answers (folder, query, formats, max_results, allowed, seconds)
     requests until the pipe closes. The graph of the last folder stays open."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm terminates, whatever runs then
@@ -150,10 +143,10 @@ def _worker(conn: Connection, parent_pid: int) -> None:
 
     conn.send(("ready",))  # imports done: the server's clock for a query starts now
     opened: tuple[str, Graph] | None = None
-    reply: tuple[str, bytes | str, str | int]
+    reply: tuple[str, bytes | str, str, str | None]
     while True:
         try:
-            folder, query, accept, max_results, allowed, seconds = conn.recv()
+            folder, query, formats, max_results, allowed, seconds = conn.recv()
         except (EOFError, OSError):
             return
         signal.setitimer(signal.ITIMER_REAL, seconds + WORKER_GRACE_SECONDS)
@@ -162,16 +155,16 @@ def _worker(conn: Connection, parent_pid: int) -> None:
                 if opened is not None:
                     opened[1].close()
                 opened = (folder, graph_for_queries(Path(folder)))  # the store is read-only
-            answer = _answer(opened[1], query, accept, max_results, allowed)
-            reply = ("ok", answer.body, answer.media_type)
+            answer = _answer(opened[1], query, formats or Formats(), max_results, allowed)
+            reply = ("ok", answer.body, answer.format, answer.form)
         except UpdateRefused as problem:
-            reply = ("error", str(problem), 403)  # as every route answers a refused update
+            reply = ("error", str(problem), Refusal.READ_ONLY, None)
         except QueryError as problem:
-            reply = ("error", str(problem), 400)
+            reply = ("error", str(problem), Refusal.BAD_QUERY, None)
         except EndpointError as problem:
-            reply = ("error", str(problem), problem.status)
+            reply = ("error", str(problem), problem.reason, problem.form)
         except Exception as problem:  # report any failure of one query to the client, keep serving
-            reply = ("error", f"the query failed: {problem}", 400)
+            reply = ("error", f"the query failed: {problem}", Refusal.BAD_QUERY, None)
         signal.setitimer(signal.ITIMER_REAL, 0)
         try:
             conn.send(reply)
@@ -204,12 +197,12 @@ class _Worker:
         # Wait for the worker's imports, so a query's time limit counts only the query.
         if not parent.poll(WORKER_START_SECONDS) or parent.recv() != ("ready",):
             self.stop()
-            raise EndpointError("the SPARQL worker did not start; try again", status=503)
+            raise EndpointError("the SPARQL worker did not start; try again", Refusal.UNAVAILABLE)
         if self.warm_folder is not None:  # open the graph now, not on a client's time
             parent.send((str(self.warm_folder), "ASK {}", None, 1, [], WORKER_START_SECONDS))
             if not parent.poll(WORKER_START_SECONDS):
                 self.stop()
-                raise EndpointError("the SPARQL worker could not open the graph; try again", status=503)
+                raise EndpointError("the SPARQL worker could not open the graph; try again", Refusal.UNAVAILABLE)
             parent.recv()
 
     def ensure_started(self) -> None:
@@ -226,22 +219,23 @@ class _Worker:
             self.conn.close()
         self.process = self.conn = None
 
-    def run(self, folder: Path, query: str, accept: str | None, limits: Limits) -> Answer:
+    def run(self, folder: Path, query: str, formats: Formats, limits: Limits) -> Answer:
         """Run one query here, blocking this (pool) thread for at most the time limit."""
         self.ensure_started()
         assert self.conn is not None and self.process is not None
-        self.conn.send((str(folder), query, accept, limits.max_results, list(limits.allowed_services), limits.timeout_seconds))
+        self.conn.send((str(folder), query, formats, limits.max_results, list(limits.allowed_services), limits.timeout_seconds))
         if not self.conn.poll(limits.timeout_seconds) and self.process.is_alive():
             self.stop()
-            raise EndpointError(f"the query ran longer than {limits.timeout_seconds:g} s and was stopped", status=503)
+            raise EndpointError(f"the query ran longer than {limits.timeout_seconds:g} s and was stopped", Refusal.TIMED_OUT)
         try:
-            status, payload, extra = self.conn.recv()
+            status, payload, kind, form = self.conn.recv()
         except (EOFError, OSError):
             self.stop()
-            raise EndpointError("the query stopped its worker (too much memory or time?); try a narrower query", status=503) from None
+            raise EndpointError("the query stopped its worker (too much memory or time?); try a narrower query",
+                                Refusal.UNAVAILABLE) from None
         if status == "ok":
-            return Answer(body=payload, media_type=extra)
-        raise EndpointError(payload, status=extra)
+            return Answer(body=payload, format=kind, form=form)
+        raise EndpointError(payload, Refusal(kind), form=form)
 
 
 class SparqlPool:
@@ -273,22 +267,22 @@ class SparqlPool:
             worker.warm_folder = folder
 
     @property
-    def retry_after(self) -> str:
+    def retry_after(self) -> int:
         """Seconds a refused client should wait: one query's time limit."""
-        return str(max(1, round(self.limits.timeout_seconds)))
+        return max(1, round(self.limits.timeout_seconds))
 
     def admit(self, client: str) -> None:
-        """Take a place for ``client``'s query, or refuse it now: 503 when the pool and its
-        queue are full, 429 when this client already has its share."""
+        """Take a place for ``client``'s query, or refuse it now: ``BUSY`` when the pool and
+        its queue are full, ``CLIENT_LIMIT`` when this client already has its share."""
         if self._admitted >= self.limits.workers + self.limits.queue:
             raise EndpointError(
                 f"the SPARQL endpoint is busy ({self._admitted} queries running or waiting); try again shortly",
-                status=503, headers={"Retry-After": self.retry_after},
+                Refusal.BUSY, retry_after=self.retry_after,
             )
         if self._by_client[client] >= self.limits.per_client:
             raise EndpointError(
                 f"too many SPARQL queries from {client} at once (at most {self.limits.per_client}); wait for one to finish",
-                status=429, headers={"Retry-After": self.retry_after},
+                Refusal.CLIENT_LIMIT, retry_after=self.retry_after,
             )
         self._admitted += 1
         self._by_client[client] += 1
@@ -299,14 +293,15 @@ class SparqlPool:
         if not self._by_client[client]:
             del self._by_client[client]
 
-    async def run(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
-        """Answer ``query`` over the generation in ``folder``. A client that goes away does
-        not free its worker early: the query finishes (or is stopped) first."""
+    async def run(self, folder: Path, query: str, formats: Formats, client: str) -> Answer:
+        """Answer ``query`` over the generation in ``folder``, written in ``formats``. A
+        client that goes away does not free its worker early: the query finishes (or is
+        stopped) first."""
         self.admit(client)
-        job = asyncio.ensure_future(self._job(folder, query, accept, client))
+        job = asyncio.ensure_future(self._job(folder, query, formats, client))
         return await asyncio.shield(job)
 
-    async def _job(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
+    async def _job(self, folder: Path, query: str, formats: Formats, client: str) -> Answer:
         try:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.limits.workers)
@@ -315,7 +310,7 @@ class SparqlPool:
                     worker = self._idle.pop()
                 try:
                     loop = asyncio.get_running_loop()
-                    return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits)
+                    return await loop.run_in_executor(self._threads, worker.run, folder, query, formats, self.limits)
                 except EndpointError:
                     if worker.process is None:  # killed at its time limit: start the next one now
                         try:

@@ -19,7 +19,8 @@ import httpx
 import psutil
 import pytest
 
-from policykg.kg.endpoint import EndpointError, Limits, SparqlPool, _Worker
+from policykg.api.present import sparql_formats, sparql_refusal
+from policykg.kg.endpoint import EndpointError, Formats, Limits, Refusal, SparqlPool, _Worker
 from policykg.kg.federation import ServiceRefused, check_services, services
 from policykg.settings import Settings
 
@@ -135,19 +136,21 @@ def test_a_full_pool_refuses_at_once_with_retry_after(generation):
     async def scenario() -> list:
         pool = _pool(generation, workers=1, queue=1, per_client=5)
         try:
-            running = [asyncio.ensure_future(pool.run(generation, ENDLESS, None, f"client{n}")) for n in range(2)]
+            running = [asyncio.ensure_future(pool.run(generation, ENDLESS, Formats(), f"client{n}")) for n in range(2)]
             await asyncio.sleep(0)  # both admitted: one runs, one waits
             with pytest.raises(EndpointError) as refused:
-                await pool.run(generation, "PREFIX pk: <https://w3id.org/policykg/ontology#> " + ASK, JSON_RESULTS, "client9")
+                await pool.run(generation, "PREFIX pk: <https://w3id.org/policykg/ontology#> " + ASK, sparql_formats(JSON_RESULTS), "client9")
             outcomes = await asyncio.gather(*running, return_exceptions=True)
-            after = await pool.run(generation, "PREFIX pk: <https://w3id.org/policykg/ontology#> " + ASK, JSON_RESULTS, "client9")
+            after = await pool.run(generation, "PREFIX pk: <https://w3id.org/policykg/ontology#> " + ASK, sparql_formats(JSON_RESULTS), "client9")
             return [refused.value, outcomes, after]
         finally:
             pool.close()
 
     refused, outcomes, after = asyncio.run(scenario())
-    assert refused.status == 503 and refused.headers == {"Retry-After": "3"}
-    assert [o.status for o in outcomes] == [503, 503]  # both stopped at the time limit
+    assert refused.reason == Refusal.BUSY and refused.retry_after == 3
+    assert sparql_refusal(refused)[0::2] == (503, {"Retry-After": "3"})
+    assert [o.reason for o in outcomes] == [Refusal.TIMED_OUT] * 2  # both stopped at the time limit
+    assert [sparql_refusal(o)[0] for o in outcomes] == [503, 503]
     assert json.loads(after.body)["boolean"] is True  # and the pool serves again
 
 
@@ -155,17 +158,18 @@ def test_one_client_cannot_take_every_place(generation):
     async def scenario() -> EndpointError:
         pool = _pool(generation, workers=2, queue=4, per_client=1)
         try:
-            first = asyncio.ensure_future(pool.run(generation, ENDLESS, None, "10.0.0.1"))
+            first = asyncio.ensure_future(pool.run(generation, ENDLESS, Formats(), "10.0.0.1"))
             await asyncio.sleep(0)
             with pytest.raises(EndpointError) as refused:
-                await pool.run(generation, ENDLESS, None, "10.0.0.1")
+                await pool.run(generation, ENDLESS, Formats(), "10.0.0.1")
             await asyncio.gather(first, return_exceptions=True)
             return refused.value
         finally:
             pool.close()
 
     refused = asyncio.run(scenario())
-    assert refused.status == 429 and refused.headers["Retry-After"] == "3"
+    assert refused.reason == Refusal.CLIENT_LIMIT
+    assert sparql_refusal(refused)[0::2] == (429, {"Retry-After": "3"})
 
 
 def test_search_and_pages_answer_while_sparql_is_saturated(built_data):
@@ -199,7 +203,7 @@ def test_a_worker_ends_itself_after_its_deadline(generation):
     try:
         assert worker.conn is not None and worker.process is not None
         # Sent straight to the worker, so no server is there to stop it: its own alarm must.
-        worker.conn.send((str(generation), ENDLESS, None, 10, [], 1.0))
+        worker.conn.send((str(generation), ENDLESS, Formats(), 10, [], 1.0))
         worker.process.join(30)
         assert worker.process.exitcode == -signal.SIGALRM
     finally:
@@ -210,11 +214,11 @@ SERVER_SCRIPT = textwrap.dedent(
     """
     import asyncio, sys
     from pathlib import Path
-    from policykg.kg.endpoint import Limits, SparqlPool
+    from policykg.kg.endpoint import Formats, Limits, SparqlPool
 
     async def main():
         pool = SparqlPool(Limits(timeout_seconds=600, workers=1))
-        job = asyncio.ensure_future(pool.run(Path(sys.argv[1]), sys.argv[2], None, "me"))
+        job = asyncio.ensure_future(pool.run(Path(sys.argv[1]), sys.argv[2], Formats(), "me"))
         while not pool._threads._threads:
             await asyncio.sleep(0.05)
         await asyncio.sleep(3)

@@ -12,21 +12,21 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from policykg.kg.build import PREFIXES
-from policykg.kg.endpoint import EndpointError
+from policykg.kg.endpoint import Answer, EndpointError, Formats
 from policykg.kg.examples import EXAMPLES
 from policykg.kg.iris import clause_iri
 from policykg.kg.vocabulary import AWARD_KINDS
 
 from ..deps import CatalogDep, SearcherDep, SearchFiltersDep
 from ..pages import PAGE_PREFIX, render
-from ..present import NOT_ANSWERED, kind_name
+from ..present import NOT_ANSWERED, kind_name, sparql_refusal
 from ..schemas import DEFAULT_K, MAX_K, Role
 from .sparql import run_sparql
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 # How the SPARQL page asks for results: a table for SELECT/ASK, Turtle for graphs.
-PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+PAGE_FORMATS = Formats(table="json", graph="turtle")
 ID_BASE = PREFIXES["id"]
 
 
@@ -132,18 +132,18 @@ async def sparql_page(request: Request, query: str = "") -> HTMLResponse:
     answer = error = None
     if query.strip():
         try:
-            answer = _readable(await run_sparql(request, query, PAGE_ACCEPT))
+            answer = _readable(await run_sparql(request, query, PAGE_FORMATS))
         except EndpointError as problem:
-            error, status = str(problem), problem.status
+            status, error, _ = sparql_refusal(problem)
     status = 200 if error is None else status
     return render(request, "sparql.html", status_code=status, query=query, examples=EXAMPLES, answer=answer, error=error,
                   prefixes=PREFIXES)
 
 
-def _readable(answer) -> dict:
+def _readable(answer: Answer) -> dict:
     """An endpoint answer as the page shows it: a table, a yes/no, or Turtle text."""
     text = answer.body.decode("utf-8")
-    if answer.media_type != "application/sparql-results+json":
+    if answer.format != PAGE_FORMATS.table:
         return {"turtle": text}
     results = json.loads(text)
     if "boolean" in results:

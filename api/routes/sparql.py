@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint: ``/sparql`` answers queries sent by GET (``?query=``)
 or POST (form-encoded, or an ``application/sparql-query`` body), read-only, with results by
-content negotiation. The work runs in ``kg.endpoint.SparqlPool``, which enforces the time,
+content negotiation (``api.present``). The work runs in ``kg.endpoint.SparqlPool``, which enforces the time,
 size, queue and per-client limits; ``SERVICE`` calls are refused unless allowed
 (``kg.federation``). Every refused update answers 403."""
 from __future__ import annotations
@@ -11,9 +11,10 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from policykg.kg.endpoint import Answer, EndpointError, SparqlPool
+from policykg.kg.endpoint import Answer, EndpointError, Formats, Refusal, SparqlPool
 
 from ..deps import get_generation
+from ..present import sparql_formats, sparql_media_type, sparql_refusal
 from ..schemas import ErrorBody
 
 router = APIRouter(tags=["sparql"])
@@ -44,24 +45,25 @@ def get_pool(request: Request) -> SparqlPool:
     return request.app.state.sparql
 
 
-async def run_sparql(request: Request, query: str, accept: str | None) -> Answer:
+async def run_sparql(request: Request, query: str, formats: Formats) -> Answer:
     """Run ``query`` in the pool over the generation this request reads; ``EndpointError``
     for a query that is too long, an update, or one the pool refuses or stops."""
     limit = request.app.state.settings.sparql_max_query_chars
     if len(query) > limit:
-        raise EndpointError(f"the query has {len(query)} characters; at most {limit} are accepted", status=413)
+        raise EndpointError(f"the query has {len(query)} characters; at most {limit} are accepted", Refusal.TOO_LARGE)
     client = request.client.host if request.client else "unknown"
-    return await get_pool(request).run(get_generation(request), query, accept, client)
+    return await get_pool(request).run(get_generation(request), query, formats, client)
 
 
 async def _answer(request: Request, query: str | None, accept: str | None) -> Response:
     if not query or not query.strip():
         raise HTTPException(400, "no query: send ?query=… (GET), a form field 'query', or an application/sparql-query body")
     try:
-        answer = await run_sparql(request, query, accept)
+        answer = await run_sparql(request, query, sparql_formats(accept))
     except EndpointError as problem:
-        raise HTTPException(problem.status, str(problem), headers=problem.headers or None) from None
-    return Response(content=answer.body, media_type=answer.media_type)
+        status, message, headers = sparql_refusal(problem)
+        raise HTTPException(status, message, headers=headers or None) from None
+    return Response(content=answer.body, media_type=sparql_media_type(answer))
 
 
 def _text(body: bytes) -> str:
