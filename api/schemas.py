@@ -1,9 +1,10 @@
 """What the HTTP API reads and writes besides the records of ``corpus``, ``kg`` and ``index``:
-query parameters, list and error envelopes, and the department summaries.
+query parameters and list and error envelopes.
 
 Typed records are reused where they are born: ``index.models.SearchResult`` for /search,
 ``kg.records.ClauseRecord`` (as ``index.catalog.ClauseDetail``) for /clauses,
-``corpus.models.Document`` for /documents, ``index.catalog.AwardRow`` for /awards."""
+``corpus.models.Document`` for /documents, ``index.catalog.AwardRow`` for /awards,
+``index.catalog.DepartmentSummary``/``DepartmentDetail`` for /departments."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -13,7 +14,7 @@ from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from policykg.corpus.models import Document
-from policykg.index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentRef
+from policykg.index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentDetail, DepartmentRef, DepartmentSummary
 from policykg.index.search import MODES
 from policykg.kg.vocabulary import ROLES
 
@@ -76,7 +77,8 @@ ERRORS = {404: {"model": ErrorBody, "description": "No such id."}, 422: {"model"
 # --- views of the read model ---------------------------------------------------------------
 # Records are not declared here: a clause is ``kg.records.ClauseRecord`` (its parts are the
 # graph stage's ``Responsibility``, ``Award``, ``Target``), a clause with its neighbours
-# ``index.catalog.ClauseDetail``, an award row ``index.catalog.AwardRow``.
+# ``index.catalog.ClauseDetail``, an award row ``index.catalog.AwardRow``, a department
+# ``index.catalog.DepartmentSummary`` or ``DepartmentDetail``.
 
 
 @dataclass
@@ -88,18 +90,3 @@ class DocumentDetail(Document):
     @classmethod
     def of(cls, document: Document, clause_ids: list[str]) -> DocumentDetail:
         return cls(**{f.name: getattr(document, f.name) for f in fields(document)}, clause_ids=clause_ids)
-
-
-class DepartmentSummary(BaseModel):
-    id: str = Field(description="Department id; registry bodies have short ids such as guangzhou/gongxin-ju.")
-    label: str = Field(description="Full official name.")
-    labels: list[str] = Field(description="Every name it is known by.")
-    jurisdiction: str = Field(description="广州市, 广州市黄埔区 …; empty for generic groups.")
-    generic: bool = Field(description="A group such as 各区政府 or 有关部门 rather than one body.")
-    known: bool = Field(description="Whether the curated registry holds it.")
-    clauses: dict[str, int] = Field(description="How many clauses name it, by role: {\"lead\": 12, \"cooperating\": 3}.")
-
-
-class DepartmentDetail(DepartmentSummary):
-    predecessors: list[DepartmentRef] = Field(description="Bodies it was made from by a renaming or merger.")
-    successors: list[DepartmentRef] = Field(description="Bodies a renaming or merger made out of it.")

@@ -9,7 +9,7 @@ departments twice; single clauses and documents are served whichever copy they c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +19,7 @@ from pydantic import Field
 from policykg.corpus.artifacts import load_clauses, load_documents
 from policykg.corpus.models import Document
 from policykg.kg.artifacts import load_facts
-from policykg.kg.extract.registry import Registry
+from policykg.kg.extract.registry import Change, Registry
 from policykg.kg.models import ROLE, Award, ClauseFacts
 from policykg.kg.records import ClauseRecord, DocumentRef, clause_records
 from policykg.kg.vocabulary import ROLES
@@ -55,6 +55,36 @@ class ClauseDetail(ClauseRecord):
 class DepartmentRef:
     id: str
     label: str
+
+
+@dataclass
+class DepartmentSummary:
+    """A body some clause names, with how many clauses name it in each role."""
+
+    id: Annotated[str, Field(description="Department id; registry bodies have short ids such as guangzhou/gongxin-ju.")]
+    label: Annotated[str, Field(description="Full official name.")]
+    labels: Annotated[list[str], Field(description="Every name it is known by.")]
+    jurisdiction: Annotated[str, Field(description="广州市, 广州市黄埔区 …; empty for generic groups.")]
+    generic: Annotated[bool, Field(description="A group such as 各区政府 or 有关部门 rather than one body.")]
+    known: Annotated[bool, Field(description="Whether the curated registry holds it.")]
+    clauses: Annotated[dict[str, int], Field(description="How many clauses name it, by role: {\"lead\": 12, \"cooperating\": 3}.")]
+
+
+@dataclass(kw_only=True)
+class DepartmentDetail(DepartmentSummary):
+    """A body with the bodies it was renamed or merged from and into."""
+
+    predecessors: Annotated[list[DepartmentRef], Field(description="Bodies it was made from by a renaming or merger.")]
+    successors: Annotated[list[DepartmentRef], Field(description="Bodies a renaming or merger made out of it.")]
+
+
+@dataclass(frozen=True)
+class LineageStage:
+    """One stage of a body's renamings: the bodies of that time, and the change that made
+    them out of the stage before (None for the first)."""
+
+    bodies: list[DepartmentRef]
+    change: Change | None
 
 
 @dataclass(frozen=True)
@@ -147,14 +177,14 @@ class Catalog:
 
     # --- departments ----------------------------------------------------------------------
 
-    def departments(self) -> list[dict]:
+    def departments(self) -> list[DepartmentSummary]:
         """Every body some shown clause names, most named first, with clause counts by role
         (a clause counts once per role, however often it names the body)."""
-        return [dict(entry, labels=list(entry["labels"]), clauses=dict(entry["clauses"])) for entry in self._departments]
+        return [replace(entry, labels=list(entry.labels), clauses=dict(entry.clauses)) for entry in self._departments]
 
     @cached_property
-    def _departments(self) -> list[dict]:
-        found: dict[str, dict] = {}
+    def _departments(self) -> list[DepartmentSummary]:
+        found: dict[str, DepartmentSummary] = {}
         for record in self._shown_records():
             roles: dict[str, set[str]] = {}
             for named in record.departments:
@@ -162,45 +192,45 @@ class Catalog:
                 if entry is None:
                     entry = found[named.id] = self._department_entry(named.id, named.label, named.labels, named.jurisdiction)
                 for label in [named.label, *named.labels]:
-                    if label not in entry["labels"]:
-                        entry["labels"].append(label)
+                    if label not in entry.labels:
+                        entry.labels.append(label)
                 roles.setdefault(named.id, set()).add(named.role)
             for department_id, held in roles.items():
                 for role in held:
-                    found[department_id]["clauses"][role] += 1
-        return sorted(found.values(), key=lambda d: (-sum(d["clauses"].values()), d["id"]))
+                    found[department_id].clauses[role] += 1
+        return sorted(found.values(), key=lambda d: (-sum(d.clauses.values()), d.id))
 
-    def department(self, department_id: str) -> dict:
+    def department(self, department_id: str) -> DepartmentDetail:
         """One body with its clause counts and the bodies it was renamed from and into."""
-        entry = next((d for d in self.departments() if d["id"] == department_id), None)  # a copy
+        entry = next((d for d in self.departments() if d.id == department_id), None)  # a copy
         if entry is None:
             try:
                 body = self.registry.body(department_id)
             except KeyError:
                 raise NotFound(f"no department with id {department_id!r}") from None
             entry = self._department_entry(body.id, body.label, list(body.labels))
-        return {
-            **entry,
-            "predecessors": [self._ref(d) for d in self.registry.predecessors(department_id)] if entry["known"] else [],
-            "successors": [self._ref(d) for d in self.registry.successors(department_id)] if entry["known"] else [],
-        }
+        return DepartmentDetail(
+            **vars(entry),
+            predecessors=[self._ref(d) for d in self.registry.predecessors(department_id)] if entry.known else [],
+            successors=[self._ref(d) for d in self.registry.successors(department_id)] if entry.known else [],
+        )
 
-    def lineage(self, department_id: str) -> list[dict]:
+    def lineage(self, department_id: str) -> list[LineageStage]:
         """The body's renamings and mergers as stages, oldest first: the bodies it was made
         from (and theirs, and so on), the body itself, then the bodies it was made into.
         Each stage has its ``bodies`` and the ``change`` (date, description) that made them
-        out of the stage before; 国家税务总局广州市税务局 → [{bodies: [广州市国家税务局,
-        广州市地方税务局]}, {bodies: [国家税务总局广州市税务局], change: {date: 2018-07-05, …}}]."""
+        out of the stage before; 国家税务总局广州市税务局 → [(bodies: [广州市国家税务局,
+        广州市地方税务局]), (bodies: [国家税务总局广州市税务局], change: (2018-07-05, …))]."""
         self.department(department_id)  # NotFound for an unknown id
         earlier = self._stages(department_id, self.registry.predecessors)
         later = self._stages(department_id, self.registry.successors)
         stages = [*reversed(earlier), [department_id], *later]
         return [
-            {"bodies": [self._ref(body) for body in stage], "change": self._change(stages[n - 1], stage) if n else None}
+            LineageStage(bodies=[self._ref(body) for body in stage], change=self._change(stages[n - 1], stage) if n else None)
             for n, stage in enumerate(stages)
         ]
 
-    def _change(self, before: list[str], after: list[str]) -> dict | None:
+    def _change(self, before: list[str], after: list[str]) -> Change | None:
         return next((found for a in before for b in after if (found := self.registry.change(a, b))), None)
 
     def _reached(self, start: str, step: Callable[[str], list[str]]) -> set[str]:
@@ -246,21 +276,21 @@ class Catalog:
                     ))
         return list(rows.values())
 
-    def _department_entry(self, department_id: str, label: str, labels: list[str], jurisdiction: str = "") -> dict:
+    def _department_entry(self, department_id: str, label: str, labels: list[str], jurisdiction: str = "") -> DepartmentSummary:
         try:
             body = self.registry.body(department_id)
         except KeyError:
             body = None
         generic = department_id.startswith("generic/")
-        return {
-            "id": department_id,
-            "label": body.label if body else label,
-            "labels": list(dict.fromkeys([*(body.labels if body else [label]), *labels])),
-            "jurisdiction": body.jurisdiction if body else ("" if generic else jurisdiction),
-            "generic": body.generic if body else generic,
-            "known": body is not None,
-            "clauses": {role: 0 for role in ROLES},
-        }
+        return DepartmentSummary(
+            id=department_id,
+            label=body.label if body else label,
+            labels=list(dict.fromkeys([*(body.labels if body else [label]), *labels])),
+            jurisdiction=body.jurisdiction if body else ("" if generic else jurisdiction),
+            generic=body.generic if body else generic,
+            known=body is not None,
+            clauses={role: 0 for role in ROLES},
+        )
 
     def _ref(self, department_id: str) -> DepartmentRef:
         try:

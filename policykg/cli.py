@@ -344,7 +344,7 @@ def departments_command(
             return
         table = Table("department", "lead", "cooperating", "id", title=f"{len(bodies)} departments")
         for body in bodies:
-            table.add_row(body["label"], str(body["clauses"]["lead"]), str(body["clauses"]["cooperating"]), body["id"])
+            table.add_row(body.label, str(body.clauses["lead"]), str(body.clauses["cooperating"]), body.id)
         out.print(table)
         return
     department_id = _department_id(catalog, name)
@@ -355,12 +355,12 @@ def departments_command(
     except NotFound as problem:
         raise _fail(str(problem)) from None
     if as_json:
-        sys.stdout.write(dump({**department, "lineage": lineage, "clauses": rows}) + "\n")
+        sys.stdout.write(dump({**rendered(department), "lineage": lineage, "clauses": rows}) + "\n")
         return
-    out.print(f"[bold]{department['label']}[/bold]  ({department['id']})  牵头 {department['clauses']['lead']} 条，配合 {department['clauses']['cooperating']} 条")
+    out.print(f"[bold]{department.label}[/bold]  ({department.id})  牵头 {department.clauses['lead']} 条，配合 {department.clauses['cooperating']} 条")
     if len(lineage) > 1:
         chain = " → ".join(
-            "、".join(body.label for body in stage["bodies"]) + (f"（{stage['change']['date']}）" if stage.get("change") and stage["change"].get("date") else "")
+            "、".join(body.label for body in stage.bodies) + (f"（{stage.change.date}）" if stage.change and stage.change.date else "")
             for stage in lineage
         )
         out.print(f"沿革：{chain}")
@@ -381,8 +381,8 @@ def _department_id(catalog, name: str) -> str:
 
     key = department_key(name)
     for entry in catalog.departments():
-        if entry["id"] == name or any(department_key(label) == key for label in entry["labels"]):
-            return entry["id"]
+        if entry.id == name or any(department_key(label) == key for label in entry.labels):
+            return entry.id
     return catalog.registry.find(name, "广州市").id
 
 

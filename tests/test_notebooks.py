@@ -114,7 +114,7 @@ def test_notebook_draws_its_charts_quietly(which, request):
 def test_lead_table_equals_the_api_departments(departments, catalog):
     _, frames = departments
     shown = {unquote(row["id"]): (row["department"], row["lead"], row["cooperating"]) for row in frames["lead_table"]}
-    expected = {d["id"]: (d["label"], d["clauses"]["lead"], d["clauses"]["cooperating"]) for d in catalog.departments()}
+    expected = {d.id: (d.label, d.clauses["lead"], d.clauses["cooperating"]) for d in catalog.departments()}
     assert shown == expected
     assert all(row["total"] == row["lead"] + row["cooperating"] for row in frames["lead_table"])
     # the body that leads the most clauses of the shipped corpus: the 2018 texts' 市工业和信息化委

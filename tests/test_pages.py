@@ -167,7 +167,7 @@ def test_the_department_load_example_counts_as_the_api_does(client, generation):
     rows = [[text_of(cell) for cell in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
             for row in re.findall(r"<tr><td>.*?</tr>", page, flags=re.S)]
     roles = {"牵头单位": "lead", "配合单位": "cooperating"}
-    counts = {(d["label"], role): n for d in Catalog.load(generation).departments() for role, n in d["clauses"].items()}
+    counts = {(d.label, role): n for d in Catalog.load(generation).departments() for role, n in d.clauses.items()}
     assert len(rows) == 20
     assert [(label, roles[role], int(n)) for label, role, n in rows] == [(label, roles[role], counts[label, roles[role]]) for label, role, _ in rows]
 

@@ -37,6 +37,6 @@ def department_clauses(
 
 
 @router.get("/{department_id:path}", response_model=DepartmentDetail, responses={404: ERRORS[404]})
-def read_department(department_id: str, catalog: CatalogDep) -> dict:
+def read_department(department_id: str, catalog: CatalogDep) -> DepartmentDetail:
     """One body: its names, clause counts by role, and the bodies it was renamed from and into."""
     return catalog.department(department_id)

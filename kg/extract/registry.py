@@ -94,6 +94,14 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A renaming or merger (org:ChangeEvent) as the registry states it."""
+
+    date: str | None  # "2019-01"
+    description: str | None
+
+
+@dataclass(frozen=True)
 class _Place:
     """A jurisdiction: "广州市黄埔区" is district 黄埔区 of city 广州市 in province 广东省."""
 
@@ -359,13 +367,13 @@ class Registry:
             for original in self.graph.objects(event, ORG.originalOrganization)
         )
 
-    def change(self, original: str, resulting: str) -> dict | None:
+    def change(self, original: str, resulting: str) -> Change | None:
         """The renaming or merger that made ``resulting`` out of ``original``: its date
         ("2019-01") and description, as the registry states them; None when there is none."""
         for event in self.graph.objects(URIRef(ORG_BASE + original), ORG.changedBy):
             if (event, ORG.resultingOrganization, URIRef(ORG_BASE + resulting)) in self.graph:
                 date, description = self.graph.value(event, DCTERMS.date), self.graph.value(event, DCTERMS.description)
-                return {"date": str(date) if date else None, "description": str(description) if description else None}
+                return Change(date=str(date) if date else None, description=str(description) if description else None)
         return None
 
     def _unknown_id(self, where: str, rest: str) -> str:
