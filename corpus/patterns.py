@@ -203,6 +203,39 @@ def open_brackets(text: str) -> int:
     return depth
 
 
+# How far back a break looks for the round bracket it may stand inside: further back than a
+# bracketed note (（含）, （责任单位：…）) runs, an open bracket is a stray one.
+BRACKET_LOOKBACK = 60
+
+
+def phrase_start(text: str, pos: int, floor: int, breaks: re.Pattern[str], *, bracketed: bool = False) -> int:
+    """Where the phrase holding ``pos`` starts: right after the last ``breaks`` character
+    before it, or ``floor``. With ``bracketed``, a break inside round brackets does not end
+    the phrase (the award read around ``（含）、…``). Awards, targets and conditions read a
+    number with the words of its phrase.
+
+    >>> phrase_start("对于企业，营业收入达到1亿元", 13, 0, re.compile("[，。]"))
+    5
+    """
+    for i in range(pos - 1, floor - 1, -1):
+        if breaks.match(text[i]) and not (bracketed and _in_brackets(text, i)):
+            return i + 1
+    return floor
+
+
+def phrase_end(text: str, pos: int, ceiling: int, breaks: re.Pattern[str], *, bracketed: bool = False) -> int:
+    """Where the phrase holding ``pos`` ends: at the first ``breaks`` character from it on,
+    or ``ceiling`` (``phrase_start``'s other end)."""
+    for i in range(pos, ceiling):
+        if breaks.match(text[i]) and not (bracketed and _in_brackets(text, i)):
+            return i
+    return ceiling
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    return open_brackets(text[max(0, pos - BRACKET_LOOKBACK) : pos]) > 0
+
+
 def unmatched_close_before_open(text: str) -> int | None:
     """Offset of the first closing bracket that closes nothing opened in text, if any:
     a line starting "工商局配合）" continues a bracket opened elsewhere."""

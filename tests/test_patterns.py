@@ -2,6 +2,7 @@
 for the page-furniture classifier, on literal snippets from policy texts."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import cn2an
@@ -16,6 +17,8 @@ from policykg.corpus.patterns import (
     find_marker,
     is_sentence_end,
     numeral_value,
+    phrase_end,
+    phrase_start,
     open_brackets,
     unmatched_close_before_open,
 )
@@ -134,6 +137,31 @@ def test_cn2an_answers_plain_digits_as_floats():
     """Why Arabic numerals are read as Decimals of our own: cn2an's smart mode turns 2000
     into a float, and exact amounts of money need exact arithmetic."""
     assert isinstance(cn2an.cn2an("2000", "smart"), float)
+
+
+PHRASE_BREAKS = re.compile(r"[，,；;：:。！？!?\n]")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "bracketed", "phrase"),
+    [
+        ("对于企业，营业收入达到1亿元的，给予奖励", "1亿元", False, "营业收入达到1亿元的"),
+        # a comma inside brackets does not end the phrase when brackets count
+        ("按投资额（含设备，软件）的10%给予补助，最高500万元", "10%", True, "按投资额（含设备，软件）的10%给予补助"),
+        ("按投资额（含设备，软件）的10%给予补助，最高500万元", "10%", False, "软件）的10%给予补助"),
+        ("补贴600万元", "600万元", False, "补贴600万元"),  # no break: the whole text
+    ],
+)
+def test_phrase_around_a_word(text, word, bracketed, phrase):
+    at = text.index(word)
+    start = phrase_start(text, at, 0, PHRASE_BREAKS, bracketed=bracketed)
+    end = phrase_end(text, at, len(text), PHRASE_BREAKS, bracketed=bracketed)
+    assert text[start:end] == phrase
+
+
+def test_phrase_stays_within_its_floor_and_ceiling():
+    text = "甲，乙丙丁，戊"
+    assert (phrase_start(text, 4, 3, PHRASE_BREAKS), phrase_end(text, 3, 4, PHRASE_BREAKS)) == (3, 4)
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ import re
 from typing import overload
 from dataclasses import dataclass, field, replace
 
+from policykg.corpus.patterns import phrase_end, phrase_start
 from policykg.kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
 from policykg.kg.extract.amounts import Money, Period, Rate, find_money, find_periods, find_rates
 from policykg.kg.models import Award, Tier
@@ -220,30 +221,6 @@ def _share(items: list[_Item], caps: list[Money]) -> list[_Item]:
     return items
 
 
-def _segment_start(text: str, pos: int, floor: int) -> int:
-    for i in range(pos - 1, floor - 1, -1):
-        if SEGMENT_BREAK.match(text[i]) and not _inside_parenthesis(text, i):
-            return i + 1
-    return floor
-
-
-def _segment_end(text: str, pos: int, ceiling: int) -> int:
-    for i in range(pos, ceiling):
-        if SEGMENT_BREAK.match(text[i]) and not _inside_parenthesis(text, i):
-            return i
-    return ceiling
-
-
-def _inside_parenthesis(text: str, pos: int) -> bool:
-    depth = 0
-    for ch in text[max(0, pos - 60): pos]:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-    return depth > 0
-
-
 def _per(words: str) -> str | None:
     found = [m.group(0) for m in PER.finditer(words)]
     return found[-1] if found else None
@@ -312,10 +289,10 @@ class _SentenceReader:
 
     # -- helpers -------------------------------------------------------------------------
     def seg_start(self, pos: int) -> int:
-        return _segment_start(self.text, pos, self.start)
+        return phrase_start(self.text, pos, self.start, SEGMENT_BREAK, bracketed=True)
 
     def seg_end(self, pos: int) -> int:
-        return _segment_end(self.text, pos, self.end)
+        return phrase_end(self.text, pos, self.end, SEGMENT_BREAK, bracketed=True)
 
     def word_after(self, pos: int, limit: int, stop: str = "，,；;。") -> tuple[int, int, str] | None:
         for w in self.words:
@@ -764,7 +741,7 @@ def extract_awards(text: str) -> list[Award]:
         if a.rate is None and a.cap_yuan is None and a.amount_yuan is None and not a.tiers and a.period_years is None:
             continue  # named without any number: 给予资金支持
         if not a.text:
-            seg = _segment_start(text, a.start, 0)
+            seg = phrase_start(text, a.start, 0, SEGMENT_BREAK, bracketed=True)
             a.start, a.text = seg, text[seg:a.end]
         else:
             a.text = text[a.start:a.end]

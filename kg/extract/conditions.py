@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 
 from policykg.corpus.convert import normalize
 
-from policykg.corpus.patterns import CLAUSE_STOPS
+from policykg.corpus.patterns import CLAUSE_STOPS, phrase_start
 
 from ..lexicon import vocabulary
 from .amounts import find_money
@@ -265,8 +265,7 @@ def _thresholds(text, start, end, clause_id, inherited, add, free) -> None:
         listed = text[e : e + 1] == "、"
         if not (above or reach):
             continue
-        seg_start = max((m.end() for m in _BREAK_OF.finditer(text, start, s)), default=start)
-        seg_start = max(seg_start, start)
+        seg_start = phrase_start(text, s, start, _BREAK_OF)
         words_end = above.end() if above else e
         if listed:  # a tier list (达到1亿元、3亿元…): the lowest tier is the threshold
             tail = re.match(r"(?:[、和及]\s*\d+(?:\.\d+)?\s*[万亿]?元)+", text[e:])
@@ -281,7 +280,7 @@ def _thresholds(text, start, end, clause_id, inherited, add, free) -> None:
         add(Condition("threshold", text[seg_start:words_end], clause_id, seg_start, words_end, inherited,
                       metric=metric, year=year, min_value=float(money.yuan), scope="firm" if metric != "items" else "item"))
     for m in _GROWTH.finditer(text, start, end):
-        seg_start = max((x.end() for x in _BREAK.finditer(text, start, m.start())), default=start)
+        seg_start = phrase_start(text, m.start(), start, _BREAK)
         add(Condition("growth", text[seg_start:m.end()], clause_id, seg_start, m.end(), inherited,
                       metric=_metric(text[seg_start:m.end()]) or "revenue", growth_rate=float(m.group("pct")) / 100))
     for m in _FIRST_EXCEED.finditer(text, start, end):
@@ -289,7 +288,7 @@ def _thresholds(text, start, end, clause_id, inherited, add, free) -> None:
         if after is None:
             continue
         money = after
-        seg_start = max((x.end() for x in _BREAK.finditer(text, start, m.start())), default=start)
+        seg_start = phrase_start(text, m.start(), start, _BREAK)
         e = m.end() + money.end
         add(Condition("growth", text[seg_start:e], clause_id, seg_start, e, inherited,
                       metric=_metric(text[seg_start:e]) or "revenue", min_value=float(money.yuan)))
@@ -327,7 +326,7 @@ def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
         head = text[max(start, s - 12) : s]
         level = _LEVEL.search(head)
         recent = bool(_RECENT.search(head)) or "新上市" in text[max(start, s - 1) : e]
-        seg = max((x.end() for x in _BREAK.finditer(text, start, s)), default=start)
+        seg = phrase_start(text, s, start, _BREAK)
         w_start = max(seg, s - (len(head) - (level.start() if level else len(head))))
         market = _MARKET.search(text, seg, s)
         if market and "上市" in terms:  # 在境内外证券市场新上市: where it lists is part of the qualification

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from policykg.kg.extract.amounts import ARABIC, find_counts, find_money, find_rates, parse_number
+from policykg.corpus.patterns import phrase_end, phrase_start
 from policykg.kg.extract.amounts import PHRASE_BREAK as SEGMENT_BREAK
 from policykg.kg.models import Target
 
@@ -116,16 +117,6 @@ def _quantities(text: str) -> list[_Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _segment(text: str, pos: int) -> tuple[int, int]:
-    start = pos
-    while start > 0 and not SEGMENT_BREAK.match(text[start - 1]):
-        start -= 1
-    end = pos
-    while end < len(text) and not SEGMENT_BREAK.match(text[end]):
-        end += 1
-    return start, end
-
-
 def _bound(before: str, after: str) -> str:
     if MAX_BEFORE.search(before) or MAX_AFTER.match(after):
         return "max"
@@ -168,7 +159,7 @@ def extract_targets(text: str, year: int | None = None) -> list[Target]:
         horizon_end, goal_year = governing[-1] if governing else (0, year)
         if goal_year is None:
             continue
-        seg_start, seg_end = _segment(text, q.start)
+        seg_start, seg_end = phrase_start(text, q.start, 0, SEGMENT_BREAK), phrase_end(text, q.start, len(text), SEGMENT_BREAK)
         head_start = max(seg_start, horizon_end, previous_end if previous_end > seg_start else 0)
         previous_end = q.end
         before, after = text[seg_start:q.start], text[q.end:seg_end]
