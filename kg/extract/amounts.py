@@ -203,9 +203,9 @@ def find_rates(text: str) -> list[Rate]:
     for m in PERCENT.finditer(text):
         low = None
         if m.group("num"):
-            value = Decimal(m.group("num").replace(",", "")) / 100
+            value = parse_number(m.group("num")) / 100
             if m.group("low"):
-                low = Decimal(m.group("low").replace(",", "")) / 100
+                low = parse_number(m.group("low")) / 100
         elif m.group("cn"):
             number = _read(m.group("cn"), m.start("cn"), text)
             if number is None:
