@@ -9,7 +9,7 @@ from rdflib import URIRef
 from rdflib.namespace import ORG, RDF
 
 from policykg.kg.extract.departments import document_convention, extract_departments
-from policykg.kg.extract.registry import ORG_BASE, Registry, RegistryError
+from policykg.kg.extract.registry import ORG_BASE, Change, Registry, RegistryError
 from policykg.kg.models import DocumentContext
 from conftest import clause_containing
 
@@ -329,7 +329,7 @@ def test_second_city_registry_reads_its_bodies_in_its_documents(registry):
 def test_second_city_renaming(registry):
     assert registry.successors("shenzhen/jingmao-xinxi-wei") == ["shenzhen/gongxin-ju", "shenzhen/shangwu-ju"]
     assert registry.predecessors("shenzhen/shangwu-ju") == ["shenzhen/jingmao-xinxi-wei"]
-    assert registry.change("shenzhen/jingmao-xinxi-wei", "shenzhen/gongxin-ju")["date"] == "2019-01"
+    assert registry.change("shenzhen/jingmao-xinxi-wei", "shenzhen/gongxin-ju").date == "2019-01"
 
 
 def test_registry_is_a_folder_of_files_one_per_city(tmp_path: Path):
@@ -511,9 +511,9 @@ def test_corpus_renamed_bodies_stay_apart(clauses, registry):
 
 def test_the_registry_says_when_a_body_was_renamed():
     registry = Registry.load()
-    assert registry.change("guangzhou/gongxin-wei", "guangzhou/gongxin-ju") == {
-        "date": "2019-01", "description": "广州市机构改革：组建市工业和信息化局",
-    }
+    assert registry.change("guangzhou/gongxin-wei", "guangzhou/gongxin-ju") == Change(
+        date="2019-01", description="广州市机构改革：组建市工业和信息化局",
+    )
     assert registry.change("guangzhou/gongxin-ju", "guangzhou/gongxin-wei") is None  # not the other way round
     assert registry.change("guangzhou/gongxin-wei", "guangzhou/caizheng-ju") is None
 
