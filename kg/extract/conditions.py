@@ -51,6 +51,14 @@ _DISTRICT = re.compile(r"(?:在)?(?:本区|我区|区内|全区)")
 # Verbs that make what follows a property of the thing bought or taken over, not of the firm.
 _OBJECT_VERB = re.compile(r"购买|采购|控股|并购|收购|兼并|使用|引进|租用|购置")
 
+
+def _named_alternatives(table: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One pattern of every (name, pattern) in ``table``, each alternative a group named by
+    its name (names are identifiers: 专精特新, revenue), so ``match.lastgroup`` says which
+    matched. The patterns hold no groups of their own."""
+    return re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in table))
+
+
 _QUALIFICATIONS = (
     ("专精特新", r"专精特新"),
     ("小巨人", r"小巨人"),
@@ -71,7 +79,7 @@ _QUALIFICATIONS = (
     ("工程研究中心", r"工程研究中心"),
     ("新型研发机构", r"新型研发机构"),
 )
-_QUALIFICATION = re.compile("|".join(f"(?P<q{i}>{p})" for i, (_, p) in enumerate(_QUALIFICATIONS)))
+_QUALIFICATION = _named_alternatives(_QUALIFICATIONS)
 _MARKET = re.compile(r"在[^，。；]{0,12}?(?:市场|交易所|板)")
 _LEVEL = re.compile(r"(国家级|国家|省级|省|市级|区级)[“”\"「」]?$")
 _RECENT = re.compile(r"(新认定|新获评|新获得|新上市|首次|新进入|新入选|新)(?:的|为)?[^，。；]{0,10}$")
@@ -89,7 +97,7 @@ _METRICS = (
     ("investment", r"固定资产投资|投资总额|投资额|设备投资"),
     ("employees", r"从业人员|员工|职工"),
 )
-_METRIC = re.compile("|".join(f"(?P<m{i}>{p})" for i, (_, p) in enumerate(_METRICS)))
+_METRIC = _named_alternatives(_METRICS)
 _AT_LEAST = re.compile(r"(?:达到|超过|不低于|不少于|在)?\s*$")
 _ABOVE_AFTER = re.compile(r"\s*(?:\(含\)|（含）)?(?:及)?以上")
 _PREVIOUS_YEAR = re.compile(r"上年度|上一年度|上年|前一年")
@@ -300,8 +308,7 @@ def _metric(words: str) -> str | None:
         found = m
     if found is None:
         return None
-    index = int((found.lastgroup or "m0")[1:])
-    return _METRICS[index][0]
+    return found.lastgroup
 
 
 def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
@@ -310,13 +317,13 @@ def _qualifications(text, start, end, clause_id, inherited, add, free) -> None:
     for i, m in enumerate(hits):
         if i in used:
             continue
-        terms = [_QUALIFICATIONS[int((m.lastgroup or "q0")[1:])][0]]
+        terms = [str(m.lastgroup)]
         s, e = m.start(), m.end()
         # terms written together (国家级专精特新“小巨人”企业) are one qualification
         for j in range(i + 1, len(hits)):
             gap = text[e : hits[j].start()]
             if len(gap) <= 3 and not re.search(r"[，,、；。或和及]", gap):
-                terms.append(_QUALIFICATIONS[int((hits[j].lastgroup or "q0")[1:])][0])
+                terms.append(str(hits[j].lastgroup))
                 e = hits[j].end()
                 used.add(j)
             else:
