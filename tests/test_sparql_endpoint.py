@@ -10,6 +10,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
+from policykg.api.present import sparql_formats, sparql_refusal
+from policykg.kg.endpoint import EndpointError, Formats, Refusal
 from policykg.settings import Settings
 
 from conftest import live_server
@@ -79,3 +81,37 @@ def test_updates_too_large_results_and_bad_queries_are_refused(endpoint):
     assert bad.status_code == 400
     unacceptable = httpx.get(endpoint, params={"query": PREFIXES + "ASK { ?c a pk:Clause }"}, headers={"Accept": "image/png"})
     assert unacceptable.status_code == 406
+
+
+# --- content negotiation and refusals, as api.present reads them ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "table", "graph"),
+    [
+        (None, "json", "turtle"),
+        ("*/*", "json", "turtle"),
+        ("text/csv", "csv", None),
+        ("application/json", "json", None),  # an alias of SPARQL JSON
+        ("text/plain", None, "nt"),  # an alias of N-Triples
+        ("text/turtle;q=0.5, text/tab-separated-values", "tsv", "turtle"),
+        ("application/ld+json, application/sparql-results+xml;q=0.9", "xml", "json-ld"),
+        ("text/*", "json", "turtle"),  # a wildcard takes the default of each form
+        ("image/png", None, None),
+    ],
+)
+def test_sparql_formats_by_accept(accept, table, graph):
+    assert sparql_formats(accept) == Formats(table=table, graph=graph)
+
+
+def test_refusals_as_http():
+    busy = EndpointError("busy", Refusal.BUSY, retry_after=8)
+    unacceptable = EndpointError("cannot write a SELECT result in a format the request accepts", Refusal.NOT_ACCEPTABLE, form="SELECT")
+    assert sparql_refusal(busy) == (503, "busy", {"Retry-After": "8"})
+    status, message, headers = sparql_refusal(unacceptable)
+    assert (status, headers) == (406, {})
+    assert message.endswith("use one of application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values")
+    assert {reason: sparql_refusal(EndpointError("x", reason))[0] for reason in Refusal} == {
+        Refusal.BAD_QUERY: 400, Refusal.READ_ONLY: 403, Refusal.NOT_ACCEPTABLE: 406, Refusal.TOO_LARGE: 413,
+        Refusal.CLIENT_LIMIT: 429, Refusal.BUSY: 503, Refusal.TIMED_OUT: 503, Refusal.UNAVAILABLE: 503,
+    }
