@@ -105,6 +105,7 @@ _CHINESE_DECIMAL_AMOUNT = re.compile(r"(.+点.+?)(万亿|亿|万)")
 _TO_CN2AN = str.maketrans("兩萬○", "两万〇")
 
 
+@lru_cache(maxsize=4096)
 def numeral_value(text: str) -> Decimal | None:
     """The value of a numeral as printed, or None when text is not one.
 
@@ -145,6 +146,8 @@ def chinese_number(text: str) -> int | None:
     """The whole number a numeral stands for, as item numbers, dates and periods print it
     (十一 → 11, 一千二百零三 → 1203, 两百 → 200, 二〇一八 → 2018, 12 → 12); None when text
     is not a whole numeral."""
+    if text.isdecimal():  # most item numbers: the quick way
+        return int(text)
     value = numeral_value(text)
     return int(value) if value is not None and value == int(value) else None
 
