@@ -114,9 +114,15 @@ class LinkTable:
             self._seen[key] = self._link(word, kind)
         return self._seen[key]
 
+    def forget(self) -> None:
+        """Drop the firm words' links kept in memory (the next match embeds them again)."""
+        self._seen.clear()
+
     def links(self, words: Sequence[str], kind: str) -> None:
         """Embed ``words`` in one call (their links are then answered from memory)."""
         new = [w for w in dict.fromkeys(words) if (w, kind) not in self._seen]
+        if len(self._seen) > 100_000:
+            self.forget()  # a long-running server meets ever new words: bound what it keeps
         if new:
             for word, vector in zip(new, self.encoder.encode_queries(new)):
                 self._seen[(word, kind)] = self._nearest(word, vector, kind)

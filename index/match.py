@@ -962,14 +962,15 @@ def _recent(text: str, as_of: date) -> bool | None:
 _CACHE: dict[str, tuple[float, Matcher]] = {}
 
 
-def matcher_for(folder: Path) -> Matcher:
-    """The matcher of a build folder, loaded once per generation."""
+def matcher_for(folder: Path, *, encoder: Encoder | None = None) -> Matcher:
+    """The matcher of a build folder, loaded once per generation (``encoder``: one already
+    loaded, used for its semantic links when it is the build's model)."""
     key = str(Path(folder).resolve())
     stamp = (Path(folder) / "facts.jsonl").stat().st_mtime if (Path(folder) / "facts.jsonl").exists() else 0.0
     cached = _CACHE.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    matcher = Matcher.load(Path(folder))
+    matcher = Matcher.load(Path(folder), encoder=encoder)
     _CACHE[key] = (stamp, matcher)
     return matcher
 
