@@ -53,6 +53,7 @@ STATUS_WORDS = {"met": "符合", "not_met": "不符合", "unknown": "无法判�
 VERDICT_WORDS = {"eligible": "可申报", "not_eligible": "不符合", "unknown": "待确认"}
 
 
+_CONTEXT = "（条款上下文）"  # an item linked by words of the clause around the award, not of its base
 SEMANTIC = "语义相近"  # how a semantic link's words begin (index.links.SemanticLink.words)
 SHORT_CONDITION = 6  # character pairs: up to this, one shared pair links a firm's words to an untyped condition
 
@@ -496,10 +497,11 @@ class _Judge:
                         continue  # the base names its own thing, which the item does not share
                     shared = g & rules[n].context_grams
                     if _weight(shared) >= 1:
-                        out.setdefault(n, []).append((item, "、".join(sorted(shared)) + "（条款上下文）"))
+                        out.setdefault(n, []).append((item, "、".join(sorted(shared)) + _CONTEXT))
         if self.m.links is not None:
-            # an item no rule shares words with: the base its words are nearest in meaning to
-            placed = {id(i) for fits in out.values() for i, _ in fits}
+            # an item no rule's base or own words share words with (a clause's other words
+            # may): the base its words are nearest in meaning to
+            placed = {id(i) for fits in out.values() for i, words in fits if not words.endswith(_CONTEXT)}
             for item in self.items:
                 if id(item) in placed:
                     continue
