@@ -7,8 +7,9 @@ Starts deploy/run.py over the build in DIR (store replicas, API replicas and ngi
 ``--seconds`` and, a third of the way in, kills one API replica with SIGKILL, and two thirds
 of the way in one store replica. Prints the requests sent, the failures (anything but 200,
 or no answer) and the retries nginx made (requests its log shows going to more than one
-replica), split by side. Exits 1 if any request failed. Loopback only; bounded in time.
-A `--model none` build keeps the API replicas small (no encoder to load)."""
+replica), split by side. Exits 1 if any request failed. ``--no-retry`` runs the same without nginx's retry, to show what it saves. Loopback only; bounded in time.
+A `--model none` build keeps the API replicas small (no encoder to load). All the load comes
+from one address, so the per-client SPARQL limit is raised to the number of connections."""
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,7 @@ class Tally:
             if problem is not None:
                 self.failed[side] += 1
                 if len(self.examples) < 5:
-                    self.examples.append(f"{side}: {problem}")
+                    self.examples.append(f"{side}: {' '.join(problem.split())[:160]}")
 
 
 def load(base: str, until: float, offset: int, tally: Tally) -> None:
@@ -96,15 +97,20 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--apis", type=int, default=2)
     parser.add_argument("--stores", type=int, default=2)
+    parser.add_argument("--no-retry", action="store_true", help="nginx without proxy_next_upstream: what the retry saves")
     args = parser.parse_args()
 
     with TemporaryDirectory(prefix="policykg-replicas-") as tmp:
         run_dir = Path(tmp)
         listen = f"127.0.0.1:{free_port()}"
-        env = dict(os.environ, POLICYKG_SPARQL_WORKERS="2", POLICYKG_THREADS="1")
+        # Every request comes from 127.0.0.1: the per-client SPARQL limit (4 at once) would
+        # answer 429 to this one "client" once a replica is gone, so it is raised to the
+        # number of connections here; that limit is tested elsewhere (tests/test_sparql_safety.py).
+        env = dict(os.environ, POLICYKG_SPARQL_WORKERS="2", POLICYKG_THREADS="1",
+                   POLICYKG_SPARQL_PER_CLIENT=str(args.connections), POLICYKG_SPARQL_QUEUE=str(2 * args.connections))
         deploy = subprocess.Popen(
             [sys.executable, str(RUN), "--data", str(args.data), "--apis", str(args.apis), "--stores", str(args.stores),
-             "--listen", listen, "--run-dir", str(run_dir), "--rate", "100000"],
+             "--listen", listen, "--run-dir", str(run_dir), "--rate", "100000", *(["--no-retry"] if args.no_retry else [])],
             env=env, stdout=subprocess.PIPE, text=True,
         )
         try:
@@ -140,7 +146,7 @@ def main() -> int:
 
     sent, failed = sum(tally.sent.values()), sum(tally.failed.values())
     print(f"{sent} requests in {elapsed:.0f} s ({sent / elapsed:.0f}/s) over {args.connections} connections, "
-          f"{args.apis} API and {args.stores} store replicas; one of each killed")
+          f"{args.apis} API and {args.stores} store replicas; one of each killed; nginx retries {'off' if args.no_retry else 'on'}")
     for side in sorted(tally.sent):
         print(f"  {side:7s} sent {tally.sent[side]:6d}  failed {tally.failed[side]}")
     print(f"  nginx: API side {nginx['api requests']} requests, {nginx['api retried']} retried on another replica; "

@@ -71,7 +71,10 @@ def executable(name: str, given: str | None) -> str:
     return found
 
 
-def nginx_config(deployment: Deployment, run_dir: Path, rate: int, read_timeout: float) -> str:
+RETRY_ON = "error timeout http_502 http_504 non_idempotent"  # why these: see the template's head
+
+
+def nginx_config(deployment: Deployment, run_dir: Path, rate: int, read_timeout: float, retry: bool = True) -> str:
     def servers(replicas: list[Replica]) -> str:
         return "\n".join(f"        server 127.0.0.1:{r.port} max_fails=1 fail_timeout=10s;" for r in replicas)
 
@@ -79,7 +82,7 @@ def nginx_config(deployment: Deployment, run_dir: Path, rate: int, read_timeout:
         "@RUN@": str(run_dir), "@LISTEN@": deployment.listen, "@STORE_LISTEN@": deployment.store_listen,
         "@API_SERVERS@": servers(deployment.apis), "@STORE_SERVERS@": servers(deployment.stores),
         "@RATE@": str(rate), "@BURST@": str(rate * 2), "@READ_TIMEOUT@": str(int(read_timeout)),
-        "@TRIES@": str(max(len(deployment.apis), len(deployment.stores), 2)),
+        "@TRIES@": str(max(len(deployment.apis), len(deployment.stores), 2)), "@NEXT_UPSTREAM@": RETRY_ON if retry else "off",
     }
     text = TEMPLATE.read_text(encoding="utf-8")
     for name, value in values.items():
@@ -114,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("POLICYKG_SPARQL_TIMEOUT_SECONDS", 10)),
                         help="SPARQL time limit in seconds, for the API and the store replicas")
     parser.add_argument("--rate", type=int, default=50, help="requests per second one client address may make (nginx limit_req)")
+    parser.add_argument("--no-retry", action="store_true", help="nginx does not retry on another replica (to measure what the retry saves)")
     parser.add_argument("--oxigraph", default=None, help="the oxigraph executable")
     parser.add_argument("--nginx", default=None, help="the nginx executable")
     parser.add_argument("--policykg", default=None, help="the policykg executable")
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_answers(f"http://127.0.0.1:{replica.port}/documents", process, f"API replica on {replica.port}")
 
         config = run_dir / "nginx.conf"
-        config.write_text(nginx_config(deployment, run_dir, args.rate, args.timeout + 5), encoding="utf-8")
+        config.write_text(nginx_config(deployment, run_dir, args.rate, args.timeout + 5, retry=not args.no_retry), encoding="utf-8")
         nginx = start([executable("nginx", args.nginx), "-p", str(run_dir), "-c", str(config), "-e", str(run_dir / "error.log"),
                        "-g", "daemon off;"], "nginx.log")
         deployment.nginx_pid = nginx.pid
