@@ -43,6 +43,7 @@ REQUESTS = [  # (side, method, path, parameters)
 class Tally:
     sent: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)  # what the failed requests got: a status or an error
     examples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,6 +52,7 @@ class Tally:
             self.sent[side] += 1
             if problem is not None:
                 self.failed[side] += 1
+                self.answers[problem.split(" ", 1)[0].rstrip(":")] += 1
                 if len(self.examples) < 5:
                     self.examples.append(f"{side}: {' '.join(problem.split())[:160]}")
 
@@ -153,6 +155,8 @@ def main() -> int:
           f"store side {nginx['store requests']} requests, {nginx['store retried']} retried")
     for example in tally.examples:
         print(f"  failure: {example}")
+    if failed:
+        print("  failed requests got: " + ", ".join(f"{answer} × {n}" for answer, n in tally.answers.most_common()))
     print(f"failed requests: {failed}")
     return 1 if failed else 0
 

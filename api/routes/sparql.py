@@ -122,6 +122,8 @@ async def sparql_get(
 ) -> Response:
     """Results as SPARQL JSON (default), XML, CSV or TSV for SELECT/ASK, and Turtle
     (default), N-Triples or JSON-LD for CONSTRUCT/DESCRIBE, by the Accept header."""
+    # The parameters are declared above for the OpenAPI schema; they are read here with
+    # every repetition, since a repeated query is an error and repeated graphs are not.
     params = _url_params(request)
     if "update" in params:
         raise HTTPException(403, READ_ONLY)
