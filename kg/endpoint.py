@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,7 +137,7 @@ def _answer(
     result = query_source(source, query, allowed, dataset, base)
     media_type = negotiate(accept, result.type)
     if result.type == "SELECT":
-        rows = list(result)
+        rows = list(islice(result, max_results + 1))  # no more read than needed to refuse it
         if len(rows) > max_results:
             raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", status=413)
     elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:

@@ -165,10 +165,11 @@ def solutions_result(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean
     result = Result("SELECT")
     variables = [Variable(v.value) for v in answer.variables]
     result.vars = variables
-    result.bindings = [
+    # A generator, as oxrdflib's: a caller that counts rows against a limit stops reading early.
+    result.bindings = (
         {var: cast(Identifier, from_ox(value)) for var, value in zip(variables, solution) if value is not None}
         for solution in answer
-    ]
+    )
     return result
 
 
