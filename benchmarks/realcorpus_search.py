@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from policykg.api.serving import Served
+from policykg.corpus.words import sentences
 from policykg.datadir import DataDir
 from policykg.index.dense import HNSW_EF_SEARCH, HNSW_M, _faiss
 from policykg.index.encoders import QueryVectors, get_encoder
-from policykg.index.search import dense_units
 from policykg.settings import Settings
 
 HERE = Path(__file__).resolve().parent.parent
@@ -78,7 +78,8 @@ def main() -> None:
     encode_cold = timed(lambda q: encoder.encode_queries([q]), rounds=1)
     vectors = QueryVectors(encoder)
 
-    units = sum(len(dense_units(r)) for r in shown)  # what a build would embed
+    # what a build would embed (index.search.dense_units): each clause, and its sentences when it has several
+    units = sum(1 + (len(parts) if len(parts := sentences(r.text)) > 1 else 0) for r in shown)
     rng = np.random.default_rng(0)
     random_vectors = rng.standard_normal((units, encoder.dim), dtype=np.float32)
     random_vectors /= np.linalg.norm(random_vectors, axis=1, keepdims=True)
