@@ -42,7 +42,7 @@ async def get_searcher(request: Request) -> Searcher:
     return get_served(request).searcher
 
 
-async def get_catalog(request: Request) -> Catalog:
+def get_catalog(request: Request) -> Catalog:
     return get_served(request).catalog
 
 
