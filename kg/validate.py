@@ -123,7 +123,7 @@ _RANGES = {
 @dataclass
 class PropertyShape:
     path: URIRef
-    rules: dict[URIRef, Any]  # constraint parameter -> its value (sh:in: a list)
+    rules: dict[Node, Any]  # constraint parameter -> its value (sh:in: a list)
     message: str | None
 
 
@@ -200,7 +200,7 @@ class LocalShapes:
             path = shapes.value(prop, SH.path)
             if not isinstance(path, URIRef):
                 raise Unsupported(f"{node}: a path that is not a predicate")
-            rules: dict[URIRef, Any] = {}
+            rules: dict[Node, Any] = {}
             for key in keys - {SH.path, SH.message, SH.name, SH.description, RDFS.comment}:
                 values = list(shapes.objects(prop, key))
                 if len(values) != 1:
@@ -232,7 +232,7 @@ class LocalShapes:
                 # The select runs once with $this free, not once per focus node: the same
                 # rows when $this is the subject of a pattern, as it is in our shapes
                 for row in graph.query(constraint.query):
-                    this = row[Variable("this")]  # type: ignore[index]
+                    this = row[Variable("this")]  # type: ignore[index,call-overload]
                     if this in focus:
                         found.append((this, None, constraint.message, "SPARQLConstraintComponent"))
         violations = {Violation(str(f), path, message, _clause_of(graph, f), component) for f, path, message, component in found}
@@ -265,7 +265,7 @@ def _check_property(prop: PropertyShape, values: list[Node], node: Node, index: 
         yield from _check_value(rules, value, index)
 
 
-def _check_value(rules: dict[URIRef, Any], value: Node, index: _Index) -> Iterable[tuple[str, str]]:
+def _check_value(rules: dict[Node, Any], value: Node, index: _Index) -> Iterable[tuple[str, str]]:
     if SH.datatype in rules and not _has_datatype(value, rules[SH.datatype]):
         yield f"value {value!r} is not of datatype {rules[SH.datatype]}", "DatatypeConstraintComponent"
     if SH["class"] in rules and not index.is_a(value, rules[SH["class"]]):
