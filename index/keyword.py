@@ -13,13 +13,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import bm25s
-import numpy as np
-from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+from typing import TYPE_CHECKING
 
 from policykg.corpus.models import Clause
 from policykg.corpus.words import char_units
+
+if TYPE_CHECKING:  # bm25s (with scipy) and numpy are imported where an index is built, loaded or searched:
+    import bm25s  # the read model (index.catalog) reads only the ids, and must not pay for them
+    import numpy as np
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less
@@ -50,6 +51,8 @@ class FileTerms:
 
     @classmethod
     def count(cls, ids: Sequence[str], texts: Iterable[str]) -> FileTerms:
+        import numpy as np
+
         vocab: dict[str, int] = {}
         offsets: list[int] = [0]
         terms: list[int] = []
@@ -67,6 +70,8 @@ class FileTerms:
         )  # fmt: skip
 
     def save(self, path: Path) -> None:
+        import numpy as np
+
         with path.open("wb") as fh:
             np.savez(
                 fh, ids=np.array(json.dumps(self.ids, ensure_ascii=False)), vocab=np.array(json.dumps(self.vocab, ensure_ascii=False)),
@@ -75,6 +80,8 @@ class FileTerms:
 
     @classmethod
     def load(cls, path: Path) -> FileTerms:
+        import numpy as np
+
         with np.load(path) as data:
             return cls(
                 json.loads(str(data["ids"])), json.loads(str(data["vocab"])), data["offsets"], data["terms"], data["counts"], data["lengths"]
@@ -94,6 +101,8 @@ class KeywordIndex:
         """Index ``texts`` (one per id, read once, in order). Each text's units become
         vocabulary ids as it is read: a corpus of millions of characters is never held as
         millions of small strings (bm25s's own tokenizing path holds them all)."""
+        import bm25s
+
         vocab: dict[str, int] = {}
         corpus_ids = [[vocab.setdefault(unit, len(vocab)) for unit in char_units(text)] for text in texts]
         retriever = bm25s.BM25(k1=K1, b=B)
@@ -105,6 +114,10 @@ class KeywordIndex:
         """The index ``build`` makes of the same clauses, assembled from their counted units:
         the clauses ``chosen`` names, in that order (default: every clause of ``parts``, in
         order). Same formulas and number types as bm25s, so the scores are the same to the bit."""
+        import bm25s
+        import numpy as np
+        from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+
         position = {clause_id: n for n, clause_id in enumerate(chosen)} if chosen is not None else None
         vocab: dict[str, int] = {}
         ids: list[str] = []
@@ -166,6 +179,8 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
         return cls(bm25s.BM25.load(str(folder / INDEX_DIR)), cls.read_ids(folder))
 
     @staticmethod
@@ -187,6 +202,8 @@ class KeywordIndex:
         words = [w for w in char_units(query) if w in self.retriever.vocab_dict]
         if not words or not self.ids:
             return []
+        import numpy as np
+
         scores = self.retriever.get_scores(words)
         best = np.argsort(-scores, kind="stable")[: min(k, len(self.ids))]
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
