@@ -124,10 +124,10 @@ class KeywordIndex:
         docs, terms, counts, lengths = [], [], [], []
         for part in parts:
             if position is None:
-                places = np.arange(len(ids), len(ids) + len(part.ids), dtype=np.int64)
+                places = np.arange(len(ids), len(ids) + len(part.ids), dtype=np.int32)
                 ids += part.ids
             else:
-                places = np.array([position.get(i, -1) for i in part.ids], dtype=np.int64)
+                places = np.array([position.get(i, -1) for i in part.ids], dtype=np.int32)
             keep = places >= 0
             if not keep.any():
                 continue
@@ -135,7 +135,7 @@ class KeywordIndex:
             local = part.terms[np.repeat(keep, sizes)]
             # global ids in the order units first occur in the kept clauses
             first = np.unique(local, return_index=True)[1]
-            mapping = np.full(len(part.vocab), -1, dtype=np.int64)
+            mapping = np.full(len(part.vocab), -1, dtype=np.int32)
             for t in local[np.sort(first)].tolist():
                 mapping[t] = vocab.setdefault(part.vocab[t], len(vocab))
             docs.append(np.repeat(places[keep], sizes[keep]))
@@ -152,8 +152,8 @@ class KeywordIndex:
             length[places] = values
         retriever = bm25s.BM25(k1=K1, b=B)
         n_docs, n_vocab = len(ids), len(vocab)
-        doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64)
+        doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
+        term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
         tf = (np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)).astype(retriever.dtype)
         avg_doc_len = length.mean() if n_docs else 0.0
         df = np.bincount(term, minlength=n_vocab)
