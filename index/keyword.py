@@ -28,6 +28,7 @@ INDEX_DIR = "keyword"
 # the development queries with split-half checks).
 K1 = 1.5
 B = 0.5
+SCORE_SLICE = 1 << 20  # entries scored at a time when the index is assembled
 
 
 def searched_text(clause: Clause, title: str | None = None) -> str:
@@ -136,8 +137,9 @@ class KeywordIndex:
             # global ids in the order units first occur in the kept clauses
             first = np.unique(local, return_index=True)[1]
             mapping = np.full(len(part.vocab), -1, dtype=np.int32)
-            for t in local[np.sort(first)].tolist():
-                mapping[t] = vocab.setdefault(part.vocab[t], len(vocab))
+            seen = local[np.sort(first)]
+            words = part.vocab
+            mapping[seen] = [vocab.setdefault(words[t], len(vocab)) for t in seen.tolist()]
             docs.append(np.repeat(places[keep], sizes[keep]))
             terms.append(mapping[local])
             counts.append(part.counts[np.repeat(keep, sizes)])
@@ -154,14 +156,21 @@ class KeywordIndex:
         n_docs, n_vocab = len(ids), len(vocab)
         doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
         term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
-        tf = (np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)).astype(retriever.dtype)
+        tf = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
+        del docs, terms, counts
         avg_doc_len = length.mean() if n_docs else 0.0
         df = np.bincount(term, minlength=n_vocab)
         idf_of = _select_idf_scorer(retriever.idf_method)
         idf_by_df = {int(d): idf_of(int(d), N=n_docs) for d in np.unique(df)}
         idf = np.array([idf_by_df[int(d)] for d in df], dtype=retriever.dtype)
-        tfc = _select_tfc_scorer(retriever.method)(tf_array=tf, l_d=length[doc], l_avg=avg_doc_len, k1=K1, b=B)
-        scores = (idf[term] * tfc).astype(retriever.dtype)
+        tfc_of = _select_tfc_scorer(retriever.method)
+        # in slices, so the float64 temporaries of the formula stay small
+        scores = np.empty(len(term), dtype=retriever.dtype)
+        for start in range(0, len(term), SCORE_SLICE):
+            part_slice = slice(start, start + SCORE_SLICE)
+            tfc = tfc_of(tf_array=tf[part_slice].astype(retriever.dtype), l_d=length[doc[part_slice]], l_avg=avg_doc_len, k1=K1, b=B)
+            scores[part_slice] = idf[term[part_slice]] * tfc
+        del tf
         order = np.lexsort((doc, term))  # column by column (CSC), documents ascending
         indptr = np.zeros(n_vocab + 1, dtype=np.int64)  # as scipy's CSC gives it to bm25s
         np.cumsum(df, out=indptr[1:])
