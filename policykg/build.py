@@ -7,8 +7,9 @@ all cores (``policykg.filework``), and its result is kept on disk by content has
 fingerprint, so a rebuild redoes only new or changed files. Only the steps that need the
 whole corpus see it, and they take bulk paths: copies of one work are linked from the
 files' document lists, the generation's JSON lines are the files' entries concatenated,
-the store is bulk-loaded from the entries' N-Triples, then the keyword and dense indexes
-are built."""
+the store is bulk-loaded from the entries' N-Triples (or, when few files changed, the last
+generation's store is backed up and changed by them: ``_write_store``), the keyword index
+is assembled from the units each file's worker counted, then the dense index is built."""
 from __future__ import annotations
 
 import json
