@@ -74,3 +74,24 @@ def test_a_damaged_record_file_is_one_error_for_the_server(generation, tmp_path)
     with pytest.raises(BuildFileError, match=r"facts\.jsonl is damaged \(") as raised:
         Served.open(DataDir(tmp_path / "data"), Settings(data=tmp_path / "data"))
     assert "\n" not in str(raised.value)
+
+
+def test_the_cli_says_one_line_for_a_damaged_build(generation, tmp_path):
+    from conftest import run_cli, says
+
+    folder = _copy(generation, tmp_path)
+    _truncate(folder / "clauses.jsonl")
+    searched = run_cli(["search", "MPW流片", "--local"], data=tmp_path / "data")
+    assert searched.exit_code == 1
+    assert says(searched.stderr, f"{folder / 'clauses.jsonl'} is damaged")
+    assert "Traceback" not in searched.stderr + searched.stdout
+
+
+def test_serve_refuses_a_damaged_build_before_it_starts(generation, tmp_path):
+    from conftest import run_cli, says
+
+    folder = _copy(generation, tmp_path)
+    _garble(folder / "documents.jsonl")
+    served = run_cli(["serve", "--port", "9"], data=tmp_path / "data")  # never bound: it stops first
+    assert served.exit_code == 1
+    assert says(served.stderr, f"{folder / 'documents.jsonl'} is damaged; rebuild with `policykg build --force`")
