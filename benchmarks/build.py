@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "realcorpus" / "laws"
+# ../shared beside the checkout (or beside the folder of worktrees)
+DEFAULT_CORPUS = next((p / "shared" / "realcorpus" / "laws" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared" / "realcorpus" / "laws")
 SAMPLE_SECONDS = 0.2
 # A document a user adds: written for this benchmark, not one of the corpus's.
 ADDED = """# 某市数据要素市场培育办法
@@ -180,7 +181,7 @@ def main() -> None:
     chars, floor_inner = out.split()
     chars = int(chars)
     floor_cpu = CPU["seconds"]
-    rows.append(("corpus", f"{len(files)} files, {chars:,} characters; {cores} cores"))
+    rows.append(("corpus", f"{len(files)} files, {chars:,} characters; {cores} cores; load average {os.getloadavg()[0]:.1f} at the start"))
     rows.append(("floor (read + NFKC + jieba, one process)", f"{floor_seconds:.1f} s wall ({float(floor_inner):.1f} s without start-up), {floor_cpu:.1f} s CPU, peak {floor_peak / 2**20:.0f} MB, {chars / floor_seconds:,.0f} chars/s"))
 
     seconds, peak, manifest = policykg(data, str(texts), "--model", "none", *workers)
@@ -211,6 +212,7 @@ def main() -> None:
         f"clause vectors only: {sample['clause_units']:,} ≈ {sample['clause_units'] / rate / 60:.0f} min (plus the keyword build)",
     ))
 
+    rows.append(("load average at the end (1, 5, 15 min)", ", ".join(f"{x:.1f}" for x in os.getloadavg())))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

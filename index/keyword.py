@@ -1,16 +1,26 @@
 """Keyword side of search: BM25 (bm25s) over character units (``corpus.words.char_units``),
-saved as plain files in the data folder next to the clause ids it ranks."""
+saved as plain files in the data folder next to the clause ids it ranks.
+
+A build does not tokenise the corpus again: each input file's worker counts the units of
+its clauses once (``FileTerms``, kept with the file's cached work), and the index is
+assembled from those counts (``KeywordIndex.from_terms``): only the corpus statistics
+(document frequencies, average length) and the score matrix are computed over the whole
+corpus, in numpy, to the same scores bm25s computes from the texts."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policykg.corpus.models import Clause
 from policykg.corpus.words import char_units
 
 if TYPE_CHECKING:  # bm25s (with scipy) and numpy are imported where an index is built, loaded or searched:
     import bm25s  # the read model (index.catalog) reads only the ids, and must not pay for them
+    import numpy as np
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less
@@ -18,6 +28,65 @@ INDEX_DIR = "keyword"
 # the development queries with split-half checks).
 K1 = 1.5
 B = 0.5
+SCORE_SLICE = 1 << 20  # entries scored at a time when the index is assembled
+
+
+def searched_text(clause: Clause, title: str | None = None) -> str:
+    """What keyword search reads of a clause: its document's title, its heading path, then
+    its text. Titles and headings carry the topic an item's own words often leave out
+    (人工智能 › 4.鼓励技术应用推广 › …)."""
+    return " ".join([title or "", *clause.path, clause.text]).strip()
+
+
+@dataclass
+class FileTerms:
+    """The units of one file's clauses, counted: clause ``n`` holds the units
+    ``vocab[terms[offsets[n]:offsets[n+1]]]``, each ``counts`` times, ``lengths[n]`` in all."""
+
+    ids: list[str]
+    vocab: list[str]
+    offsets: np.ndarray  # int64, len(ids) + 1
+    terms: np.ndarray  # int32, indexes into vocab
+    counts: np.ndarray  # int32
+    lengths: np.ndarray  # int64
+
+    @classmethod
+    def count(cls, ids: Sequence[str], texts: Iterable[str]) -> FileTerms:
+        import numpy as np
+
+        vocab: dict[str, int] = {}
+        offsets: list[int] = [0]
+        terms: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        for text in texts:
+            units = Counter(vocab.setdefault(unit, len(vocab)) for unit in char_units(text))
+            terms += units.keys()
+            counts += units.values()
+            offsets.append(len(terms))
+            lengths.append(sum(units.values()))
+        return cls(
+            list(ids), list(vocab), np.array(offsets, dtype=np.int64), np.array(terms, dtype=np.int32),
+            np.array(counts, dtype=np.int32), np.array(lengths, dtype=np.int64),
+        )  # fmt: skip
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        with path.open("wb") as fh:
+            np.savez(
+                fh, ids=np.array(json.dumps(self.ids, ensure_ascii=False)), vocab=np.array(json.dumps(self.vocab, ensure_ascii=False)),
+                offsets=self.offsets, terms=self.terms, counts=self.counts, lengths=self.lengths,
+            )  # fmt: skip
+
+    @classmethod
+    def load(cls, path: Path) -> FileTerms:
+        import numpy as np
+
+        with np.load(path) as data:
+            return cls(
+                json.loads(str(data["ids"])), json.loads(str(data["vocab"])), data["offsets"], data["terms"], data["counts"], data["lengths"]
+            )
 
 
 class KeywordIndex:
@@ -39,6 +108,77 @@ class KeywordIndex:
         corpus_ids = [[vocab.setdefault(unit, len(vocab)) for unit in char_units(text)] for text in texts]
         retriever = bm25s.BM25(k1=K1, b=B)
         retriever.index((corpus_ids, vocab), show_progress=False)
+        return cls(retriever, ids)
+
+    @classmethod
+    def from_terms(cls, parts: Iterable[FileTerms], chosen: Sequence[str] | None = None) -> KeywordIndex:
+        """The index ``build`` makes of the same clauses, assembled from their counted units:
+        the clauses ``chosen`` names, in that order (default: every clause of ``parts``, in
+        order). Same formulas and number types as bm25s, so the scores are the same to the bit."""
+        import bm25s
+        import numpy as np
+        from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+
+        position = {clause_id: n for n, clause_id in enumerate(chosen)} if chosen is not None else None
+        vocab: dict[str, int] = {}
+        ids: list[str] = []
+        docs, terms, counts, lengths = [], [], [], []
+        for part in parts:
+            if position is None:
+                places = np.arange(len(ids), len(ids) + len(part.ids), dtype=np.int32)
+                ids += part.ids
+            else:
+                places = np.array([position.get(i, -1) for i in part.ids], dtype=np.int32)
+            keep = places >= 0
+            if not keep.any():
+                continue
+            sizes = np.diff(part.offsets)
+            local = part.terms[np.repeat(keep, sizes)]
+            # global ids in the order units first occur in the kept clauses
+            first = np.unique(local, return_index=True)[1]
+            mapping = np.full(len(part.vocab), -1, dtype=np.int32)
+            seen = local[np.sort(first)]
+            words = part.vocab
+            mapping[seen] = [vocab.setdefault(words[t], len(vocab)) for t in seen.tolist()]
+            docs.append(np.repeat(places[keep], sizes[keep]))
+            terms.append(mapping[local])
+            counts.append(part.counts[np.repeat(keep, sizes)])
+            lengths.append((places[keep], part.lengths[keep]))
+        if position is not None:
+            ids = list(chosen or [])
+        found = sum(len(p) for p, _ in lengths)
+        if found != len(ids):
+            raise ValueError(f"{len(ids) - found} of the chosen clauses have no counted units")
+        length = np.zeros(len(ids), dtype=np.int64)
+        for places, values in lengths:
+            length[places] = values
+        retriever = bm25s.BM25(k1=K1, b=B)
+        n_docs, n_vocab = len(ids), len(vocab)
+        doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
+        term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
+        del docs, terms, counts
+        avg_doc_len = length.mean() if n_docs else 0.0
+        df = np.bincount(term, minlength=n_vocab)
+        idf_of = _select_idf_scorer(retriever.idf_method)
+        idf_by_df = {int(d): idf_of(int(d), N=n_docs) for d in np.unique(df)}
+        idf = np.array([idf_by_df[int(d)] for d in df], dtype=retriever.dtype)
+        tfc_of = _select_tfc_scorer(retriever.method)
+        # in slices, so the float64 temporaries of the formula stay small
+        scores = np.empty(len(term), dtype=retriever.dtype)
+        for start in range(0, len(term), SCORE_SLICE):
+            part_slice = slice(start, start + SCORE_SLICE)
+            tfc = tfc_of(tf_array=tf[part_slice].astype(retriever.dtype), l_d=length[doc[part_slice]], l_avg=avg_doc_len, k1=K1, b=B)
+            scores[part_slice] = idf[term[part_slice]] * tfc
+        del tf
+        order = np.lexsort((doc, term))  # column by column (CSC), documents ascending
+        indptr = np.zeros(n_vocab + 1, dtype=np.int64)  # as scipy's CSC gives it to bm25s
+        np.cumsum(df, out=indptr[1:])
+        retriever.scores = {"data": scores[order], "indices": doc[order].astype(retriever.int_dtype), "indptr": indptr, "num_docs": n_docs}
+        vocab[""] = n_vocab  # bm25s's empty token, as ``index`` adds it
+        retriever.vocab_dict = vocab
+        retriever.nonoccurrence_array = None
+        retriever.unique_token_ids_set = set(vocab.values())
         return cls(retriever, ids)
 
     def save(self, folder: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
@@ -29,7 +29,7 @@ from .catalog import Catalog
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
-from .keyword import KeywordIndex
+from .keyword import FileTerms, KeywordIndex, searched_text
 from .models import Hit, Match, SearchResult
 from .query import Expander
 from .validity import validity_on
@@ -73,28 +73,33 @@ CITY = "广州市"
 EVIDENCE_HITS = 3
 
 
-def searchable(clauses: list[Clause], documents: list[Document]) -> list[Clause]:
+def searchable(clauses: Iterable[Clause], documents: list[Document]) -> list[Clause]:
     """Clauses search shows: every clause of a preferred copy, and the clauses of other
     copies that the preferred copy does not print (so a copy's passage is found once, and
     nothing is lost when a compilation's copy holds more)."""
+    return list(iter_searchable(clauses, documents))
+
+
+def iter_searchable(clauses: Iterable[Clause], documents: list[Document]) -> Iterator[Clause]:
+    """``searchable`` read in one pass, so a build can stream the corpus's clauses from
+    disk: only the clauses of copies that are not preferred wait in memory."""
     by_id = {d.id: d for d in documents}
     preferred_work = {d.work for d in documents if d.preferred and d.copies}
-    shown: list[Clause] = []
+    others: list[Clause] = []
     grams_by_work: dict[str, list[set[str]]] = {}
     for clause in clauses:
         doc = by_id[clause.document]
         if doc.preferred:
-            shown.append(clause)
+            yield clause
             if doc.work in preferred_work:
                 grams_by_work.setdefault(doc.work, []).append(_grams(clause.text))
-    for clause in clauses:
+        else:
+            others.append(clause)
+    for clause in others:
         doc = by_id[clause.document]
-        if doc.preferred:
-            continue
         grams = _grams(clause.text)
         if not any(_overlap(grams, other) >= COPY_OVERLAP for other in grams_by_work.get(doc.work, [])):
-            shown.append(clause)
-    return shown
+            yield clause
 
 
 def _grams(text: str, n: int = 4) -> set[str]:
@@ -104,13 +109,6 @@ def _grams(text: str, n: int = 4) -> set[str]:
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
-
-
-def searched_text(clause: Clause, title: str | None = None) -> str:
-    """What keyword search reads of a clause: its document's title, its heading path, then
-    its text. Titles and headings carry the topic an item's own words often leave out
-    (人工智能 › 4.鼓励技术应用推广 › …)."""
-    return " ".join([title or "", *clause.path, clause.text]).strip()
 
 
 UNIT_SEPARATOR = "#"
@@ -135,12 +133,13 @@ def clause_of_unit(unit_id: str) -> str:
     return unit_id.split(UNIT_SEPARATOR, 1)[0]
 
 
-def build_index(folder: Path, clauses: list[Clause], documents: list[Document]) -> list[Clause]:
+def build_index(folder: Path, clauses: Iterable[Clause], documents: list[Document], terms: Iterable[FileTerms]) -> list[str]:
     """Write the keyword index for the searchable clauses into a generation folder and
-    return those clauses (the dense side embeds the same ones)."""
-    chosen = searchable(clauses, documents)
-    titles = {d.id: d.title for d in documents}
-    KeywordIndex.build([c.id for c in chosen], [searched_text(c, titles.get(c.document)) for c in chosen]).save(folder)
+    return their ids (the dense side embeds the same ones). ``clauses`` are read once, in
+    order; ``terms`` are their counted keyword units (by file, as the build's workers
+    counted them)."""
+    chosen = [clause.id for clause in iter_searchable(clauses, documents)]
+    KeywordIndex.from_terms(terms, chosen).save(folder)
     return chosen
 
 

@@ -17,11 +17,9 @@ from .extract.targets import TABLE_HEADER, extract_table_targets, extract_target
 from .models import ClauseFacts, DocumentContext, SegmentFacts
 from .segments import find_segments
 
-# Whose bodies "市…局" names when nothing in a document says (the shipped corpus is
-# Guangzhou's). A document names its city in its issuer or title, or calls it 我市/本市 and
-# names it in its text; any of these overrides the default.
-DEFAULT_CITY = "广州市"
-
+# A document names its city in its issuer or title, or calls it 我市/本市 and names it in
+# its text; when none of these says, it has no city (no default: a national law or another
+# city's text is not Guangzhou's).
 _CITY = re.compile(r"([\u4e00-\u9fff]{2,6}?市)(?:人民政府|政府|委|局|办|[\u4e00-\u9fff]{0,6}(?:委员会|办公厅|办公室))")
 # A title that starts with its place: 中山市推动中小微工业企业高质量发展的若干措施.
 _LEADING_CITY = re.compile(r"^(?:关于印发)?《?([\u4e00-\u9fff]{2,3}?市)(?!场|民|级)")
@@ -36,12 +34,13 @@ _NAMED_DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,3}区)(?:、|，)")
 
 
 def document_context(
-    document: Document, clauses: list[Clause], default_city: str = DEFAULT_CITY, registry: Registry | None = None
+    document: Document, clauses: list[Clause], default_city: str | None = None, registry: Registry | None = None
 ) -> DocumentContext:
     """Jurisdiction and role convention of a document, read from its metadata and text: the
     first city or district a registry knows in its issuer and title (深圳市福田区…), else a
     city named there (中山市人民政府, a title starting 中山市…), else — when the text calls it
-    我市/本市 — the city its text names most, else ``default_city``."""
+    我市/本市 — the city its text names most, else ``default_city`` (None: a national law, or a
+    document that names no city, has no city; its 市…局 are no one city's bodies)."""
     heading = " ".join(filter(None, [document.issuer, document.title]))
     text = "".join(c.text for c in clauses)
     known = registry.place_in(heading) if registry is not None else None

@@ -31,7 +31,7 @@ class DocumentContext:
     document_id: str
     title: str | None = None
     issuer: str | None = None
-    city: str = "广州市"  # whose 市 bodies "市…局" names (from issuer / title; Guangzhou by default)
+    city: str | None = None  # whose 市 bodies "市…局" names (from issuer / title / text); None: the document does not say
     district: str | None = None  # whose 区 bodies "区…局" names, e.g. "黄埔区"
     # The document's own rule for lists of responsible units: True when it says the first
     # listed leads (第一个责任单位为牵头单位 / 排在首位的为牵头单位), None when it says nothing.

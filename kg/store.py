@@ -2,12 +2,22 @@
 (``Graph(store=OxigraphStore(...))``), so SPARQL runs in Oxigraph and the programming
 interface stays rdflib's.
 
-A build hands the store N-Triples files (one per input file, written by the workers) and
-Oxigraph's bulk loader reads them one after another as a single stream: the corpus never
-passes through rdflib or sits in memory whole."""
+A clean build hands the store N-Triples files (one per input file, written by the workers)
+and Oxigraph's bulk loader reads them one after another as a single stream: the corpus never
+passes through rdflib or sits in memory whole.
+
+A rebuild after a few files changed does not load the corpus again (``update_store``): it
+takes a backup of the last generation's store (Oxigraph hard-links its immutable files, so
+this costs next to nothing and leaves that generation as it was) and applies the change.
+That change is exact because a file's triples are split in two (``split_owned``): those
+about its own documents and clauses (IRIs under id/doc/<document> and id/clause/<document>/,
+which no other file mints), removed and added per file; and the rest (bodies, issuers,
+terms, vocabulary), which several files may state, taken as one set over the corpus with
+what only the whole corpus knows, and changed by the difference of the old and new sets."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,7 +25,7 @@ import pyoxigraph
 from oxrdflib import OxigraphStore
 from rdflib import Graph
 
-from .namespace import GRAPH
+from .namespace import GRAPH, ID
 
 STORE_DIR = "graph"
 
@@ -55,6 +65,53 @@ def load_ntriples(folder: Path, parts: Iterable[Path | bytes]) -> int:
     store = pyoxigraph.Store(str(folder / STORE_DIR))
     with io.BufferedReader(_Concatenated(parts), buffer_size=1 << 20) as stream:
         store.bulk_load(stream, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(str(GRAPH)))
+    store.flush()
+    count = len(store)
+    del store
+    return count
+
+
+_OWNED = (f"<{ID}doc/".encode(), f"<{ID}clause/".encode())
+
+
+def split_owned(ntriples: bytes) -> tuple[bytes, bytes]:
+    """N-Triples of one file's graph split into (triples whose subject is one of its
+    documents, clauses or their parts; the rest)."""
+    owned: list[bytes] = []
+    shared: list[bytes] = []
+    for line in ntriples.splitlines(keepends=True):
+        if line.strip():
+            (owned if line.startswith(_OWNED) else shared).append(line)
+    return b"".join(owned), b"".join(shared)
+
+
+def ntriples_lines(data: bytes) -> set[bytes]:
+    """The distinct triples of N-Triples ``data``, one line each (as rdflib writes them)."""
+    return {line.rstrip(b"\r\n") + b"\n" for line in data.splitlines() if line.strip()}
+
+
+_BLANK_OBJECT = re.compile(rb"\s_:\S+\s*\.\s*$")
+
+
+def has_blank_node(line: bytes) -> bool:
+    """Whether an N-Triples line has a blank node as subject or object."""
+    return line.startswith(b"_:") or _BLANK_OBJECT.search(line) is not None
+
+
+def update_store(previous: Path, folder: Path, remove: Iterable[Path | bytes], add: Iterable[Path | bytes]) -> int:
+    """A new store under ``folder``: the store of generation ``previous`` (read only,
+    never changed) with the triples of ``remove`` taken out, then those of ``add`` put in;
+    returns the number of triples stored."""
+    source = pyoxigraph.Store.read_only(str(previous / STORE_DIR))
+    source.backup(str(folder / STORE_DIR))
+    del source
+    store = pyoxigraph.Store(str(folder / STORE_DIR))
+    graph = pyoxigraph.NamedNode(str(GRAPH))
+    with io.BufferedReader(_Concatenated(remove), buffer_size=1 << 20) as stream:
+        for triple in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.N_TRIPLES):
+            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
+    with io.BufferedReader(_Concatenated(add), buffer_size=1 << 20) as stream:
+        store.load(stream, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
     store.flush()
     count = len(store)
     del store

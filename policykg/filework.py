@@ -11,7 +11,12 @@ temporary folder and renamed into place when complete: a killed build leaves no 
         meta.json       FileMeta: counts, documents, citations, body labels, violations, times
         clauses.jsonl   one Clause per line (corpus/artifacts.py's shape)
         facts.jsonl     one ClauseFacts per line (kg/artifacts.py's shape)
-        triples.nt      the file's part of the graph (kg.build.file_graph), N-Triples
+        triples.nt      the file's own part of the graph (kg.build.file_graph), N-Triples:
+                        the triples about its documents and clauses (and their facts and
+                        spans, whose IRIs extend the clauses'), which no other file states
+        shared.nt       the rest of its graph: bodies, issuers, terms, vocabulary concepts,
+                        which other files may state too (kg.store.split_owned)
+        keyword.npz     its clauses' keyword units, counted (index.keyword.FileTerms)
 """
 from __future__ import annotations
 
@@ -34,14 +39,18 @@ from policykg.kg.artifacts import fact_row
 from policykg.kg.build import cited_titles, file_graph, take_agent_labels
 from policykg.kg.extract.registry import Registry
 from policykg.kg.facts import extract_facts
+from policykg.kg.store import split_owned
 from policykg.kg.validate import validate_graph
+from policykg.index.keyword import FileTerms, searched_text
 
 META = "meta.json"
 CLAUSES = "clauses.jsonl"
 FACTS = "facts.jsonl"
 TRIPLES = "triples.nt"
+SHARED = "shared.nt"
+TERMS = "keyword.npz"
 # The steps timed in every worker, in the order they run.
-STEPS = ("read", "layout", "clauses", "facts", "triples", "validate", "write")
+STEPS = ("read", "layout", "clauses", "facts", "triples", "validate", "write", "keyword")
 
 
 @dataclass
@@ -173,8 +182,13 @@ def _process_source(source, meta: FileMeta, folder: Path, clock: _Clock) -> None
     meta.citations = cited_titles(clauses)
     write_jsonl(folder / CLAUSES, (c.to_dict() for c in clauses))
     write_jsonl(folder / FACTS, (fact_row(found) for found in facts.values()))
-    graph.serialize(folder / TRIPLES, format="nt", encoding="utf-8")
+    owned, shared = split_owned(graph.serialize(format="nt", encoding="utf-8"))
+    (folder / TRIPLES).write_bytes(owned)
+    (folder / SHARED).write_bytes(shared)
     clock.lap("write")
+    titles = {d.id: d.title for d in documents}
+    FileTerms.count([c.id for c in clauses], (searched_text(c, titles.get(c.document)) for c in clauses)).save(folder / TERMS)
+    clock.lap("keyword")
 
 
 __all__ = ["FileMeta", "STEPS", "entry_name", "file_sha256", "load_meta", "process_file"]

@@ -23,6 +23,7 @@ FILE_INPUTS = (
     ("kg", "**/*.rq"),
     ("ontology", "**/*.ttl"),
     (".", "filework.py"),
+    ("index", "keyword.py"),  # the keyword units each file's worker counts
 )
 BUILD_INPUTS = FILE_INPUTS + (("index", "**/*.py"), (".", "*.py"))
 # Libraries whose upgrade can change clauses or facts.

@@ -7,19 +7,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph
 import pytest
 from rdflib import Graph
 from rdflib.compare import IsomorphicGraph, to_isomorphic
 
-from conftest import shipped_file
+from conftest import SHIPPED_TEXTS, shipped_file
 from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses
 from policykg.kg.artifacts import FACTS, load_facts
 from policykg.kg.namespace import GRAPH
 from policykg.kg.store import STORE_DIR
 from policykg import build as build_module
 from policykg import filework
-from policykg.build import FILE_CACHE, build
+from policykg.build import FILE_CACHE, build, read_manifest
+from policykg.index.keyword import FileTerms, KeywordIndex
 from policykg.datadir import DataDir
 from policykg.fingerprint import FILE_INPUTS, ROOT, file_fingerprint
 
@@ -84,7 +86,16 @@ def test_parallel_build_equals_serial_build(serial, tmp_path):
     assert len(graph) == report.triples
 
 
-def test_rebuild_after_a_change_and_an_addition_equals_a_clean_build(tmp_path):
+def _keyword(generation: Path) -> dict:
+    """What keyword search answers on the generation: the ids it ranks, and the ranking
+    (ids and scores) of a few questions."""
+    index = KeywordIndex.load(generation)
+    questions = ("软件能力成熟度评估补贴", "人工智能", "产业链 创新链", "市财政局")
+    return {"ids": index.ids, **{q: index.search(q, 20) for q in questions}}
+
+
+def test_rebuild_after_a_change_an_addition_and_a_removal_equals_a_clean_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "UPDATE_SHARE", 1.0)  # change the store even when half the files change
     texts = _texts(tmp_path / "texts")
     data = DataDir(tmp_path / "data")
     build(data, [texts], model="none")
@@ -92,11 +103,46 @@ def test_rebuild_after_a_change_and_an_addition_equals_a_clean_build(tmp_path):
     shutil.copy(shipped_file("000"), texts)
     again = build(data, [texts], model="none")
     assert again.processed == 2  # the changed file and the new one; the other two from the cache
+    assert read_manifest(data.require_current())["store"]["mode"] == "update"  # the last store, changed
     clean = DataDir(tmp_path / "clean")
     build(clean, [texts], model="none", force=True)
     assert _artifacts(data.require_current()) == _artifacts(clean.require_current())
     assert _triples(data.require_current()) == _triples(clean.require_current())
+    assert _keyword(data.require_current()) == _keyword(clean.require_current())
     assert _caps_of(data.require_current(), "软件能力成熟度评估") == [500_000]
+
+    (texts / shipped_file("004").name).unlink()  # the Traditional text goes
+    first = data.require_current()
+    third = build(data, [texts], model="none")
+    assert third.processed == 0 and read_manifest(third.generation)["store"]["mode"] == "update"
+    clean = DataDir(tmp_path / "clean-2")
+    build(clean, [texts], model="none")
+    assert _triples(third.generation) == _triples(clean.require_current())
+    assert _keyword(third.generation) == _keyword(clean.require_current())
+    assert _triples(first) != _triples(third.generation)  # the generation it was changed from is as it was
+    assert len(_triples(first)) == read_manifest(first)["triples"]
+
+
+def test_the_assembled_keyword_index_scores_as_bm25s_does():
+    """The index assembled from the workers' counted units (in files, some clauses left
+    out, in another order) gives bm25s's own scores and rankings for the same clauses."""
+    lines = [line.strip() for path in sorted(SHIPPED_TEXTS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ids = [f"c{n}" for n in range(len(lines))]
+    third = len(lines) // 3 + 1
+    parts = [FileTerms.count(ids[i : i + third], lines[i : i + third]) for i in range(0, len(lines), third)]
+    whole = KeywordIndex.build(ids, lines)
+    assembled = KeywordIndex.from_terms(parts)
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(whole.retriever.scores[name], assembled.retriever.scores[name])
+    assert whole.retriever.vocab_dict == assembled.retriever.vocab_dict
+    chosen = ids[::-3]
+    some = KeywordIndex.build(chosen, [lines[int(i[1:])] for i in chosen])
+    assembled = KeywordIndex.from_terms(parts, chosen)
+    assert assembled.ids == chosen
+    for question in ("研发费用补贴最高", "人工智能产业", "集成电路 设计", "流片"):
+        assert assembled.search(question, 20) == some.search(question, 20) != []
+    for unit in ("补", "补贴", "流片", "链"):
+        assert assembled.document_frequency(unit) == some.document_frequency(unit) > 0
 
 
 def _caps_of(generation: Path, words: str) -> list[float]:

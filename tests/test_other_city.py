@@ -48,3 +48,27 @@ def test_its_awards(shenzhen):
     assert rows["二、"] == [("interest_subsidy", 0.5, "技改贷款利息", 5_000_000, 3)]
     # one rate for three ceilings
     assert rows["三、"] == [("subsidy", 0.5, "研发设备投入", cap, None) for cap in (5_000_000, 3_000_000, 2_000_000)]
+
+
+# A national regulation, written for this test in the shape of the realcorpus's laws: it
+# names no city, and its 市人民政府 / 市财政局 are every city's, not Guangzhou's.
+NATIONAL = """# 某某事业促进条例
+
+第一条 为促进某某事业发展，制定本条例。
+
+第二条 国务院有关部门按照职责分工负责本条例的实施。
+
+第三条 市财政局负责本条例所需资金的保障，市审计局予以配合。
+"""
+
+
+def test_a_document_that_names_no_city_has_none(tmp_path):
+    path = tmp_path / "national.md"
+    path.write_text(NATIONAL, encoding="utf-8")
+    corpus = read_corpus(list_sources([path]))
+    registry = Registry.load()
+    (document,) = corpus.documents
+    assert document_context(document, corpus.clauses, registry=registry).city is None
+    facts = extract_facts(corpus.documents, corpus.clauses, registry)
+    named = [r for found in facts.values() for r in found.responsibilities]
+    assert named and not any(r.department.startswith("guangzhou/") or "广州" in r.label for r in named)

@@ -308,7 +308,7 @@ class Registry:
 
     # --- resolution ------------------------------------------------------------------
 
-    def find(self, name: str, city: str, district: str | None = None, *, generic: bool = False) -> Body:
+    def find(self, name: str, city: str | None, district: str | None = None, *, generic: bool = False) -> Body:
         """The body (or generic group) ``name`` means in a document of ``city``/``district``.
         ``generic`` says the caller read the name as a generic group (各区政府, 有关部门);
         generic groups the registry does not know get an id under ``generic/``."""
@@ -324,7 +324,7 @@ class Registry:
         where, rest, level = self._split(key, city, district)
         tries = [(where, rest)]
         if level == "":
-            tries += [(city, rest)] if district else []
+            tries += [(city, rest)] if district and city else []
         elif level == "市":
             tries.append((where, key))  # 市场监管局: the 市 belongs to the name
         for attempt in tries:
@@ -333,13 +333,13 @@ class Registry:
                 return self._with_mention(self._bodies[found], written)
         return Body(self._unknown_id(where, rest), self._written_out(written, where, level), (written,), where, known=False)
 
-    def resolve(self, name: str, city: str, district: str | None = None) -> tuple[str, str, list[str]]:
+    def resolve(self, name: str, city: str | None, district: str | None = None) -> tuple[str, str, list[str]]:
         """(id, prefLabel, labels) of the body ``name`` means in a document of ``city`` /
         ``district``; labels start with the name as written."""
         body = self.find(name, city, district)
         return body.id, body.label, list(body.labels)
 
-    def is_known(self, name: str, city: str, district: str | None = None) -> bool:
+    def is_known(self, name: str, city: str | None, district: str | None = None) -> bool:
         """Whether the registry holds the body or generic group ``name`` means."""
         return self.find(name, city, district).known
 
