@@ -116,19 +116,29 @@ def searched_text(clause: Clause, title: str | None = None) -> str:
 UNIT_SEPARATOR = "#"
 
 
-def dense_units(clause: Clause) -> list[tuple[str, str]]:
-    """(unit id, text) the encoder embeds for a clause: the clause with its heading path,
-    and, when it has several sentences, each sentence with the path. A clause scores as its
-    best unit: a question usually matches one sentence of a long item (dev MRR@10 of the
-    dense side: 0.64 embedding whole clauses, 0.79 with sentences; of hybrid search, 0.893
-    with clause vectors only against 0.959 with sentences, measured again with e5 when the
-    build went parallel: the sentences cost about four times the vectors and pay)."""
+def dense_units(clause: Clause, title: str = "") -> list[tuple[str, str]]:
+    """(unit id, text) the encoder embeds for a clause: the clause with its document's title
+    and heading path, and, when it has several sentences, each sentence with the path. A
+    clause scores as its best unit: a question usually matches one sentence of a long item
+    (dev MRR@10 of the dense side: 0.64 embedding whole clauses, 0.79 with sentences; of
+    hybrid search, 0.87 with clause vectors only against 0.96 with sentences: the sentences
+    cost about four times the vectors and pay). The title says what a clause is about when
+    its own words do not (第五百六十二条 of 民法典合同编, an item of 人工智能产业导则): with
+    it the dense side's MRR@10 went from 0.79 to 0.81 on the development queries and from
+    0.69 to 0.77 on their paraphrases (``benchmarks/embedded_text.py``; README, *Measuring*).
+    Sentences keep the path alone: one title on every sentence would make them alike."""
     path = " ".join(clause.path)
-    units = [(clause.id, f"{path} {clause.text}".strip())]
+    units = [(clause.id, " ".join(part for part in (title, path, clause.text) if part).strip())]
     parts = sentences(clause.text)
     if len(parts) > 1:
         units += [(f"{clause.id}{UNIT_SEPARATOR}{n}", f"{path} {part}".strip()) for n, part in enumerate(parts, start=1)]
     return units
+
+
+def dense_passages(clauses: list[Clause], documents: list[Document]) -> list[tuple[str, str]]:
+    """(unit id, text) of every clause's dense units, each with its document's title."""
+    titles = {d.id: d.title or "" for d in documents}
+    return [unit for clause in clauses for unit in dense_units(clause, titles.get(clause.document, ""))]
 
 
 def clause_of_unit(unit_id: str) -> str:
@@ -159,6 +169,8 @@ class Searcher:
     encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
     shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
     registry: Registry | None = None  # for renamed bodies (loaded when first needed)
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))  # fusion weight of each side
+    fusion_k: int = FUSION_K  # fusion's rank constant
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
@@ -216,7 +228,7 @@ class Searcher:
             found = list(self.dense(normalized, pool))
             rankings["dense"] = [cid for cid, _ in found]
             similarity = dict(found)
-        fused = reciprocal_rank_fusion(rankings, WEIGHTS, FUSION_K)
+        fused = reciprocal_rank_fusion(rankings, self.weights, self.fusion_k)
         amount = stated_amount(query)
         result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
         words = self.question_words(normalized)

@@ -29,7 +29,7 @@ from policykg.corpus.read import list_sources
 from policykg.index.dense import DenseIndex
 from policykg.index.embed_cache import embed_passages
 from policykg.index.encoders import get_encoder
-from policykg.index.search import build_index, dense_units
+from policykg.index.search import build_index, dense_passages
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
@@ -149,7 +149,7 @@ def build(
         if model != NO_MODEL:
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
-            units = [unit for clause in chosen for unit in dense_units(clause)]
+            units = dense_passages(chosen, documents)
             with log.stage("embed", unit="passages") as stage:
 
                 def advance(encoded: int, to_encode: int) -> None:
