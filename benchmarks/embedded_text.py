@@ -124,10 +124,13 @@ def main() -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--embed-only", action="store_true", help="fill the embedding caches, measure nothing")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--stard-only", action="store_true", help="measure STARD alone")
     args = parser.parse_args()
     encoder = get_encoder("e5", args.threads)
     names = args.variants.split(",")
     sets = [(args.data, {"dev": read(SHARED / "gold" / "dev_queries.jsonl"), "paraphrases": read(HERE / "queries" / "paraphrases.jsonl")})]
+    if args.stard_only:
+        sets = []
     if args.stard_data:
         # a build of part of STARD's laws is scored on the questions those laws answer
         folder = DataDir(args.stard_data).require_current()
