@@ -58,7 +58,7 @@ def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastA
         await asyncio.to_thread(app.state.sparql.wait_ready)  # the first query finds its worker ready
         follower = None
         retired: list[Served] = []
-        if settings.follow_seconds > 0:
+        if settings.follow_seconds > 0 and settings.generation is None:  # a pinned generation stays
             # Old builds stay open until every request that started on them has ended.
             grace = settings.sparql_timeout_seconds + 30
             follower = asyncio.create_task(follow(app, data, settings, grace, retired))
@@ -93,7 +93,7 @@ def sparql_limits(settings: Settings) -> Limits:
     return Limits(
         timeout_seconds=settings.sparql_timeout_seconds, max_results=settings.sparql_max_results,
         workers=settings.sparql_workers, queue=settings.sparql_queue, per_client=settings.sparql_per_client,
-        allowed_services=tuple(settings.sparql_allowed_services),
+        allowed_services=tuple(settings.sparql_allowed_services), upstream=settings.sparql_upstream,
     )
 
 

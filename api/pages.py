@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
@@ -18,6 +20,7 @@ from policykg.index.validity import validity_on
 from policykg.index.models import Hit
 from policykg.kg.records import DocumentRef
 
+from .deps import get_catalog
 from .present import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
@@ -45,8 +48,19 @@ def validity_status(document: DocumentRef | Document) -> str:
     return validity_on(document, date.today()).status
 
 
+@pass_context
+def copies_of(context: Context, document: DocumentRef | Document) -> list[str]:
+    """Ids of the other copies of a document: a clause's ``DocumentRef`` does not carry
+    them, so they are read from the generation the request reads. Templates that use it
+    import their macros ``with context``."""
+    if isinstance(document, Document):
+        return document.copies
+    found = get_catalog(context["request"]).documents.get(document.id)
+    return found.copies if found is not None else []
+
+
 TEMPLATES.env.filters["validity_status"] = validity_status
-TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES)
+TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES, copies_of=copies_of)
 TEMPLATES.env.filters.update(
     yuan=format_yuan, kind_name=kind_name, award_line=award_line, validity=validity_line,
     highlighted=highlighted, target_line=target_line, named_first=named_first,

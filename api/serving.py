@@ -42,9 +42,9 @@ class Served:
 
     @classmethod
     def open(cls, data: DataDir, settings: Settings, previous: Served | None = None) -> Served:
-        """The current generation, leased, then opened (reusing ``previous``'s encoder when
-        the same model built both)."""
-        lease = data.lease_current()
+        """The current generation (or the one ``settings.generation`` pins), leased, then
+        opened (reusing ``previous``'s encoder when the same model built both)."""
+        lease = data.lease(data.generations_dir / settings.generation) if settings.generation else data.lease_current()
         try:
             folder = lease.generation
             encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)

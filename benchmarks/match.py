@@ -1,10 +1,12 @@
 """Eligibility matching speed: one profile against every award rule of the shipped build
 (1×, 9 documents) and of a build about 1,000 documents large (the 1× rules replicated with
-varied ids and amounts), as a ratio against the 1× time measured in the same run.
+varied ids and amounts), as a ratio against the 1× time measured in the same run; and, with
+``--real``, against every rule of real builds as they are (no replication).
 
     .venv/bin/python benchmarks/match.py                      # builds the shipped corpus (--model none) in a temp folder
     .venv/bin/python benchmarks/match.py --data /tmp/pk       # an existing data folder's current build
     .venv/bin/python benchmarks/match.py --documents 2000
+    .venv/bin/python benchmarks/match.py --data /tmp/pk --real /tmp/realcorpus-data   # + the rules of real builds, together
 
 Replicating rules rather than building 1,000 documents keeps the run to seconds: matching
 costs per rule and per profile item, not per document text, and the conditions a build reads
@@ -48,15 +50,19 @@ def replicated(matcher: Matcher, times: int) -> Matcher:
             award = replace(award, cap_yuan=award.cap_yuan * scale if award.cap_yuan else None,
                             amount_yuan=award.amount_yuan * scale if award.amount_yuan else None)
             rules.append(replace(rule, clause_id=f"{rule.clause_id}#{n}", award=award))
-    return Matcher(rules, matcher.abbreviations, matcher.vocab)
+    return Matcher(rules, matcher.abbreviations, matcher.vocab, matcher.links)
 
 
 def timed(matcher: Matcher, profiles: list[Profile]) -> tuple[float, float]:
     """Median milliseconds to match one profile against every rule: wall clock, and CPU time
-    of this process (on a shared machine the wall clock also counts other processes' turns)."""
+    of this process (on a shared machine the wall clock also counts other processes' turns).
+    On a build with semantic links each match embeds the firm's words anew, as a new
+    profile's would be."""
     wall, cpu = [], []
     for _ in range(ROUNDS):
         for profile in profiles:
+            if matcher.links is not None:
+                matcher.links.forget()
             start, start_cpu = time.perf_counter(), time.process_time()
             matcher.match(profile, include_not_eligible=True)
             wall.append((time.perf_counter() - start) * 1000)
@@ -68,6 +74,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, help="a data folder with a current build (default: build the shipped corpus)")
     ap.add_argument("--documents", type=int, default=1000, help="documents of the large build (default 1000)")
+    ap.add_argument("--real", type=Path, nargs="*", default=[],
+                    help="data folders of real builds: their rules and the 1× build's are matched together, as they are")
     args = ap.parse_args()
     if args.data is None:
         args.data = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
@@ -87,6 +95,19 @@ def main() -> None:
     for name, rules, w, c in ((f"shipped (1×, {documents} docs)", len(small.rules), base, base_cpu),
                               (f"~{documents * times} documents ({times}×)", len(large.rules), big, big_cpu)):
         print(f"{name:<28}{rules:>8}{w:>10.1f}{c:>9.1f}{c / base_cpu:>12.1f}{c * 1000 / rules:>15.1f}")
+    if args.real:
+        from policykg.corpus.artifacts import load_documents as documents_of
+
+        folders = [folder, *(DataDir(d).require_current() for d in args.real)]
+        loaded = [small, *(Matcher.load(f) for f in folders[1:])]
+        together = Matcher([r for m in loaded for r in m.rules], {k: v for m in loaded for k, v in m.abbreviations.items()},
+                           small.vocab, small.links)
+        docs = sum(sum(d.preferred for d in documents_of(f)) for f in folders)
+        for name, matcher in (*((f"real: {d.name}", m) for d, m in zip(args.real, loaded[1:])),
+                              (f"real + 1× ({docs} docs)", together)):
+            w, c = timed(matcher, profiles)
+            print(f"{name:<28}{len(matcher.rules):>8}{w:>10.1f}{c:>9.1f}{c / base_cpu:>12.1f}{c * 1000 / max(1, len(matcher.rules)):>15.1f}")
+    print(f"semantic links: {'on, ' + str(len(small.links.targets)) + ' targets (' + small.links.encoder.name + ')' if small.links else 'off (no encoder)'}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"loading the shipped build's rules: {load_ms:.0f} ms")
 

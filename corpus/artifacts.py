@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .ingest import Corpus
 from .models import Clause, Document, Span
+
+if TYPE_CHECKING:  # readers of a build need no ingest code (segmenter, numerals, patterns)
+    from .ingest import Corpus
 
 DOCUMENTS = "documents.jsonl"
 CLAUSES = "clauses.jsonl"

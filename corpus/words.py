@@ -7,17 +7,21 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-
-import jieba
+from typing import TYPE_CHECKING
 
 from .convert import normalize
 from .patterns import CLAUSE_STOPS
+
+if TYPE_CHECKING:
+    import jieba
 
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
+    import jieba  # imported when a text is first cut: char_units, which the keyword index uses, needs no segmenter
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()

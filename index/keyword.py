@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-
-import bm25s
-import numpy as np
+from typing import TYPE_CHECKING
 
 from policykg.corpus.words import char_units
+
+if TYPE_CHECKING:  # bm25s (with scipy) and numpy are imported where an index is built, loaded or searched:
+    import bm25s  # the read model (index.catalog) reads only the ids, and must not pay for them
 
 INDEX_DIR = "keyword"
 # Length normalisation: clauses range from a heading-long item to a page-long one; less
@@ -32,6 +33,8 @@ class KeywordIndex:
         """Index ``texts`` (one per id, read once, in order). Each text's units become
         vocabulary ids as it is read: a corpus of millions of characters is never held as
         millions of small strings (bm25s's own tokenizing path holds them all)."""
+        import bm25s
+
         vocab: dict[str, int] = {}
         corpus_ids = [[vocab.setdefault(unit, len(vocab)) for unit in char_units(text)] for text in texts]
         retriever = bm25s.BM25(k1=K1, b=B)
@@ -45,6 +48,8 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
         return cls(bm25s.BM25.load(str(folder / INDEX_DIR)), cls.read_ids(folder))
 
     @staticmethod
@@ -66,6 +71,8 @@ class KeywordIndex:
         words = [w for w in char_units(query) if w in self.retriever.vocab_dict]
         if not words or not self.ids:
             return []
+        import numpy as np
+
         scores = self.retriever.get_scores(words)
         best = np.argsort(-scores, kind="stable")[: min(k, len(self.ids))]
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]

@@ -25,9 +25,12 @@ from policykg.corpus.convert import normalize
 from policykg.corpus.validity import Validity, validity_on
 from policykg.kg.extract.conditions import AwardConditions, Condition, document_city
 from policykg.kg.models import Award, Tier
-from policykg.kg.lexicon import Concept, Vocabulary, vocabulary
+from policykg.kg.lexicon import Vocabulary, vocabulary
+from policykg.kg.places import Place, Places, places
 
+from .encoders import Encoder
 from .estimate import Estimate, estimate, format_yuan
+from .links import LinkTable, SemanticLink, field_word, rule_targets, usable
 
 VERDICTS = ("eligible", "not_eligible", "unknown")
 DEFAULT_CITY = "广州市"  # whose 我市 a document means when its heading names no city (as kg.facts)
@@ -50,6 +53,8 @@ STATUS_WORDS = {"met": "符合", "not_met": "不符合", "unknown": "无法判�
 VERDICT_WORDS = {"eligible": "可申报", "not_eligible": "不符合", "unknown": "待确认"}
 
 
+_CONTEXT = "（条款上下文）"  # an item linked by words of the clause around the award, not of its base
+SEMANTIC = "语义相近"  # how a semantic link's words begin (index.links.SemanticLink.words)
 SHORT_CONDITION = 6  # character pairs: up to this, one shared pair links a firm's words to an untyped condition
 
 
@@ -316,13 +321,31 @@ def _weight(shared: frozenset[str]) -> float:
 class Matcher:
     """The award rules of one build, ready to judge profiles against (load once)."""
 
-    def __init__(self, rules: list[Rule], abbreviations: dict[str, str], vocab: Vocabulary | None = None) -> None:
+    def __init__(self, rules: list[Rule], abbreviations: dict[str, str], vocab: Vocabulary | None = None,
+                 links: LinkTable | None = None) -> None:
         self.rules = rules
         self.abbreviations = abbreviations  # short → full and full → short
         self.vocab = vocab or vocabulary()
+        self.places = places()
+        self.links = links  # semantic links (index.links), when the build has an encoder they hold for
 
     @classmethod
-    def load(cls, folder: Path) -> "Matcher":
+    def load(cls, folder: Path, *, encoder: Encoder | None = None, semantic: bool = True) -> "Matcher":
+        """The rules of the build in ``folder``; with ``semantic``, the semantic links of its
+        encoder (``encoder`` when it is that model, else loaded), read from the generation or,
+        for a build made before they were kept, embedded now."""
+        matcher = cls._load_rules(folder)
+        if semantic:
+            from .open import open_encoder
+
+            found = open_encoder(Path(folder), reuse=encoder)
+            if found is not None and usable(found):
+                matcher.links = LinkTable.load(folder, found) or LinkTable.embed(link_targets(matcher), found)
+                matcher.links.related = related_concepts(matcher.vocab)
+        return matcher
+
+    @classmethod
+    def _load_rules(cls, folder: Path) -> "Matcher":
         from policykg.corpus.artifacts import load_clauses, load_documents
         from policykg.kg.artifacts import load_facts
 
@@ -330,6 +353,7 @@ class Matcher:
         clauses = {c.id: c for c in load_clauses(folder)}
         facts = load_facts(folder)
         vocab = vocabulary()
+        divisions = places()
         abbreviations: dict[str, str] = {}
         for found in facts.values():
             for a in found.abbreviations:
@@ -344,7 +368,7 @@ class Matcher:
             if not document.preferred:
                 continue  # a copy printed twice answers once
             named = document_city(document.title, document.issuer)
-            district = next((m.concept.label for m in vocab.find(f"{document.issuer or ''} {document.title or ''}", scheme="place") if m.concept.broader and vocab.concepts.get(m.concept.broader[0], None) and vocab.concepts[m.concept.broader[0]].broader), None)
+            district = next((p.label for p, _, _, _ in divisions.find(f"{document.issuer or ''} {document.title or ''}") if p.level == "district"), None)
             by_award = {ac.award: ac for ac in found.conditions}
             record = {
                 "id": document.id, "title": document.title, "number": document.number, "issuer": document.issuer,
@@ -378,6 +402,35 @@ class Matcher:
         return ProfileMatch(profile.name, profile.as_of.isoformat(), results, len(self.rules))
 
 
+def link_targets(matcher: Matcher) -> list:
+    """What a firm's words can be linked to by meaning in this build (``index.links``): the
+    lexicon's industry labels, the fields untyped conditions name, the bases items count for."""
+    labels = [(c.id, label) for c in matcher.vocab.concepts.values() if c.scheme == "industry" for label in c.written]
+    fields = sorted({f for r in matcher.rules for c in r.conditions if c.kind == "other" for f in [field_word(c.words)] if f})
+    bases = sorted({r.award.base for r in matcher.rules if r.award.base and _counts_items(r)})
+    return rule_targets(labels, fields, bases)
+
+
+def related_concepts(vocab: Vocabulary):
+    """Whether two link targets are one concept above the other (they do not compete)."""
+
+    def related(a: str, b: str) -> bool:
+        return a in vocab.concepts and b in vocab.concepts and (vocab.within(a, b) or vocab.within(b, a))
+
+    return related
+
+
+def write_links(folder: Path, encoder: Encoder) -> int:
+    """Embed a build's link targets with its encoder and keep them in the generation (the
+    build calls this after the dense index); how many, 0 when the encoder is not one the
+    thresholds hold for."""
+    if not usable(encoder):
+        return 0
+    table = LinkTable.embed(link_targets(Matcher._load_rules(folder)), encoder)
+    table.save(folder)
+    return len(table.targets)
+
+
 def _expand(text: str, abbreviations: dict[str, str]) -> str:
     """``text`` with each abbreviation the corpus defines written out beside it (MPW → 多项目晶圆)."""
     extra = []
@@ -402,13 +455,17 @@ class _Judge:
         self.words = [*(profile.industry or []), *(profile.qualifications or []), *(i.item for i in self.items)]
         self.word_grams = grams(" ".join(self.words))
         self.firm_concepts = self._industries()
+        if matcher.links is not None:  # the firm's words that may need a semantic link, embedded in one call each
+            matcher.links.links([w for w, ms in self.firm_concepts if not ms], "industry")
+            matcher.links.links([i.item for i in self.items], "base")
         self.normalized = [normalize(w) for w in self.words]
         self.validity: dict[str, Validity] = {}
         self.seen: dict[tuple, Reason] = {}
         self.validity_records: dict[int, dict] = {}
         self.places_seen: dict[tuple, tuple[str, str]] = {}
-        self.same: dict[tuple[str, str], bool] = {}
-        self.item_places = {id(i): [m.concept.label for m in self.vocab.find(i.item, scheme="place")] for i in self.items}
+        self.places = matcher.places
+        self.firm_places: _FirmPlaces | None = None
+        self.item_places = {id(i): [p for p, _, _, _ in self.places.find(i.item)] for i in self.items}
 
     # -- which of the firm's items each rule counts
     def assign_items(self, rules: list[Rule]) -> dict[int, list[tuple[Item, str]]]:
@@ -440,7 +497,21 @@ class _Judge:
                         continue  # the base names its own thing, which the item does not share
                     shared = g & rules[n].context_grams
                     if _weight(shared) >= 1:
-                        out.setdefault(n, []).append((item, "、".join(sorted(shared)) + "（条款上下文）"))
+                        out.setdefault(n, []).append((item, "、".join(sorted(shared)) + _CONTEXT))
+        if self.m.links is not None:
+            # an item no rule's base or own words share words with (a clause's other words
+            # may): the base its words are nearest in meaning to
+            placed = {id(i) for fits in out.values() for i, words in fits if not words.endswith(_CONTEXT)}
+            for item in self.items:
+                if id(item) in placed:
+                    continue
+                link = self._semantic(item.item, "base")
+                if link is None:
+                    continue
+                for members in by_clause.values():
+                    for n in members:
+                        if f"base:{rules[n].award.base}" == link.target.key:
+                            out.setdefault(n, []).append((item, link.words()))
         return out
 
     def judge(self, rule: Rule, fitted: list[tuple[Item, str]]) -> MatchResult:
@@ -507,7 +578,7 @@ class _Judge:
         if c.scope == "item":
             named = self._item_places(fitted)
             if named:
-                hit = [p for p in places if any(self._same_place(p, n) for n in named)]
+                hit = [p for p in places if any(self._same_place(self.places.resolve(p, within=rule.city), self.places.resolve(n), p, n) for n in named)]
                 return ("met" if hit else "not_met"), f"所列项目注明{'、'.join(named)}", "项目文字中的地名"
         status, detail = self._in_places(places, rule)
         return status, detail, ""
@@ -516,7 +587,7 @@ class _Judge:
         if c.scope == "item" or "转化" in c.words:
             named = self._item_places(fitted or [(i, "") for i in self.items])
             if named:
-                hit = any(self._same_place(rule.city, n) for n in named)
+                hit = any(self._same_place(self.places.resolve(rule.city), self.places.resolve(n), rule.city, n) for n in named)
                 return ("met" if hit else "not_met"), f"所列项目注明{'、'.join(named)}（{rule.city}）", "项目文字中的地名"
         status, detail = self._in_places([rule.city], rule)
         return status, detail, f"“{_city_word(c.words)}”指{rule.city}" if _city_word(c.words) else ""
@@ -528,63 +599,75 @@ class _Judge:
         return self.places_seen[key]
 
     def _judge_places(self, places: list[str], rule: Rule) -> tuple[str, str]:
+        """The firm's registration against the places a rule names. Places resolve through
+        China's administrative divisions (``kg.places``); a rule's name of several divisions
+        (南山区 of 深圳 and of 鹤岗) means the one in the city its document speaks for."""
         loc = self.p.location
         if loc is None:
             return "unknown", "画像未填写注册地"
+        firm = self._firm_places()
         statuses = []
         for place in places:
-            concept = self.vocab.place(place)
-            level = _level(concept, self.vocab, place)
+            wanted = self.places.resolve(place, within=rule.city)
+            level = wanted.level if wanted else ("district" if place.endswith("区") else "city" if place.endswith("市") else None)
             if level == "district":
-                city = self.vocab.concepts[concept.broader[0]].label if concept and concept.broader else rule.city
-                if loc.district:
-                    statuses.append("met" if self._same_place(place, loc.district) else "not_met")
-                elif loc.city and not self._same_place(city, loc.city):
-                    statuses.append("not_met")
+                if firm.district is not None or loc.district:
+                    statuses.append("met" if self._same_place(wanted, firm.district, place, loc.district) else "not_met")
                 else:
-                    statuses.append("unknown")
+                    city = self.places.by_id.get(wanted.broader[0]) if wanted and wanted.broader else self.places.resolve(rule.city)
+                    firm_city = firm.city
+                    statuses.append("not_met" if city and firm_city and city.id != firm_city.id else "unknown")
             elif level == "city":
-                firm_city = loc.city or self._city_of(loc.district)
-                if firm_city:
-                    statuses.append("met" if self._same_place(place, firm_city) else "not_met")
-                elif loc.province and concept and concept.broader and not self._same_place(self.vocab.concepts[concept.broader[0]].label, loc.province):
+                if firm.city is not None or loc.city:
+                    statuses.append("met" if self._same_place(wanted, firm.city, place, loc.city) else "not_met")
+                elif wanted and firm.province and wanted.broader and wanted.broader[0] != firm.province.id:
                     statuses.append("not_met")
                 else:
                     statuses.append("unknown")
+            elif level == "province" and wanted:
+                statuses.append("unknown" if firm.province is None else "met" if firm.province.id == wanted.id else "not_met")
         where = "".join(filter(None, [loc.province, loc.city, loc.district])) or "（未填）"
-        wanted = "、".join(places)
+        wanted_words = "、".join(places)
         if "met" in statuses:
-            return "met", f"注册在{where}，属{wanted}"
+            return "met", f"注册在{where}，属{wanted_words}"
         if statuses and all(s == "not_met" for s in statuses):
-            return "not_met", f"注册在{where}，不在{wanted}"
-        return "unknown", f"画像只写了{where}，无法确定是否在{wanted}"
+            return "not_met", f"注册在{where}，不在{wanted_words}"
+        return "unknown", f"画像只写了{where}，无法确定是否在{wanted_words}"
 
-    def _same_place(self, a: str | None, b: str | None) -> bool:
-        if not a or not b:
+    def _firm_places(self) -> "_FirmPlaces":
+        """The divisions of the firm's registration: its district read within its city, its
+        city within its province, and what a district implies above it."""
+        if self.firm_places is None:
+            loc = self.p.location or Location()
+            province = self.places.resolve(loc.province)
+            city = self.places.resolve(loc.city, within=loc.province)
+            # a district name of several divisions (南山区 of 深圳 and of 鹤岗) given without its
+            # city says nothing of the city: it is then compared by its words only
+            context = loc.city or loc.province
+            district = self.places.resolve(loc.district, within=context) if context or not self.places.ambiguous(loc.district) else None
+            if district is not None and city is None and district.broader:
+                city = self.places.by_id.get(district.broader[0])
+            if city is not None and province is None and city.broader:
+                province = self.places.by_id.get(city.broader[0])
+            self.firm_places = _FirmPlaces(province, city, district)
+        return self.firm_places
+
+    def _same_place(self, a: Place | None, b: Place | None, a_words: str | None = None, b_words: str | None = None) -> bool:
+        """Two places are the same division; names no division list holds are compared as
+        written, without 省/市/区/县."""
+        if a is not None and b is not None:
+            return a.id == b.id
+        if not a_words or not b_words:
             return False
-        if (a, b) not in self.same:
-            self.same[(a, b)] = self._same(a, b)
-        return self.same[(a, b)]
-
-    def _same(self, a: str, b: str) -> bool:
-        ca, cb = self.vocab.place(a), self.vocab.place(b)
-        if ca and cb:
-            return ca.id == cb.id
         strip = lambda s: re.sub(r"(省|市|区|县)$", "", normalize(s))  # noqa: E731
-        return strip(a) == strip(b)
-
-    def _city_of(self, district: str | None) -> str | None:
-        concept = self.vocab.place(district)
-        if concept and concept.broader:
-            return self.vocab.concepts[concept.broader[0]].label
-        return None
+        return strip(a_words) == strip(b_words)
 
     def _item_places(self, fitted) -> list[str]:
         names: list[str] = []
         for item, _ in fitted:
-            for label in self.item_places.get(id(item), []):
-                if label not in names:
-                    names.append(label)
+            for place in self.item_places.get(id(item), []):
+                if place.label not in names:
+                    names.append(place.label)
         return names
 
     def _industry(self, rule: Rule, c: Condition, fitted):
@@ -602,7 +685,13 @@ class _Judge:
                 if any(self.vocab.within(m.concept.id, t) for t in c.terms):
                     return "met", f"企业行业“{word}”属{wanted}", _link(m, word)
         unlinked = [w for w, ms in self.firm_concepts if not ms]
+        for word in unlinked:
+            link = self._semantic(word, "industry")
+            if link and any(self.vocab.within(link.target.key, t) for t in c.terms if link.target.key in self.vocab.concepts):
+                return "met", f"企业行业“{word}”属{wanted}", link.words()
         if unlinked:
+            # a semantic link to a field outside the wanted one is not read as "not met":
+            # it is not sure enough to exclude
             return "unknown", f"无法判断“{'、'.join(unlinked)}”是否属{wanted}", ""
         return "not_met", f"企业行业{'、'.join(self.p.industry)}不属{wanted}", "词表"
 
@@ -715,7 +804,7 @@ class _Judge:
             return "met", f"{source}{format_yuan(value)}", ""
         if fitted:
             names = "；".join(f"“{i.item}”{format_yuan(i.amount_yuan)}" for i, _ in fitted)
-            links = "；".join(f"共有词：{w}" for _, w in fitted if w)
+            links = "；".join(w if w.startswith(SEMANTIC) else f"共有词：{w}" for _, w in fitted if w)
             return "met", f"计入{names}", links
         if self.has_items:
             return "not_met", f"所列支出/投资中没有{c.words}", ""
@@ -733,7 +822,15 @@ class _Judge:
         # a short condition is met by one shared word, a long one needs two
         if shared and _weight(shared) >= (1 if len(wanted) <= SHORT_CONDITION else 2):
             return "met", "企业所述与条件相符", f"共有词：{'、'.join(sorted(shared))}"
+        field = field_word(c.words)
+        for word in (self.p.industry or []) if field else []:
+            link = self._semantic(word, "industry")
+            if link and link.target.key == f"word:{field}":
+                return "met", f"企业行业“{word}”属{field}", link.words()
         return "unknown", "画像未说明此项", ""
+
+    def _semantic(self, word: str, kind: str) -> SemanticLink | None:
+        return self.m.links.link(word, kind) if self.m.links is not None else None
 
     # -- the estimate
     def _estimate(self, rule: Rule, fitted) -> tuple[float | None, str | None, list[dict]]:
@@ -762,6 +859,13 @@ class _Judge:
 
 
 _STATUS_ORDER = {"not_met": 0, "unknown": 1, "met": 2}
+
+
+@dataclass(frozen=True)
+class _FirmPlaces:
+    province: Place | None
+    city: Place | None
+    district: Place | None
 
 
 def _reason_dict(r: Reason) -> dict:
@@ -813,13 +917,6 @@ def _award_record(award: Award) -> dict:
     }
 
 
-def _level(concept: Concept | None, vocab: Vocabulary, name: str) -> str | None:
-    if concept is None:
-        return "district" if name.endswith("区") else "city" if name.endswith("市") else None
-    depth = len(vocab.ancestors(concept.id)) - 1
-    return {0: "province", 1: "city", 2: "district"}.get(depth)
-
-
 def _city_word(words: str) -> str:
     m = re.search(r"我市|本市|在穗|穗|全市", words)
     return m.group(0) if m else ""
@@ -867,14 +964,15 @@ def _recent(text: str, as_of: date) -> bool | None:
 _CACHE: dict[str, tuple[float, Matcher]] = {}
 
 
-def matcher_for(folder: Path) -> Matcher:
-    """The matcher of a build folder, loaded once per generation."""
+def matcher_for(folder: Path, *, encoder: Encoder | None = None) -> Matcher:
+    """The matcher of a build folder, loaded once per generation (``encoder``: one already
+    loaded, used for its semantic links when it is the build's model)."""
     key = str(Path(folder).resolve())
     stamp = (Path(folder) / "facts.jsonl").stat().st_mtime if (Path(folder) / "facts.jsonl").exists() else 0.0
     cached = _CACHE.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    matcher = Matcher.load(Path(folder))
+    matcher = Matcher.load(Path(folder), encoder=encoder)
     _CACHE[key] = (stamp, matcher)
     return matcher
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .extract.conditions import AwardConditions
 from .models import Abbreviation, Award, ClauseFacts, Responsibility, SegmentFacts, Target, Tier
 
 FACTS = "facts.jsonl"
@@ -50,6 +49,10 @@ def _read_lists(row: dict) -> dict:
 
 
 def load_facts(folder: Path) -> dict[str, ClauseFacts]:
+    # Imported here: the condition rules (and the lexicon's rdflib) only for reading facts,
+    # not for a typed search result read back from JSON (``kg.records`` imports this module).
+    from .extract.conditions import AwardConditions
+
     path = folder / FACTS
     if not path.exists():
         return {}

@@ -14,7 +14,9 @@ fires shortly after the query's deadline even if the server is stuck or gone, an
 the kernel kills it when the server dies (``PR_SET_PDEATHSIG``), so ``kill -9`` of the server
 leaves no query running. Results are serialised in the worker with rdflib's result
 serialisers, by the media type the client asked for. Each request names the generation
-folder to query, so a server that switches to a new build sends its queries there."""
+folder to query, so a server that switches to a new build sends its queries there, or the
+upstream endpoint that serves that generation (``Limits.upstream``, ``kg.sources``): then the
+worker only waits for it, and every limit and refusal here still holds."""
 from __future__ import annotations
 
 import asyncio
@@ -28,12 +30,15 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # rdflib is imported by the worker only
-    from rdflib import Graph
+from .sources import Dataset
+
+if TYPE_CHECKING:  # the stores are opened by the worker only
+    from .sources import Source
 
 # Media types by query form; the first is the default.
 SELECT_TYPES = {
@@ -82,6 +87,7 @@ class Limits:
     queue: int = 8
     per_client: int = 4
     allowed_services: tuple[str, ...] = ()
+    upstream: str | None = None  # a read-only SPARQL endpoint of the same generation, else its folder
 
 
 def negotiate(accept: str | None, form: str) -> str:
@@ -122,14 +128,16 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _answer(graph, query: str, accept: str | None, max_results: int, allowed: Sequence[str]) -> Answer:
+def _answer(
+    source: Source, query: str, accept: str | None, max_results: int, allowed: Sequence[str], dataset: Dataset, base: str | None,
+) -> Answer:
     from policykg.kg.build import bind_prefixes
-    from policykg.kg.queries import query_graph
+    from policykg.kg.queries import query_source
 
-    result = query_graph(graph, query, allowed)
+    result = query_source(source, query, allowed, dataset, base)
     media_type = negotiate(accept, result.type)
     if result.type == "SELECT":
-        rows = list(result)
+        rows = list(islice(result, max_results + 1))  # no more read than needed to refuse it
         if len(rows) > max_results:
             raise EndpointError(f"the query returns more than {max_results} rows; narrow it or add LIMIT", status=413)
     elif result.type in ("CONSTRUCT", "DESCRIBE") and result.graph is not None and len(result.graph) > max_results:
@@ -142,28 +150,32 @@ def _answer(graph, query: str, accept: str | None, max_results: int, allowed: Se
 
 
 def _worker(conn: Connection, parent_pid: int) -> None:
-    """Worker process: answers (folder, query, accept, max_results, allowed, seconds)
-    requests until the pipe closes. The graph of the last folder stays open."""
+    """Worker process: answers (where, query, accept, max_results, allowed, seconds, dataset,
+    base) requests until the pipe closes; ``where`` is a generation folder or an upstream URL.
+    The source of the last ``where`` stays open."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm terminates, whatever runs then
-    from policykg.kg.queries import QueryError, UpdateRefused, graph_for_queries
+    from policykg.kg.queries import QueryError, UpdateRefused
+    from policykg.kg.sources import SourceUnavailable, open_source
 
     conn.send(("ready",))  # imports done: the server's clock for a query starts now
-    opened: tuple[str, Graph] | None = None
+    opened: tuple[str, Source] | None = None
     reply: tuple[str, bytes | str, str | int]
     while True:
         try:
-            folder, query, accept, max_results, allowed, seconds = conn.recv()
+            where, query, accept, max_results, allowed, seconds, dataset, base = conn.recv()
         except (EOFError, OSError):
             return
         signal.setitimer(signal.ITIMER_REAL, seconds + WORKER_GRACE_SECONDS)
         try:
-            if opened is None or opened[0] != folder:
+            if opened is None or opened[0] != where:
                 if opened is not None:
                     opened[1].close()
-                opened = (folder, graph_for_queries(Path(folder)))  # the store is read-only
-            answer = _answer(opened[1], query, accept, max_results, allowed)
+                opened = (where, open_source(where))  # the store is read-only
+            answer = _answer(opened[1], query, accept, max_results, allowed, dataset, base)
             reply = ("ok", answer.body, answer.media_type)
+        except SourceUnavailable as problem:
+            reply = ("error", str(problem), 503)
         except UpdateRefused as problem:
             reply = ("error", str(problem), 403)  # as every route answers a refused update
         except QueryError as problem:
@@ -186,10 +198,11 @@ WORKER_START_SECONDS = 120
 class _Worker:
     """One worker process and its pipe; started ahead of use, replaced after a kill."""
 
-    def __init__(self, warm_folder: Path | None = None) -> None:
+    def __init__(self, warm_folder: Path | None = None, upstream: str | None = None) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         self.warm_folder = warm_folder  # a generation to open as soon as it starts
+        self.upstream = upstream
         self._starting = threading.Lock()
 
     def start(self) -> None:
@@ -206,7 +219,7 @@ class _Worker:
             self.stop()
             raise EndpointError("the SPARQL worker did not start; try again", status=503)
         if self.warm_folder is not None:  # open the graph now, not on a client's time
-            parent.send((str(self.warm_folder), "ASK {}", None, 1, [], WORKER_START_SECONDS))
+            parent.send((self.upstream or str(self.warm_folder), "ASK {}", None, 1, [], WORKER_START_SECONDS, Dataset(), None))
             if not parent.poll(WORKER_START_SECONDS):
                 self.stop()
                 raise EndpointError("the SPARQL worker could not open the graph; try again", status=503)
@@ -226,11 +239,12 @@ class _Worker:
             self.conn.close()
         self.process = self.conn = None
 
-    def run(self, folder: Path, query: str, accept: str | None, limits: Limits) -> Answer:
+    def run(self, folder: Path, query: str, accept: str | None, limits: Limits, dataset: Dataset, base: str | None) -> Answer:
         """Run one query here, blocking this (pool) thread for at most the time limit."""
         self.ensure_started()
         assert self.conn is not None and self.process is not None
-        self.conn.send((str(folder), query, accept, limits.max_results, list(limits.allowed_services), limits.timeout_seconds))
+        where = limits.upstream or str(folder)
+        self.conn.send((where, query, accept, limits.max_results, list(limits.allowed_services), limits.timeout_seconds, dataset, base))
         if not self.conn.poll(limits.timeout_seconds) and self.process.is_alive():
             self.stop()
             raise EndpointError(f"the query ran longer than {limits.timeout_seconds:g} s and was stopped", status=503)
@@ -250,7 +264,7 @@ class SparqlPool:
     def __init__(self, limits: Limits, warm_folder: Path | None = None) -> None:
         """``warm_folder``: the generation workers open as they start (the one served)."""
         self.limits = limits
-        self._workers = [_Worker(warm_folder) for _ in range(limits.workers)]
+        self._workers = [_Worker(warm_folder, limits.upstream) for _ in range(limits.workers)]
         self._idle = list(self._workers)
         self._idle_lock = threading.Lock()
         self._threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sparql")
@@ -299,14 +313,18 @@ class SparqlPool:
         if not self._by_client[client]:
             del self._by_client[client]
 
-    async def run(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
-        """Answer ``query`` over the generation in ``folder``. A client that goes away does
-        not free its worker early: the query finishes (or is stopped) first."""
+    async def run(
+        self, folder: Path, query: str, accept: str | None, client: str, dataset: Dataset = Dataset(), base: str | None = None,
+    ) -> Answer:
+        """Answer ``query`` over the generation in ``folder`` (or the upstream that serves
+        it), reading the protocol's ``dataset`` and resolving relative IRIs against ``base``.
+        A client that goes away does not free its worker early: the query finishes (or is
+        stopped) first."""
         self.admit(client)
-        job = asyncio.ensure_future(self._job(folder, query, accept, client))
+        job = asyncio.ensure_future(self._job(folder, query, accept, client, dataset, base))
         return await asyncio.shield(job)
 
-    async def _job(self, folder: Path, query: str, accept: str | None, client: str) -> Answer:
+    async def _job(self, folder: Path, query: str, accept: str | None, client: str, dataset: Dataset, base: str | None) -> Answer:
         try:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.limits.workers)
@@ -315,7 +333,7 @@ class SparqlPool:
                     worker = self._idle.pop()
                 try:
                     loop = asyncio.get_running_loop()
-                    return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits)
+                    return await loop.run_in_executor(self._threads, worker.run, folder, query, accept, self.limits, dataset, base)
                 except EndpointError:
                     if worker.process is None:  # killed at its time limit: start the next one now
                         try:

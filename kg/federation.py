@@ -38,6 +38,7 @@ _SKIP = re.compile(
 # The keyword, unless it is part of a variable (?service), a prefixed name (ex:service) or
 # a longer word; anything else around it (1.SERVICE, }SERVICE<…>) still counts.
 _KEYWORD = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:])", re.IGNORECASE)
 _SILENT = re.compile(r"\s*(?:SILENT(?![\w:])\s*)?", re.IGNORECASE)
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _NAME = re.compile(r"[^\s{\0]*")
@@ -56,10 +57,24 @@ def _masked(text: str) -> str:
     return _SKIP.sub(lambda m: ("\0" if m.group().startswith("<") else " ") * len(m.group()), text)
 
 
+def _unescaped(text: str) -> str:
+    return _CODEPOINT.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+
+
+def names_dataset(text: str) -> bool:
+    """Whether a query says which graphs it reads (``FROM`` / ``FROM NAMED``), read with the
+    same lexer: the keyword appears nowhere else in a SPARQL query.
+
+    >>> names_dataset("SELECT * FROM <http://x/g> { ?s ?p ?o }"), names_dataset("SELECT ('FROM' AS ?x) {} # FROM")
+    (True, False)
+    """
+    return _FROM.search(_masked(_unescaped(text))) is not None
+
+
 def services(text: str) -> Iterator[str]:
     """What follows each ``SERVICE`` keyword of a query: an IRI as ``<…>``, or the word
     (a variable or a prefixed name) that names the service."""
-    text = _CODEPOINT.sub(lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    text = _unescaped(text)
     code = _masked(text)
     for keyword in _KEYWORD.finditer(code):
         silent = _SILENT.match(code, keyword.end())

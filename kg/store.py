@@ -71,3 +71,9 @@ def open_graph(folder: Path) -> Graph:
     """The built graph, read-only: safe while another process reads or builds."""
     store = pyoxigraph.Store.read_only(str(folder / STORE_DIR))
     return Graph(store=OxigraphStore(store=store), identifier=GRAPH)
+
+
+def open_store(folder: Path) -> pyoxigraph.Store:
+    """The built store itself, read-only, for callers that need Oxigraph's own query options
+    (the protocol's dataset, a base IRI) that rdflib's interface does not pass on."""
+    return pyoxigraph.Store.read_only(str(folder / STORE_DIR))

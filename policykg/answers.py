@@ -2,13 +2,17 @@
 clause's path, document, validity, departments, award parameters and any estimate."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, MatchResult, ProfileMatch, award_of
-from policykg.index.models import Hit, SearchResult
 from policykg.api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, snippet, validity_line
+
+if TYPE_CHECKING:  # a search's cards need none of the eligibility rules (index.match) imported
+    from policykg.index.match import MatchResult, ProfileMatch
+    from policykg.index.models import Hit, SearchResult
 
 
 def print_answer(console: Console, result: SearchResult) -> None:
@@ -62,6 +66,8 @@ _MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
 
 
 def print_match(console: Console, found: ProfileMatch) -> None:
+    from policykg.index.match import VERDICT_WORDS
+
     counts = {v: sum(r.verdict == v for r in found.results) for v in VERDICT_WORDS}
     console.rule(f"[bold]{found.profile}[/bold]（查询日 {found.as_of}）")
     console.print(
@@ -77,6 +83,8 @@ def print_match(console: Console, found: ProfileMatch) -> None:
 
 
 def match_card(result: MatchResult) -> Panel:
+    from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, award_of
+
     doc = result.document
     body = Text()
     body.append(f"{kind_name(result.award['kind'])}: {award_line(award_of(result.award))}", style="bold")

@@ -29,6 +29,7 @@ from policykg.corpus.read import list_sources
 from policykg.index.dense import DenseIndex
 from policykg.index.embed_cache import embed_passages
 from policykg.index.encoders import get_encoder
+from policykg.index.match import write_links
 from policykg.index.search import build_index, dense_passages
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
@@ -162,6 +163,8 @@ def build(
             with log.stage("dense index", unit="vectors") as stage:
                 DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
                 stage.done = len(units)
+            with log.stage("match links", unit="terms") as stage:  # hook: index.match's semantic links
+                stage.done = write_links(folder, encoder)
 
         per_file = {Path(meta.path).name: {"encoding": meta.encoding, "documents": len(meta.documents), "clauses": meta.clauses} for _, meta in readable}
         steps: dict[str, float] = {}

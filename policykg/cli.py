@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 # Commands import what they need when they run: a search answered by a running server
-# must not pay for the build's and the model's imports.
+# must not pay for the build's and the model's imports (tests/test_remote.py checks it).
 from policykg.kg.vocabulary import AWARD_KINDS, ROLES, listed
 
-from .datadir import DataDir, DataDirError
-from .settings import Settings
+from .datadir import DataDir, DataDirError, default_data_dir
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 app = typer.Typer(
     help="Knowledge graph and search over Chinese government policy documents.",
@@ -35,11 +37,24 @@ def main(
     ctx: typer.Context,
     data: Annotated[
         Optional[Path],
-        typer.Option("--data", help="Data folder for graph and index (env: POLICYKG_DATA; default: the user data folder)."),
+        typer.Option(
+            "--data", envvar="POLICYKG_DATA", show_envvar=False,
+            help="Data folder for graph and index (env: POLICYKG_DATA; default: the user data folder).",
+        ),
     ] = None,
 ) -> None:
     """policykg: build from policy texts, then search and export."""
-    ctx.obj = Settings(data=data) if data is not None else Settings()  # the commands' settings
+    ctx.obj = Run(data)
+
+
+@dataclass
+class Run:
+    """What ``main`` read for this run: the data folder (``--data``, else POLICYKG_DATA, else
+    the user data folder), and the settings, made when a command first asks for them:
+    pydantic-settings costs a search answered by a running server a third of its time."""
+
+    data: Path | None
+    settings: Settings | None = None
 
 
 # Above this many files the build lists counts only, not a table row per file.
@@ -47,12 +62,18 @@ PER_FILE_TABLE_LIMIT = 50
 
 
 def _settings(ctx: typer.Context) -> Settings:
-    """The settings ``main`` made from ``--data`` and the environment, for this run only."""
-    return ctx.find_root().obj
+    """The settings from ``--data`` and the environment, for this run only."""
+    from .settings import Settings
+
+    run: Run = ctx.find_root().obj
+    if run.settings is None:
+        run.settings = Settings(data=run.data) if run.data is not None else Settings()
+    return run.settings
 
 
 def _data(ctx: typer.Context) -> DataDir:
-    return DataDir(_settings(ctx).data)
+    run: Run = ctx.find_root().obj
+    return DataDir(run.data if run.data is not None else default_data_dir())
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -75,6 +96,8 @@ def build_command(
 
     Progress goes to stderr as plain lines (stage, counts, rate, time left), so it reads
     in a log file as well as on a terminal."""
+    from rich.table import Table
+
     from policykg.corpus.errors import CorpusError
     from policykg.corpus.ingest import SHIPPED_TEXTS
     from policykg.index.encoders import EncoderError
@@ -194,6 +217,7 @@ def sparql_command(
 ) -> None:
     """Run a SPARQL query over the built graph (prefixes pk, eli, org, skos, prov, dct, schema are predefined)."""
     from rdflib.query import ResultRow
+    from rich.table import Table
 
     from policykg.kg.queries import QueryError, run_query
 
@@ -260,58 +284,92 @@ def search_command(
     model to load: well under a second); otherwise this process loads the indexes."""
     from datetime import date
 
-    from policykg.api.present import json_line
-    from policykg.index.filters import Filters
-
-    from .answers import print_answer
-
     if query is not None and batch is not None:
         raise _fail("give a QUERY or --batch FILE (not both)", code=2)
+    # The filters as the API's parameters, as typed: a running server reads them as
+    # ``Filters.from_strings`` does here, so the fast path needs no index code.
+    options = {
+        "document": document, "issuer": issuer, "department": department, "role": role, "award_kind": award_kind,
+        "industry": industry, "min_cap": min_cap, "in_force": "true" if in_force else None,
+    }
     try:
-        filters = Filters.from_strings(
-            document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
-            industry=industry, min_cap=min_cap, in_force_only=in_force,
-        )
         day = date.fromisoformat(on) if on else None
     except ValueError as problem:
         raise _fail(str(problem), code=2) from None
-    if query is None and batch is None and filters.is_empty:
+    if query is None and batch is None and not any(value and value.strip() for value in options.values()):
         raise _fail("give a QUERY, --batch FILE, or filters (e.g. --department 市科技局) to list the clauses they select", code=2)
     if include_predecessors and not department:
         raise _fail("--include-predecessors applies to --department; give --department too", code=2)
     queries = _read_batch(batch) if batch is not None else [query or ""]
-    searcher = _searcher(ctx, local or any(not q.strip() for q in queries))
-    from .remote import ServerUnavailable
-
+    folder = _current(ctx)
+    remote = None if local or any(not q.strip() for q in queries) else _remote(ctx, folder)
+    searcher = None  # this process's, loaded when no server answers
     for q in queries:
-        arguments = dict(mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
-        try:
+        if remote is not None:
+            from .remote import ServerUnavailable
+
             try:
-                result = searcher.search(q, k, **arguments)
+                body = remote.search(q, k, mode=mode, filters=options, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
             except ServerUnavailable:  # the server went away or is busy: load the build here
-                searcher = _searcher(ctx, local=True)
-                result = searcher.search(q, k, **arguments)
+                remote = None
+            except ValueError as problem:
+                raise _fail(str(problem), code=2) from None
+            else:
+                _print_remote(body, as_json)
+                continue
+        if searcher is None:
+            searcher, filters = _local_searcher(ctx, folder, options)
+        try:
+            result = searcher.search(q, k, mode=mode, filters=filters, today=day, offset=(page - 1) * k, include_predecessors=include_predecessors)
         except ValueError as problem:
             raise _fail(str(problem), code=2) from None
-        if as_json:
-            sys.stdout.write(json_line(result) + "\n")
-        else:
-            print_answer(out, result)
+        _print_result(result, as_json)
 
 
-def _searcher(ctx: typer.Context, local: bool):
-    """The running server's search when one serves the current build (and ``local`` is
-    not asked for), else a searcher loaded here."""
+def _remote(ctx: typer.Context, folder: Path):
+    """The running server that serves ``folder``, if any."""
     from .remote import RemoteSearcher
 
-    folder = _current(ctx)
-    if not local:
-        remote = RemoteSearcher.find(_data(ctx), folder)
-        if remote is not None:
-            return remote
+    return RemoteSearcher.find(_data(ctx), folder)
+
+
+def _local_searcher(ctx: typer.Context, folder: Path, options: dict[str, str | None]):
+    """A searcher loaded here (indexes and model) and the filters read from ``options``."""
+    from policykg.index.filters import Filters
+
+    try:
+        filters = Filters.from_strings(
+            document=options["document"], issuer=options["issuer"], department=options["department"], role=options["role"],
+            award_kind=options["award_kind"], industry=options["industry"], min_cap=options["min_cap"],
+            in_force_only=options["in_force"] is not None,
+        )
+    except ValueError as problem:
+        raise _fail(str(problem), code=2) from None
     from policykg.index.open import open_searcher  # loads the indexes only for this command
 
-    return open_searcher(folder, threads=_settings(ctx).threads)
+    return open_searcher(folder, threads=_settings(ctx).threads), filters
+
+
+def _print_result(result, as_json: bool) -> None:
+    if as_json:
+        from policykg.api.present import json_line
+
+        sys.stdout.write(json_line(result) + "\n")
+    else:
+        from .answers import print_answer
+
+        print_answer(out, result)
+
+
+def _print_remote(body: dict, as_json: bool) -> None:
+    """A server's answer: as JSON it is printed as the server rendered it (the rendering
+    ``--json`` prints here too); as cards it is read back into a ``SearchResult``."""
+    if as_json:
+        sys.stdout.write(json.dumps(body, ensure_ascii=False) + "\n")
+    else:
+        from .remote import result_from_dict
+
+        _print_result(result_from_dict(body), as_json=False)
 
 
 @app.command("departments")
@@ -324,6 +382,8 @@ def departments_command(
 ) -> None:
     """Departments the texts name, with how many clauses each leads and cooperates on; with
     NAME, that body's renamings and its clauses by role."""
+    from rich.table import Table
+
     from policykg.index.catalog import Catalog, NotFound
     from policykg.kg.records import as_json as rendered
 

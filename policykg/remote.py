@@ -1,7 +1,8 @@
 """The CLI's fast path: `policykg serve` says where it listens in the data folder
 (``serve.json``), and `policykg search` asks that server instead of loading the indexes and
 the model itself (≈ 5 s a call on two cores; a question to the running server takes tens of
-milliseconds).
+milliseconds). This module and the CLI's path through it import only the standard library
+and what the CLI itself needs: the indexes' and the model's imports are what it saves.
 
 The server is used only when it serves the generation that is current now (a rebuild since
 it started makes it stale), its process is alive, and it answers; otherwise the CLI loads
@@ -16,16 +17,17 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-
-from policykg.index.filters import Filters
-from policykg.index.models import SearchResult
+from typing import TYPE_CHECKING
 
 from .datadir import DataDir
+
+if TYPE_CHECKING:
+    from policykg.index.models import SearchResult
 
 ANNOUNCEMENT = "serve.json"
 # Long enough for a search over a loaded index, short enough that a hung server costs
@@ -81,7 +83,10 @@ def _alive(pid: int) -> bool:
 
 @dataclass
 class RemoteSearcher:
-    """``Searcher.search`` over HTTP: the same arguments, the same ``SearchResult``."""
+    """``Searcher.search`` over HTTP: the same question and options, answered with the
+    search response's JSON (``SearchResult`` as the API renders it; ``result_from_dict``
+    reads it back). The filters go as the user typed them, and the server reads them as
+    the CLI reads its options (``Filters.from_strings``), so bad input gets the same message."""
 
     url: str
 
@@ -105,22 +110,24 @@ class RemoteSearcher:
         query: str,
         k: int = 10,
         mode: str = "hybrid",
-        filters: Filters | None = None,
+        filters: Mapping[str, str | None] | None = None,
         today: date | None = None,
         offset: int = 0,
         include_predecessors: bool = False,
-    ) -> SearchResult:
+    ) -> dict:
+        """The server's answer as JSON. ``filters`` are the API's filter parameters
+        (``api.deps.search_filters``: document, issuer, department, role, award_kind,
+        industry, min_cap, in_force) as typed; unset ones are None."""
         params: dict[str, str] = {"q": query, "k": str(k), "mode": mode, "offset": str(offset)}
         if today is not None:
             params["on"] = today.isoformat()
         if include_predecessors:
             params["include_predecessors"] = "true"
-        for name, value in _filter_params(filters).items():
-            params[name] = value
+        params.update({name: value for name, value in (filters or {}).items() if value is not None})
         request = urllib.request.Request(f"{self.url}/search?{urllib.parse.urlencode(params)}", headers={"Accept": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                body = json.loads(response.read().decode("utf-8"))
+                return json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as problem:
             if problem.code in (429, 503):
                 raise ServerUnavailable(f"{self.url} answered {problem.code}") from None
@@ -132,27 +139,15 @@ class RemoteSearcher:
             raise ValueError(str(detail)) from None
         except OSError as problem:  # refused, reset, timed out
             raise ServerUnavailable(f"{self.url}: {problem}") from None
-        return result_from_dict(body)
-
-
-def _filter_params(filters: Filters | None) -> dict[str, str]:
-    """Filters as the API's query parameters (the names ``api.deps.search_filters`` reads)."""
-    if filters is None:
-        return {}
-    params = {
-        "document": filters.document, "issuer": filters.issuer, "department": filters.department, "role": filters.role,
-        "award_kind": filters.award_kind, "industry": filters.industry,
-        "min_cap": None if filters.min_cap_yuan is None else f"{filters.min_cap_yuan:.0f}",
-        "in_force": "true" if filters.in_force_only else None,
-    }
-    return {name: value for name, value in params.items() if value is not None}
 
 
 def result_from_dict(body: dict) -> SearchResult:
     """A ``SearchResult`` from its JSON (``SearchResult.to_dict``). A responsibility's
     department id is written as ``id`` (its serialisation alias) and read back as
-    ``department``."""
+    ``department``. (Imported here: a search printed as JSON needs no typed result.)"""
     from pydantic import TypeAdapter
+
+    from policykg.index.models import SearchResult
 
     data = {**body, "hits": [_hit_fields(hit) for hit in body.get("hits") or []]}
     return TypeAdapter(SearchResult).validate_python(data)

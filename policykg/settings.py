@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     sparql_max_query_chars: int = Field(default=20_000, ge=1, description="Longest SPARQL query text accepted, in characters; longer is 413 (POLICYKG_SPARQL_MAX_QUERY_CHARS).")
     max_q_chars: int = Field(default=500, ge=1, description="Longest search question (q) accepted, in characters; longer is 422 (POLICYKG_MAX_Q_CHARS).")
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="Largest request body accepted, in bytes; larger is 413 (POLICYKG_MAX_BODY_BYTES).")
+    sparql_upstream: str | None = Field(
+        default=None,
+        description="A read-only SPARQL 1.1 endpoint serving the same generation's store (e.g. `oxigraph serve-read-only` replicas behind nginx, http://127.0.0.1:8080/store/query); user queries run there instead of in the server's workers' own store, with the same refusals and limits (POLICYKG_SPARQL_UPSTREAM).",
+    )
+    generation: str | None = Field(
+        default=None,
+        description="Serve this generation (its folder name under generations/) and never switch: replicas of one deployment pin the same build (POLICYKG_GENERATION). Default: the current one, followed.",
+    )
     follow_seconds: float = Field(
         default=2.0, ge=0, description="How often a server checks for a newer build and switches to it; 0 keeps the build it started with (POLICYKG_FOLLOW_SECONDS).",
     )

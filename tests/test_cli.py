@@ -140,3 +140,15 @@ def test_status_describes_the_current_generation(built_data, generation):
         "004": 1,
     }
     assert "fingerprint" not in status
+
+
+def test_search_pages_through_the_hits(built_data):
+    """--page N shows hits k(N-1)+1 … kN of the same ranking, and the cards say where they are."""
+    first = json.loads(run_cli(["search", "补贴", "--k", "4", "--json"], data=built_data).stdout)
+    second = json.loads(run_cli(["search", "补贴", "--k", "4", "--page", "2", "--json"], data=built_data).stdout)
+    both = json.loads(run_cli(["search", "补贴", "--k", "8", "--json"], data=built_data).stdout)
+    assert [h["rank"] for h in second["hits"]] == [5, 6, 7, 8]
+    assert [h["clause_id"] for h in first["hits"] + second["hits"]] == [h["clause_id"] for h in both["hits"]]
+    assert first["total"] == second["total"] > 8
+    cards = run_cli(["search", "补贴", "--k", "4", "--page", "2"], data=built_data)
+    assert cards.exit_code == 0 and says(cards.stdout, f"第 5–8 条，共 {second['total']} 条")

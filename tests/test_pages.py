@@ -286,3 +286,8 @@ def test_copies_are_marked(client):
     assert "另一印本" in listing and "另有1份印本" in listing
     copy = text_of(client.get("/ui/documents/d2ffbb9f323").text)  # the IAB plan printed again in 002
     assert "另一印本" in copy
+    # A card's document is marked too (a hit's record does not carry the copies; the page looks them up).
+    plan = cards(client.get("/", params={"document": "d5630ed4b46", "k": 3}).text)  # the plan's preferred copy
+    assert plan and all("另有1份印本" in text_of(card) for card in plan)
+    clause_id = re.search(r'data-clause="([^"]+)"', plan[0]).group(1)
+    assert "另有1份印本" in text_of(client.get(f"/ui/clauses/{clause_id}").text)

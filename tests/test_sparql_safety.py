@@ -21,6 +21,7 @@ import pytest
 
 from policykg.kg.endpoint import EndpointError, Limits, SparqlPool, _Worker
 from policykg.kg.federation import ServiceRefused, check_services, services
+from policykg.kg.sources import Dataset
 from policykg.settings import Settings
 
 from conftest import live_server, run_cli
@@ -199,7 +200,7 @@ def test_a_worker_ends_itself_after_its_deadline(generation):
     try:
         assert worker.conn is not None and worker.process is not None
         # Sent straight to the worker, so no server is there to stop it: its own alarm must.
-        worker.conn.send((str(generation), ENDLESS, None, 10, [], 1.0))
+        worker.conn.send((str(generation), ENDLESS, None, 10, [], 1.0, Dataset(), None))
         worker.process.join(30)
         assert worker.process.exitcode == -signal.SIGALRM
     finally:

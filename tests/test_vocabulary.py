@@ -2,6 +2,9 @@
 agrees: the SHACL shapes, the extraction rules, the filters, the wording and the API."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
@@ -11,7 +14,8 @@ from policykg.index.filters import Filters
 from policykg.api.present import ROLE_NAMES, kind_name
 from policykg.kg.extract.awards import AWARD_WORDS
 from policykg.kg.namespace import PK, SHAPES_FILE
-from policykg.kg.vocabulary import AWARD_KINDS, ROLES, _terms, listed
+from policykg.kg.vocabulary import AWARD_KINDS, ROLES, _terms, cache_file, listed, load_vocabularies, parse_ontology
+from policykg.ontology import ONTOLOGY_FILE
 
 
 def test_award_kinds_and_roles_are_the_ontologys_in_its_order():
@@ -58,3 +62,32 @@ def test_a_list_that_misses_a_concept_of_its_scheme_is_an_error():
     """, format="turtle")
     with pytest.raises(ValueError, match="lists"):
         _terms(graph, URIRef(PK_NS + "S"), URIRef(PK_NS + "L"))
+
+
+def test_the_cached_vocabulary_is_the_ontologys_and_follows_its_edits(tmp_path):
+    parsed = parse_ontology()
+    assert load_vocabularies(cache=tmp_path) == parsed  # parsed, then written
+    assert cache_file(ONTOLOGY_FILE.read_bytes(), tmp_path).exists()
+    assert load_vocabularies(cache=tmp_path) == parsed  # read back from the copy
+    edited = tmp_path / "edited.ttl"
+    edited.write_text(ONTOLOGY_FILE.read_text(encoding="utf-8").replace('"贴息"@zh', '"利息补贴"@zh'), encoding="utf-8")
+    assert load_vocabularies(edited, cache=tmp_path)["award_kinds"]["interest_subsidy"].label == "利息补贴"
+    assert load_vocabularies(cache=tmp_path)["award_kinds"]["interest_subsidy"].label == "贴息"
+
+
+def test_a_damaged_cache_is_passed_over(tmp_path):
+    where = cache_file(ONTOLOGY_FILE.read_bytes(), tmp_path)
+    for damage in ("{not json", '{"roles": [{"notation": "lead"}]}', "[]"):
+        where.write_text(damage, encoding="utf-8")
+        assert load_vocabularies(cache=tmp_path) == parse_ontology()
+
+
+def test_reading_the_vocabulary_needs_no_rdflib():
+    """The CLI lists the kinds in its help; that must not cost it rdflib."""
+    script = (
+        "import sys; from policykg.kg.vocabulary import AWARD_KINDS, listed; listed(AWARD_KINDS); "
+        "print('rdflib' in sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)  # the first run may parse and fill the cache
+    printed = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    assert printed.stdout.strip() == "False"

@@ -6,6 +6,7 @@ malformed profile is a 422 naming the field; the response is ``index.match.Profi
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import date
 from typing import Annotated
 
@@ -14,10 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from policykg.index.encoders import Encoder
 from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
 from policykg.api.present import award_line
 
-from ..deps import GenerationDep
+from ..deps import GenerationDep, get_served
 from ..pages import PAGE_PREFIX, render
 from ..schemas import ERRORS
 
@@ -63,12 +65,13 @@ class MatchRequest(BaseModel):
         return Profile.from_dict(row)
 
 
-def get_matcher(generation: GenerationDep) -> Matcher:
-    return matcher_for(generation)
+def get_matcher(generation: Path, encoder: Encoder | None = None) -> Matcher:
+    """The generation's matcher, its semantic links embedding with the server's encoder."""
+    return matcher_for(generation, encoder=encoder)
 
 
 @router.post("", response_model=ProfileMatch, responses={422: ERRORS[422]})
-async def match(request: MatchRequest, generation: GenerationDep) -> ProfileMatch:
+async def match(request: MatchRequest, generation: GenerationDep, http: Request) -> ProfileMatch:
     """Every award rule of the build judged against the profile: verdict (eligible /
     not_eligible / unknown), the conditions that decided it with their words, the
     document's validity on ``as_of``, and an estimate with its arithmetic."""
@@ -76,7 +79,7 @@ async def match(request: MatchRequest, generation: GenerationDep) -> ProfileMatc
         profile = request.profile()
     except ProfileError as problem:
         raise HTTPException(status_code=422, detail=str(problem)) from None
-    matcher = await run_in_threadpool(get_matcher, generation)
+    matcher = await run_in_threadpool(get_matcher, generation, get_served(http).encoder)
     return await run_in_threadpool(matcher.match, profile, include_not_eligible=request.include_not_eligible)
 
 
@@ -146,7 +149,7 @@ async def match_page(request: Request, generation: GenerationDep) -> HTMLRespons
         row = form_profile(form)
         if row is not None:
             profile = Profile.from_dict(row)
-            matcher = await run_in_threadpool(get_matcher, generation)
+            matcher = await run_in_threadpool(get_matcher, generation, get_served(request).encoder)
             found = await run_in_threadpool(matcher.match, profile, include_not_eligible=form.get("all") == "true")
     except ProfileError as problem:
         error = str(problem)
