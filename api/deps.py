@@ -1,5 +1,9 @@
 """Dependencies of the route handlers, as ``Annotated`` aliases over what the lifespan put
-on ``app.state``; tests swap them with ``app.dependency_overrides[get_searcher] = …``."""
+on ``app.state``; tests swap them with ``app.dependency_overrides[get_searcher] = …``.
+
+The ones a search request runs are ``async def``: they only read attributes, and FastAPI
+runs a plain ``def`` dependency in its thread pool, one hand-over to a thread and back per
+dependency, which cost more CPU than the search itself under load."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +21,7 @@ from policykg.settings import Settings
 from .serving import Served
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -34,7 +38,7 @@ def get_generation(request: Request) -> Path:
     return get_served(request).folder
 
 
-def get_searcher(request: Request) -> Searcher:
+async def get_searcher(request: Request) -> Searcher:
     return get_served(request).searcher
 
 
@@ -42,17 +46,17 @@ def get_catalog(request: Request) -> Catalog:
     return get_served(request).catalog
 
 
-def get_graph(request: Request) -> Graph:
+async def get_graph(request: Request) -> Graph:
     return get_served(request).graph
 
 
-def question(
+async def question(
     request: Request,
     q: Annotated[str, Query(min_length=1, description="A question or keywords, Simplified or Traditional (at most POLICYKG_MAX_Q_CHARS characters, 500 by default).")],
 ) -> str:
     """The search question, refused (422) past ``Settings.max_q_chars``: a question is a
     sentence or two, and a long text would hold a CPU for nothing."""
-    limit = get_settings(request).max_q_chars
+    limit = request.app.state.settings.max_q_chars
     if len(q) > limit:
         raise HTTPException(status_code=422, detail=f"q: the question has {len(q)} characters; at most {limit} are accepted")
     return q
@@ -73,7 +77,7 @@ AWARD_KIND_SCHEMA = {"enum": list(AWARD_KINDS)}
 AMOUNT_SCHEMA = {"pattern": r"^([0-9]{1,15}(\.[0-9]{1,6})?(万|亿)?元?)?$"}  # empty: no minimum
 
 
-def search_filters(
+async def search_filters(
     document: Annotated[str | None, Query(description="Only this document: its id, or a piece of its title or 文号.")] = None,
     issuer: Annotated[str | None, Query(description="Only documents of this issuer (a piece of its name).")] = None,
     department: Annotated[str | None, Query(description="Only clauses naming this department (any of its names).")] = None,
@@ -99,7 +103,7 @@ def search_filters(
         raise HTTPException(status_code=422, detail=str(problem)) from None
 
 
-def award_filters(
+async def award_filters(
     kind: Annotated[
         str | None,
         Query(description=f"{listed(AWARD_KINDS)}.", json_schema_extra=AWARD_KIND_SCHEMA),

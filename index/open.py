@@ -2,14 +2,69 @@
 built it (a question must be embedded by the same model as the clauses)."""
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from policykg.datadir import DataDirError
+
 from .catalog import Catalog
-from .dense import INDEX_DIR, DenseIndex
+from .dense import INDEX_DIR, DenseIndex, DenseIndexError
 from .encoders import Encoder, QueryVectors, get_encoder, spec_of
 from .search import Searcher, clause_of_unit
+
+class BuildFileError(DataDirError):
+    """A file of a build cannot be read: truncated or garbled after the build wrote it (a
+    disk fault, a hand edit, a copy cut short). Said in one line naming the file, with what
+    to do, instead of a parser's traceback."""
+
+
+@contextmanager
+def reading_build(folder: Path) -> Iterator[None]:
+    """Turn a parser's error while reading the build in ``folder`` into a ``BuildFileError``
+    that names the damaged file (found by reading each file of the build again, which
+    happens only on this failure path)."""
+    try:
+        yield
+    except (ValueError, EOFError, KeyError, IndexError, DenseIndexError) as problem:  # JSONDecodeError, UnicodeDecodeError, numpy's short read are ValueErrors
+        damaged = damaged_file(folder)
+        if damaged is None:  # every file parses: the problem is what they say (e.g. another encoder's index)
+            raise BuildFileError(f"cannot open the build in {folder}: {_reason(problem)}") from None
+        raise BuildFileError(f"{damaged} is damaged ({_reason(problem)}); rebuild with `policykg build --force`") from None
+
+
+def _reason(problem: Exception) -> str:
+    text = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def damaged_file(folder: Path) -> Path | None:
+    """The first JSON, JSON-lines or NumPy file of the build in ``folder`` that does not
+    parse (None when they all do)."""
+    for path in sorted(Path(folder).rglob("*")):
+        if not path.is_file() or "graph" in path.relative_to(folder).parts:
+            continue  # the Oxigraph store checks its own files
+        try:
+            if path.suffix == ".json":
+                json.loads(path.read_text(encoding="utf-8"))
+            elif path.suffix == ".jsonl":
+                with path.open(encoding="utf-8") as lines:
+                    for line in lines:
+                        if line.strip():
+                            json.loads(line)
+            elif path.suffix == ".npy":
+                np.load(path, allow_pickle=False)
+            elif path.suffix == ".npz":
+                with np.load(path, allow_pickle=False) as arrays:
+                    for name in arrays.files:
+                        arrays[name]
+        except (ValueError, OSError, EOFError, KeyError):
+            return path
+    return None
+
 
 # How many units to ask for per clause wanted: a clause may be matched by several of its
 # sentences; units come best first, so a clause's first unit is its best.
@@ -30,7 +85,13 @@ def open_encoder(folder: Path, threads: int = 1, reuse: Encoder | None = None) -
 def open_searcher(folder: Path, threads: int = 1, catalog: Catalog | None = None, encoder: Encoder | None = None) -> Searcher:
     """A searcher over the build in ``folder`` (reading ``catalog``, its read model, when
     the caller has it loaded); keyword only when the build has no dense index. ``encoder``:
-    one already loaded, used if it is the model the build was embedded with."""
+    one already loaded, used if it is the model the build was embedded with. A damaged
+    file of the build is a ``BuildFileError``."""
+    with reading_build(folder):
+        return _open_searcher(folder, threads, catalog, encoder)
+
+
+def _open_searcher(folder: Path, threads: int, catalog: Catalog | None, encoder: Encoder | None) -> Searcher:
     encoder = open_encoder(folder, threads, reuse=encoder)
     if encoder is None:
         return Searcher.open(folder, catalog=catalog)

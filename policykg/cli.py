@@ -347,7 +347,10 @@ def _local_searcher(ctx: typer.Context, folder: Path, options: dict[str, str | N
         raise _fail(str(problem), code=2) from None
     from policykg.index.open import open_searcher  # loads the indexes only for this command
 
-    return open_searcher(folder, threads=_settings(ctx).threads), filters
+    try:
+        return open_searcher(folder, threads=_settings(ctx).threads), filters
+    except DataDirError as problem:  # a damaged build file: one line naming it, not a traceback
+        raise _fail(str(problem)) from None
 
 
 def _print_result(result, as_json: bool) -> None:
@@ -524,6 +527,11 @@ def serve_command(
     from .remote import announce
 
     folder = _current(ctx)  # no build: a message and exit code 1, before the server starts
+    from policykg.index.open import damaged_file
+
+    damaged = damaged_file(folder)  # said here in one line: inside uvicorn it is a start-up traceback
+    if damaged is not None:
+        raise _fail(f"{damaged} is damaged; rebuild with `policykg build --force`")
     err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
     with announce(_data(ctx), folder, host, port):
         uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or ()), host=host, port=port)

@@ -85,6 +85,8 @@ def test_search_filters_as_the_cli_does(client):
         ({}, "q: Field required"),
         ({"q": "补贴", "min_cap": "很多"}, "min_cap: not an amount of money: '很多' (for example 1000万, 1000万元, 5亿 or 10000000)"),
         ({"q": "补贴", "role": "lead"}, "role: a role applies to a department; give department too"),
+        ({"q": "补贴", "on": "2.220446049250313e-16"}, "on: String should match pattern '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"),  # not a Unix time
+        ({"q": "补贴", "on": "2024-02-30"}, "on: '2024-02-30' is not a day of the calendar (YYYY-MM-DD)"),
         ({"q": "补贴", "award_kind": "gift"}, "award_kind: expected one of subsidy, reward, interest_subsidy, equity_investment, matching_fund, funding, other, got 'gift'"),
     ],
 )

@@ -12,6 +12,7 @@ from ..deps import QuestionDep, SearcherDep, SearchFiltersDep
 from ..schemas import DEFAULT_K, ERRORS, MAX_K, Mode
 
 router = APIRouter(prefix="/search", tags=["search"])
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @router.get("", response_model=SearchResult, responses={422: ERRORS[422]})
@@ -22,7 +23,12 @@ def search(
     k: Annotated[int, Query(ge=1, le=MAX_K, description=f"How many hits (1–{MAX_K}).")] = DEFAULT_K,
     offset: Annotated[int, Query(ge=0, le=10_000, description="Skip this many hits (for the next page).")] = 0,
     mode: Annotated[Mode, Query(description="hybrid, dense or keyword.")] = "hybrid",
-    on: Annotated[date | None, Query(description="The day validity is judged on (YYYY-MM-DD; default today).")] = None,
+    on: Annotated[
+        str | None,
+        # A string checked here, not a ``date``: pydantic also reads a number as a Unix time
+        # (on=2.2e-16 was 1970-01-01), which the schema's date format does not allow.
+        Query(pattern=DAY_PATTERN, description="The day validity is judged on (YYYY-MM-DD; default today).", json_schema_extra={"format": "date"}),
+    ] = None,
     include_predecessors: Annotated[bool, Query(description="With department: also the bodies it was renamed or merged from.")] = False,
 ) -> SearchResult:
     """Clauses ranked for the question, each with its document, departments, awards,
@@ -30,6 +36,10 @@ def search(
     states an amount, estimates. ``answered`` is false when no clause answers the question:
     the hits are then only the nearest clauses."""
     try:
-        return searcher.search(q, k, mode=mode, filters=filters, today=on, offset=offset, include_predecessors=include_predecessors)
+        day = date.fromisoformat(on) if on else None
+    except ValueError:
+        raise HTTPException(status_code=422, detail=f"on: {on!r} is not a day of the calendar (YYYY-MM-DD)") from None
+    try:
+        return searcher.search(q, k, mode=mode, filters=filters, today=day, offset=offset, include_predecessors=include_predecessors)
     except ValueError as problem:  # e.g. dense mode over a build without a dense index
         raise HTTPException(status_code=422, detail=str(problem)) from None
