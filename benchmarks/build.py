@@ -69,10 +69,11 @@ import json, sys, time
 from pathlib import Path
 from policykg.corpus.artifacts import load_clauses, load_documents
 from policykg.index.encoders import get_encoder
-from policykg.index.search import dense_units, searchable
+from policykg.index.search import dense_passages, searchable
 generation, model, sample, threads = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-chosen = searchable(load_clauses(generation), load_documents(generation))
-units = [text for clause in chosen for _, text in dense_units(clause)]
+documents = load_documents(generation)
+chosen = searchable(load_clauses(generation), documents)
+units = [text for _, text in dense_passages(chosen, documents)]
 clause_units = len(chosen)
 encoder = get_encoder(model, threads)
 step = max(1, len(units) // sample)

@@ -6,8 +6,8 @@
 Scores with the shared evaluator's ``score`` (MRR@10, recall@10) the same searcher in
 configurations that each leave one part out: keyword alone, dense alone, hybrid (fusion),
 and hybrid without query-side expansion (the abbreviations the texts define). What is
-embedded (title and heading path with the clause) is a build-time choice
-(``index.search.dense_units``) and is compared across two builds, not here.
+embedded (title and heading path with the clause, sentences or not) and the fusion settings
+are compared by ``benchmarks/embedded_text.py``; STARD's halves by ``benchmarks/stard.py``.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from policykg.index.models import SearchResult  # noqa: E402
 from policykg.index.open import open_searcher  # noqa: E402
@@ -63,7 +64,11 @@ def main() -> None:
     report("dev", args.data, read(SHARED / "gold" / "dev_queries.jsonl"))
     report("paraphrases", args.data, read(HERE / "queries" / "paraphrases.jsonl"))
     if args.stard_data:
-        report("STARD dev", args.stard_data, read(SHARED / "stard" / "queries_dev.jsonl"))
+        from stard import split
+
+        dev, test = split(read(SHARED / "stard" / "queries_dev.jsonl"))
+        report("STARD dev", args.stard_data, dev)
+        report("STARD test", args.stard_data, test)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from policykg.corpus.ingest import SHIPPED_TEXTS, read_corpus
 from policykg.index.dense import DenseIndex
 from policykg.index.encoders import get_encoder
 from policykg.index.keyword import KeywordIndex
-from policykg.index.search import Searcher, clause_of_unit, dense_units, searchable, searched_text
+from policykg.index.search import Searcher, clause_of_unit, dense_passages, searchable, searched_text
 from policykg.kg.records import ClauseRecord
 
 QUERIES = [
@@ -78,7 +78,7 @@ def main() -> None:
     rows: list[tuple[str, float, str]] = []
 
     encoders = {spec: get_encoder(spec, args.threads) for spec in ("e5", "use")}
-    units = [unit for c in base for unit in dense_units(c)]
+    units = dense_passages(base, corpus.documents)
     vectors = {}
     for spec, encoder in encoders.items():
         t = time.perf_counter()

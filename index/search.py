@@ -43,11 +43,13 @@ MODES = ("hybrid", "keyword", "dense")
 # How many candidates each side hands to fusion and filters: enough that a filter or the
 # other side can still bring up a clause ranked low on one side.
 POOL = 100
-# Fusion weights and rank constant, chosen on the development queries with split-half
-# checks (MRR@10: keyword alone 0.93, dense alone 0.79, fused 0.96; any k in 10–60 and
-# dense weight 0.3–0.5 gave 0.94–0.96).
+# Fusion weights and rank constant, chosen with benchmarks/embedded_text.py on the
+# development queries, their paraphrases and STARD's dev half (README, *Measuring*): with
+# k = 30 the dense side's weight of 0.3 gave the best development MRR@10 (0.974; 0.958 at
+# k = 10) and better paraphrases (0.823 against 0.792); more dense weight helps paraphrases
+# further (0.877 at 0.7) but costs the development queries (0.942).
 WEIGHTS = {"keyword": 1.0, "dense": 0.3}
-FUSION_K = 10
+FUSION_K = 30
 # Two clauses are the same passage printed twice when this share of their character
 # 4-grams is shared (copies differ in spacing, dashes and the odd extraction slip).
 COPY_OVERLAP = 0.8
@@ -114,19 +116,29 @@ def _overlap(a: set[str], b: set[str]) -> float:
 UNIT_SEPARATOR = "#"
 
 
-def dense_units(clause: Clause) -> list[tuple[str, str]]:
-    """(unit id, text) the encoder embeds for a clause: the clause with its heading path,
-    and, when it has several sentences, each sentence with the path. A clause scores as its
-    best unit: a question usually matches one sentence of a long item (dev MRR@10 of the
-    dense side: 0.64 embedding whole clauses, 0.79 with sentences; of hybrid search, 0.893
-    with clause vectors only against 0.959 with sentences, measured again with e5 when the
-    build went parallel: the sentences cost about four times the vectors and pay)."""
+def dense_units(clause: Clause, title: str = "") -> list[tuple[str, str]]:
+    """(unit id, text) the encoder embeds for a clause: the clause with its document's title
+    and heading path, and, when it has several sentences, each sentence with the path. A
+    clause scores as its best unit: a question usually matches one sentence of a long item
+    (dev MRR@10 of the dense side: 0.64 embedding whole clauses, 0.79 with sentences; of
+    hybrid search, 0.87 with clause vectors only against 0.96 with sentences: the sentences
+    cost about four times the vectors and pay). The title says what a clause is about when
+    its own words do not (第五百六十二条 of 民法典合同编, an item of 人工智能产业导则): with
+    it the dense side's MRR@10 went from 0.79 to 0.81 on the development queries and from
+    0.69 to 0.77 on their paraphrases (``benchmarks/embedded_text.py``; README, *Measuring*).
+    Sentences keep the path alone: one title on every sentence would make them alike."""
     path = " ".join(clause.path)
-    units = [(clause.id, f"{path} {clause.text}".strip())]
+    units = [(clause.id, " ".join(part for part in (title, path, clause.text) if part).strip())]
     parts = sentences(clause.text)
     if len(parts) > 1:
         units += [(f"{clause.id}{UNIT_SEPARATOR}{n}", f"{path} {part}".strip()) for n, part in enumerate(parts, start=1)]
     return units
+
+
+def dense_passages(clauses: list[Clause], documents: list[Document]) -> list[tuple[str, str]]:
+    """(unit id, text) of every clause's dense units, each with its document's title."""
+    titles = {d.id: d.title or "" for d in documents}
+    return [unit for clause in clauses for unit in dense_units(clause, titles.get(clause.document, ""))]
 
 
 def clause_of_unit(unit_id: str) -> str:
@@ -158,6 +170,8 @@ class Searcher:
     encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
     shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
     registry: Registry | None = None  # for renamed bodies (loaded when first needed)
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))  # fusion weight of each side
+    fusion_k: int = FUSION_K  # fusion's rank constant
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
@@ -215,7 +229,7 @@ class Searcher:
             found = list(self.dense(normalized, pool))
             rankings["dense"] = [cid for cid, _ in found]
             similarity = dict(found)
-        fused = reciprocal_rank_fusion(rankings, WEIGHTS, FUSION_K)
+        fused = reciprocal_rank_fusion(rankings, self.weights, self.fusion_k)
         amount = stated_amount(query)
         result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
         words = self.question_words(normalized)

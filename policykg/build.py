@@ -160,7 +160,8 @@ def build(
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
             shown = set(chosen_ids)
-            by_clause = {clause.id: dense_units(clause) for clause in iter_clauses(folder / CLAUSES) if clause.id in shown}
+            titles = {d.id: d.title or "" for d in documents}  # each clause is embedded with its document's title
+            by_clause = {clause.id: dense_units(clause, titles.get(clause.document, "")) for clause in iter_clauses(folder / CLAUSES) if clause.id in shown}
             units = [unit for clause_id in chosen_ids for unit in by_clause.pop(clause_id)]  # in the keyword index's order
             with log.stage("embed", unit="passages") as stage:
 

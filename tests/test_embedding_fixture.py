@@ -8,7 +8,7 @@ import numpy as np
 
 from policykg.corpus.artifacts import load_clauses, load_documents
 from policykg.index.embed_cache import EmbeddingCache, text_key
-from policykg.index.search import dense_units, searchable
+from policykg.index.search import dense_passages, searchable
 from policykg.build import EMBEDDING_CACHE
 
 from conftest import SHIPPED_EMBEDDINGS
@@ -18,8 +18,8 @@ def test_the_shipped_vectors_cover_every_passage_of_the_build(generation):
     with np.load(SHIPPED_EMBEDDINGS) as shipped:
         keys = {k.decode("ascii") for k in shipped["keys"]}
         assert shipped["vectors"].dtype == np.float16 and shipped["vectors"].shape == (len(keys), 384)
-    chosen = searchable(load_clauses(generation), load_documents(generation))
-    wanted = {text_key(text) for clause in chosen for _, text in dense_units(clause)}
+    documents = load_documents(generation)
+    wanted = {text_key(text) for _, text in dense_passages(searchable(load_clauses(generation), documents), documents)}
     assert not wanted - keys, f"{len(wanted - keys)} passages lack a shipped vector: run tests/data/make_embeddings.py"
 
 

@@ -7,7 +7,7 @@ Only the vectors of the current build's passages are kept, in float16 (a few MB;
 cosines they give differ from float32's in the fourth decimal). ``tests/conftest.py`` adds
 them to the embedding cache before it builds; a passage whose text changed has no vector
 here and is embedded as usual, so the fixture can only save time, never change what is
-tested. Rerun this after changing what is embedded (``index.search.dense_units``).
+tested. Rerun this after changing what is embedded (``index.search.dense_passages``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 from policykg.corpus.artifacts import load_clauses, load_documents  # noqa: E402
 from policykg.index.embed_cache import EmbeddingCache, text_key  # noqa: E402
 from policykg.index.encoders import get_encoder  # noqa: E402
-from policykg.index.search import dense_units, searchable  # noqa: E402
+from policykg.index.search import dense_passages, searchable  # noqa: E402
 from policykg.build import EMBEDDING_CACHE  # noqa: E402
 from policykg.datadir import DataDir  # noqa: E402
 
@@ -32,8 +32,8 @@ ENCODER = "e5:multilingual-e5-small"
 
 def main(data: Path) -> None:
     folder = DataDir(data).require_current()
-    chosen = searchable(load_clauses(folder), load_documents(folder))
-    keys = sorted({text_key(text) for clause in chosen for _, text in dense_units(clause)})
+    documents = load_documents(folder)
+    keys = sorted({text_key(text) for _, text in dense_passages(searchable(load_clauses(folder), documents), documents)})
     dim = get_encoder("e5", 1).dim
     cache = EmbeddingCache(data / EMBEDDING_CACHE, ENCODER, dim)
     vectors = cache.get(keys)
