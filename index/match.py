@@ -33,7 +33,6 @@ from .estimate import Estimate, estimate, format_yuan
 from .links import LinkTable, SemanticLink, field_word, rule_targets, usable
 
 VERDICTS = ("eligible", "not_eligible", "unknown")
-DEFAULT_CITY = "广州市"  # whose 我市 a document means when its heading names no city (as kg.facts)
 
 KIND_WORDS = {
     "location": "注册地",
@@ -267,7 +266,7 @@ class Rule:
     award: Award
     index: int
     conditions: list[Condition]
-    city: str  # the city the document speaks for (its heading's, else DEFAULT_CITY)
+    city: str  # the city the document speaks for (its heading's, or its district's); "" when it names none
     district: str | None  # the district a district document speaks for (本区)
     named_city: bool  # the heading names the city (so the document applies there only)
     base_grams: frozenset[str] = frozenset()
@@ -368,7 +367,10 @@ class Matcher:
             if not document.preferred:
                 continue  # a copy printed twice answers once
             named = document_city(document.title, document.issuer)
-            district = next((p.label for p, _, _, _ in divisions.find(f"{document.issuer or ''} {document.title or ''}") if p.level == "district"), None)
+            in_heading = next((p for p, _, _, _ in divisions.find(f"{document.issuer or ''} {document.title or ''}") if p.level == "district"), None)
+            district = in_heading.label if in_heading else None
+            above = divisions.by_id.get(in_heading.broader[0]) if in_heading and in_heading.broader else None
+            city = named or (above.label if above and above.level == "city" else "")
             by_award = {ac.award: ac for ac in found.conditions}
             record = {
                 "id": document.id, "title": document.title, "number": document.number, "issuer": document.issuer,
@@ -379,12 +381,12 @@ class Matcher:
                 own = " ".join(c.words for c in conditions if not c.inherited and c.kind in ("other", "threshold"))
                 rules.append(Rule(
                     clause_id, clause.text, list(clause.path), record, award, i, conditions,
-                    city=named or DEFAULT_CITY, district=district, named_city=named is not None,
+                    city=city, district=district, named_city=named is not None,
                     base_grams=grams(_expand(award.base or "", abbreviations)),
                     scope_grams=grams(_expand(own, abbreviations)),
                     context_grams=grams(_expand(clause.text[: award.start], abbreviations)),
                     condition_grams=tuple(grams(" ".join(c.terms) or c.words) if c.kind == "other" else frozenset() for c in conditions),
-                    condition_keys=tuple(_condition_key(c, named or DEFAULT_CITY, district) for c in conditions),
+                    condition_keys=tuple(_condition_key(c, city, district) for c in conditions),
                     record=_award_record(award),
                 ))
         return cls(rules, abbreviations, vocab)
@@ -584,6 +586,8 @@ class _Judge:
         return status, detail, ""
 
     def _city(self, rule: Rule, c: Condition, fitted):
+        if not rule.city:  # 我市 in a document that names no city: no one city is meant
+            return "unknown", "文件未写明所指城市", ""
         if c.scope == "item" or "转化" in c.words:
             named = self._item_places(fitted or [(i, "") for i in self.items])
             if named:

@@ -68,9 +68,9 @@ QUESTION_WORDS = frozenset(
 # An amount the question states (300万, 1.2亿元, 五百万) is not a word of its topic: taken
 # out before cutting, so "300万能补" does not leave 万能 behind.
 STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?元?|[零〇一二两三四五六七八九十百千]+[万亿]元?")
-# Where a department name typed without its city is read (市科技局): the shipped corpus's
-# city. A name some clause uses is found by its labels whatever the city.
-CITY = "广州市"
+# The city a jurisdiction names ("广州市黄埔区" -> "广州市"): a department name typed without
+# its city (市科技局) is read in each city the build's bodies belong to.
+_CITY_OF = re.compile(r"^.{2,6}?市")
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 
@@ -174,6 +174,7 @@ class Searcher:
     fusion_k: int = FUSION_K  # fusion's rank constant
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
+    _build_cities: list[str | None] | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -279,13 +280,15 @@ class Searcher:
 
     def lineage_ids(self, name: str) -> set[str]:
         """Ids of the body ``name`` means (as named in some clause, or as the registry reads
-        it for ``CITY``) and of every body it was made from, followed back."""
+        it in each city of the build's bodies) and of every body it was made from, followed back."""
         from policykg.kg.extract.registry import Registry  # only a department search needs it
 
         if self.registry is None:
             self.registry = Registry.load()
         registry = self.registry
-        start = {registry.find(name, CITY).id}
+        if self._build_cities is None:
+            self._build_cities = self._cities(registry)
+        start = {registry.find(name, city).id for city in self._build_cities}
         start |= {d.id for c in self._shown_ids() for d in self.records[c].departments if _names(d, name)}
         found, frontier = set(start), list(start)
         while frontier:
@@ -294,6 +297,22 @@ class Searcher:
                     found.add(earlier)
                     frontier.append(earlier)
         return found
+
+    def _cities(self, registry) -> list[str | None]:
+        """The cities whose bodies the shown clauses name (None alone when they name no city's:
+        a name is then read as the registry reads it without one)."""
+        found: set[str] = set()
+        for c in self._shown_ids():
+            for d in self.records[c].departments:
+                try:
+                    jurisdiction = registry.body(d.id).jurisdiction
+                except KeyError:  # a body no registry knows: its record says where, when it was kept
+                    jurisdiction = d.jurisdiction
+                city = _CITY_OF.match(jurisdiction)
+                if city:
+                    found.add(city.group(0))
+        cities: list[str | None] = [*sorted(found)]
+        return cities or [None]
 
     def question_words(self, normalized: str) -> list[str]:
         """The words a question is about: cut with the corpus's vocabulary

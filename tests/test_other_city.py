@@ -72,3 +72,33 @@ def test_a_document_that_names_no_city_has_none(tmp_path):
     facts = extract_facts(corpus.documents, corpus.clauses, registry)
     named = [r for found in facts.values() for r in found.responsibilities]
     assert named and not any(r.department.startswith("guangzhou/") or "广州" in r.label for r in named)
+
+
+SHENZHEN_2018 = """深圳市人民政府关于印发深圳市支持工业互联网发展若干措施的通知
+深府〔2018〕12号
+
+深圳市支持工业互联网发展若干措施
+
+一、支持工业互联网平台建设。对新建的工业互联网平台，按照项目投资额的30%给予资助，最高不超过500万元。（牵头单位：市经贸信息委；配合单位：市财政委）
+"""
+
+
+def test_a_renamed_body_typed_without_its_city_is_followed_back_in_the_builds_city(tmp_path):
+    """`search --department 市工业和信息化局 --include-predecessors` over a build of Shenzhen
+    texts follows Shenzhen's bureau back to 市经贸信息委 (the registry's 2019 reform), though
+    no clause names the bureau itself: the name is read in the city the build's bodies
+    belong to, not in Guangzhou."""
+    import json
+
+    from conftest import run_cli
+
+    source = tmp_path / "texts" / "shenzhen_2018.txt"
+    source.parent.mkdir()
+    source.write_text(SHENZHEN_2018, encoding="utf-8")
+    data = tmp_path / "data"
+    built = run_cli(["build", str(source), "--model", "none"], data=data)
+    assert built.exit_code == 0, built.stderr
+    listed = run_cli(["search", "--department", "市工业和信息化局", "--include-predecessors", "--k", "20", "--json"], data=data)
+    assert listed.exit_code == 0, listed.stderr
+    hits = json.loads(listed.stdout.splitlines()[0])["hits"]
+    assert [d["id"] for hit in hits for d in hit["departments"] if d["role"] == "lead"] == ["shenzhen/jingmao-xinxi-wei"]
