@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, iter_clauses, write_jsonl, write_problems
@@ -35,7 +36,7 @@ from policykg.index.search import build_index, dense_units
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
-from policykg.index.keyword import FileTerms
+from policykg.index.keyword import FileTerms, TermTable
 from policykg.kg.store import has_blank_node, load_ntriples, ntriples_lines, update_store
 from policykg.kg.validate import validate_graph
 
@@ -48,6 +49,7 @@ MANIFEST = "manifest.json"
 EMBEDDING_CACHE = "cache/embeddings"  # under the data folder: shared by all generations
 FILE_CACHE = "cache/files"  # per-file entries, one folder per code fingerprint
 NO_MODEL = "none"
+TERM_TABLE = "keyword-terms.npz"  # in a generation: every file's keyword units in one vocabulary (index.keyword.TermTable)
 SHARED_TRIPLES = "graph-shared.nt"  # in a generation: the triples several files may state, and the corpus's own
 # A rebuild changes the last store in place of loading all when the files it removes and
 # adds hold less than this share of the triples (measured on the realcorpus: loading
@@ -151,9 +153,8 @@ def build(
             stage.done = triples
 
         with log.stage("keyword index", unit="clauses") as stage:
-            chosen_ids = build_index(
-                folder, iter_clauses(folder / CLAUSES), documents, (FileTerms.load(entry / filework.TERMS) for entry, _ in readable)
-            )
+            table, keyword_plan = _term_table(folder, current if not force else None, cache, readable, log)
+            chosen_ids = build_index(folder, iter_clauses(folder / CLAUSES), documents, table)
             stage.done = len(chosen_ids)
         encoder_name = NO_MODEL
         if model != NO_MODEL:
@@ -216,6 +217,7 @@ def build(
             "chars": report.chars,
             "processed": report.processed,
             "store": store_plan,
+            "keyword": keyword_plan,
             "stages": report.stages,
             "steps": report.steps,
             "seconds": report.seconds,
@@ -276,6 +278,29 @@ def _write_store(
             return triples, {**plan, "mode": "update"}
     blank_lines = b"".join(sorted(line for line in whole_lines if has_blank_node(line)))
     return load_ntriples(folder, [*(entry / filework.TRIPLES for entry, _ in readable), b"".join(sorted(shared)), blank_lines]), plan
+
+
+def _term_table(
+    folder: Path, previous: Path | None, cache: Path, readable: list[tuple[Path, filework.FileMeta]], log: Progress
+) -> tuple[TermTable, dict]:
+    """The keyword units of every file in one table, kept in the generation: the last
+    generation's table with only the new and changed files mapped into it, when it came
+    from the same cache and holds most of the files; else every file's units merged anew
+    (which also drops the units of files long gone). Returns the table and the manifest's
+    note of it."""
+    plan = {"cache": cache.name, "mode": "assemble"}
+    old: TermTable | None = None
+    if previous is not None and read_manifest(previous).get("keyword", {}).get("cache") == cache.name and (previous / TERM_TABLE).exists():
+        old = TermTable.load(previous / TERM_TABLE)
+        kept = len(set(old.names) & {entry.name for entry, _ in readable})
+        if kept < (1 - UPDATE_SHARE) * len(readable):
+            old = None
+        else:
+            log.note(f"keyword index: the last generation's units with {len(readable) - kept} files mapped in")
+            plan["mode"] = "update"
+    table = TermTable.assemble(((entry.name, partial(FileTerms.load, entry / filework.TERMS)) for entry, _ in readable), old)
+    table.save(folder / TERM_TABLE)
+    return table, plan
 
 
 def _process_files(

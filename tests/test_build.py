@@ -21,7 +21,7 @@ from policykg.kg.store import STORE_DIR
 from policykg import build as build_module
 from policykg import filework
 from policykg.build import FILE_CACHE, build, read_manifest
-from policykg.index.keyword import FileTerms, KeywordIndex
+from policykg.index.keyword import INDEX_DIR, FileTerms, KeywordIndex
 from policykg.datadir import DataDir
 from policykg.fingerprint import FILE_INPUTS, ROOT, file_fingerprint
 
@@ -94,6 +94,13 @@ def _keyword(generation: Path) -> dict:
     return {"ids": index.ids, **{q: index.search(q, 20) for q in questions}}
 
 
+def _keyword_files(generation: Path) -> dict[str, bytes]:
+    """The keyword index as saved: vocabulary, score matrix, ids (a rebuild that maps only
+    the changed files' units must write the same bytes as a clean build)."""
+    folder = generation / INDEX_DIR
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
 def test_rebuild_after_a_change_an_addition_and_a_removal_equals_a_clean_build(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "UPDATE_SHARE", 1.0)  # change the store even when half the files change
     texts = _texts(tmp_path / "texts")
@@ -109,6 +116,8 @@ def test_rebuild_after_a_change_an_addition_and_a_removal_equals_a_clean_build(t
     assert _artifacts(data.require_current()) == _artifacts(clean.require_current())
     assert _triples(data.require_current()) == _triples(clean.require_current())
     assert _keyword(data.require_current()) == _keyword(clean.require_current())
+    assert read_manifest(data.require_current())["keyword"]["mode"] == "update"  # only the two files' units mapped in
+    assert _keyword_files(data.require_current()) == _keyword_files(clean.require_current())
     assert _caps_of(data.require_current(), "软件能力成熟度评估") == [500_000]
 
     (texts / shipped_file("004").name).unlink()  # the Traditional text goes
@@ -119,6 +128,8 @@ def test_rebuild_after_a_change_an_addition_and_a_removal_equals_a_clean_build(t
     build(clean, [texts], model="none")
     assert _triples(third.generation) == _triples(clean.require_current())
     assert _keyword(third.generation) == _keyword(clean.require_current())
+    assert read_manifest(third.generation)["keyword"]["mode"] == "update"
+    assert _keyword_files(third.generation) == _keyword_files(clean.require_current())  # units of the file gone drop out
     assert _triples(first) != _triples(third.generation)  # the generation it was changed from is as it was
     assert len(_triples(first)) == read_manifest(first)["triples"]
 
