@@ -29,7 +29,8 @@ from .catalog import Catalog
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
-from .keyword import FileTerms, KeywordIndex, TermTable, searched_text
+from .assemble import TermTable
+from .keyword import FileTerms, KeywordIndex, searched_text
 from .models import Hit, Match, SearchResult
 from .query import Expander
 from .validity import validity_on

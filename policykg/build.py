@@ -36,7 +36,8 @@ from policykg.index.search import build_index, dense_units
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
-from policykg.index.keyword import FileTerms, TermTable
+from policykg.index.assemble import TermTable
+from policykg.index.keyword import FileTerms
 from policykg.kg.store import has_blank_node, load_ntriples, ntriples_lines, update_store
 from policykg.kg.validate import validate_graph
 
@@ -49,7 +50,7 @@ MANIFEST = "manifest.json"
 EMBEDDING_CACHE = "cache/embeddings"  # under the data folder: shared by all generations
 FILE_CACHE = "cache/files"  # per-file entries, one folder per code fingerprint
 NO_MODEL = "none"
-TERM_TABLE = "keyword-terms.npz"  # in a generation: every file's keyword units in one vocabulary (index.keyword.TermTable)
+TERM_TABLE = "keyword-terms"  # in a generation: every file's keyword units in one vocabulary (index.assemble.TermTable)
 SHARED_TRIPLES = "graph-shared.nt"  # in a generation: the triples several files may state, and the corpus's own
 # A rebuild changes the last store in place of loading all when the files it removes and
 # adds hold less than this share of the triples (measured on the realcorpus: loading
