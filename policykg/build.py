@@ -27,17 +27,18 @@ from pathlib import Path
 from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, iter_clauses, write_jsonl, write_problems
 from policykg.corpus.documents import link_copies
 from policykg.corpus.errors import CorpusError
+from policykg.corpus.models import Document
 from policykg.corpus.read import list_sources
 from policykg.index.dense import DenseIndex
 from policykg.index.embed_cache import embed_passages
 from policykg.index.encoders import get_encoder
 from policykg.index.match import write_links
-from policykg.index.search import build_index, dense_units
+from policykg.index.search import dense_units, iter_searchable
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
 from policykg.index.assemble import TermTable
-from policykg.index.keyword import FileTerms
+from policykg.index.keyword import FileTerms, KeywordIndex
 from policykg.kg.store import has_blank_node, load_ntriples, ntriples_lines, update_store
 from policykg.kg.validate import validate_graph
 
@@ -155,7 +156,7 @@ def build(
 
         with log.stage("keyword index", unit="clauses") as stage:
             table, keyword_plan = _term_table(folder, current if not force else None, cache, readable, log)
-            chosen_ids = build_index(folder, iter_clauses(folder / CLAUSES), documents, table)
+            chosen_ids = build_index(folder, readable, documents, table)
             stage.done = len(chosen_ids)
         encoder_name = NO_MODEL
         if model != NO_MODEL:
@@ -279,6 +280,31 @@ def _write_store(
             return triples, {**plan, "mode": "update"}
     blank_lines = b"".join(sorted(line for line in whole_lines if has_blank_node(line)))
     return load_ntriples(folder, [*(entry / filework.TRIPLES for entry, _ in readable), b"".join(sorted(shared)), blank_lines]), plan
+
+
+def build_index(folder: Path, readable: list[tuple[Path, filework.FileMeta]], documents: list[Document], table: TermTable) -> list[str]:
+    """Write the keyword index of the searchable clauses into the generation and return
+    their ids: ``index.search.build_index``'s choice (``iter_searchable``), reading only
+    the clauses of files that hold a copy of a work. The others' clauses are all shown, in
+    order, and their ids are in the table; parsing every clause's JSON for its id took
+    seconds of a one-document rebuild."""
+    by_id = {d.id: d for d in documents}
+    with_copies = {d.work for d in documents if d.preferred and d.copies}
+
+    def plain(meta: filework.FileMeta) -> bool:  # no copy, and no preferred copy whose text others are compared with
+        return all(by_id[row["id"]].preferred and by_id[row["id"]].work not in with_copies for row in meta.documents)
+
+    others = [entry / filework.CLAUSES for entry, meta in readable if not plain(meta)]
+    clauses = (clause for path in others for clause in iter_clauses(path))
+    kept = list(iter_searchable(clauses, documents))  # their preferred copies' clauses in order, then the other copies' kept
+    preferred = {clause.id for clause in kept if by_id[clause.document].preferred}
+    chosen: list[str] = []
+    for f, (_, meta) in enumerate(readable):
+        ids = table.ids[int(table.bounds[f]) : int(table.bounds[f + 1])]
+        chosen += ids if plain(meta) else [i for i in ids if i in preferred]
+    chosen += [clause.id for clause in kept if not by_id[clause.document].preferred]
+    KeywordIndex.from_terms(table, chosen).save(folder)
+    return chosen
 
 
 def _term_table(

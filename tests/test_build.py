@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.compare import IsomorphicGraph, to_isomorphic
 
 from conftest import SHIPPED_TEXTS, shipped_file
-from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses
+from policykg.corpus.artifacts import CLAUSES, DOCUMENTS, load_clauses, load_documents
 from policykg.kg.artifacts import FACTS, load_facts
 from policykg.kg.namespace import GRAPH
 from policykg.kg.store import STORE_DIR
@@ -22,6 +22,7 @@ from policykg import build as build_module
 from policykg import filework
 from policykg.build import FILE_CACHE, build, read_manifest
 from policykg.index.keyword import INDEX_DIR, FileTerms, KeywordIndex
+from policykg.index.search import iter_searchable
 from policykg.datadir import DataDir
 from policykg.fingerprint import FILE_INPUTS, ROOT, file_fingerprint
 
@@ -84,6 +85,29 @@ def test_parallel_build_equals_serial_build(serial, tmp_path):
     graph = _triples(generation)
     assert graph == _triples(serial_generation)
     assert len(graph) == report.triples
+
+
+def test_the_build_chooses_the_clauses_iter_searchable_chooses(tmp_path):
+    """The build reads only the clauses of files holding copies to choose what search
+    shows; the choice is the one ``iter_searchable`` makes reading every clause: here a
+    second, shorter copy of a shipped text whose last article is its own, among other files."""
+    texts = _texts(tmp_path / "texts")
+    original = shipped_file("003").read_text(encoding="utf-8")
+    last = original.rstrip().splitlines()[-1]
+    assert last.startswith("第十八条")
+    # shorter than the original, so the original is the copy search prefers
+    (texts / "copy.txt").write_text(original.rstrip()[: -len(last)] + "第十八条海洋牧场项目由区农业部门验收。\n", encoding="utf-8")
+    data = DataDir(tmp_path / "data")
+    build(data, [texts], model="none", workers=1)
+    generation = data.require_current()
+    documents = load_documents(generation)
+    assert any(not d.preferred for d in documents)
+    clauses = load_clauses(generation)
+    expected = [c.id for c in iter_searchable(clauses, documents)]
+    assert KeywordIndex.read_ids(generation) == expected
+    assert len(expected) < len(clauses)  # the copy's clauses the preferred copy holds are left out
+    shown = {c.id: c for c in clauses}
+    assert any("海洋牧场" in shown[i].text for i in expected[-3:])  # the copy's own article is kept, after the rest
 
 
 def _keyword(generation: Path) -> dict:
