@@ -22,7 +22,7 @@ from .keyword import B, K1, FileTerms, KeywordIndex
 if TYPE_CHECKING:
     import numpy as np
 
-SCORE_SLICE = 1 << 20  # entries scored at a time, so the float64 temporaries stay small
+SCORE_SLICE = 1 << 20  # entries worked on at a time, so temporaries stay small
 _ARRAYS = ("bounds", "offsets", "terms", "counts", "lengths")
 _STRINGS = "strings.json"
 
@@ -114,78 +114,88 @@ class TermTable:
 
 
 def assemble_index(table: TermTable, chosen: Sequence[str] | None = None) -> KeywordIndex:
-    """The index bm25s would build over the clauses ``chosen`` names, in that order
-    (default: every clause of the table, in order), from their counted units.
+    """The index bm25s builds over the clauses ``chosen`` names, in that order (default:
+    every clause of the table, in order), from their counted units: the same vocabulary
+    (units numbered in the order they first occur), scores and column order.
 
-    bm25s numbers units in the order they first occur in its texts and keeps the scores
-    column by column (CSC), documents ascending in each column; the columns come here
-    from scipy's CSR-to-CSC conversion (a counting pass, where sorting 10 M entries
-    took seconds)."""
+    Big temporaries are few on purpose (page faults of fresh arrays cost more than the
+    arithmetic here): the chosen clauses' entries are gathered once, in runs of
+    consecutive clauses, in the order of ``chosen``; unit ids are renumbered in place,
+    scores written over the counts they come from, and the columns (documents ascending)
+    come from scipy's CSR-to-CSC conversion, a counting pass."""
     import bm25s
     import numpy as np
     import scipy.sparse as sp
     from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
+    ids = list(table.ids) if chosen is None else list(chosen)
+    n_docs = len(ids)
     if chosen is None:
-        ids = list(table.ids)
-        places = np.arange(len(ids), dtype=np.int64)
+        source = np.arange(n_docs, dtype=np.int64)
     else:
-        ids = list(chosen)
-        position = {clause_id: n for n, clause_id in enumerate(ids)}
-        places = np.fromiter((position.get(i, -1) for i in table.ids), dtype=np.int64, count=len(table.ids))
-    keep = places >= 0
-    rows = places[keep]  # the position of each kept clause, in the table's order
-    if len(rows) != len(ids):
-        raise ValueError(f"{len(ids) - len(rows)} of the chosen clauses have no counted units")
-    sizes = np.diff(table.offsets)
-    if keep.all():
-        unit, tf = np.asarray(table.terms), np.asarray(table.counts)
-    else:
-        kept_entries = np.repeat(keep, sizes)
-        unit, tf = table.terms[kept_entries], table.counts[kept_entries]
-        del kept_entries
-    sizes = sizes[keep]
-    row_length = np.asarray(table.lengths)[keep]
-    n_docs, n_entries = len(ids), len(unit)
-    # the units the kept clauses hold, numbered in the order they first occur (the table
-    # may also hold units of clauses left out or of files gone)
+        row_of = {clause_id: n for n, clause_id in enumerate(table.ids)}
+        missing = sum(1 for i in ids if i not in row_of)
+        if missing:
+            raise ValueError(f"{missing} of the chosen clauses have no counted units")
+        source = np.fromiter((row_of[i] for i in ids), dtype=np.int64, count=n_docs)  # the table's row of each chosen clause
+    offsets = np.asarray(table.offsets)
+    sizes = offsets[source + 1] - offsets[source]
+    row_length = np.asarray(table.lengths)[source]
+    # runs of chosen clauses that are consecutive in the table: one slice each
+    breaks = np.flatnonzero(np.diff(source) != 1) + 1
+    starts = np.concatenate(([0], breaks)).astype(np.int64) if n_docs else np.zeros(0, dtype=np.int64)
+    ends = np.concatenate((breaks, [n_docs])).astype(np.int64) if n_docs else np.zeros(0, dtype=np.int64)
+    spans = list(zip(offsets[source[starts]].tolist(), offsets[source[ends - 1] + 1].tolist()))
+
+    def gathered(values: np.ndarray, dtype: type) -> np.ndarray:
+        return np.concatenate([values[lo:hi] for lo, hi in spans]).astype(dtype, copy=False) if spans else np.zeros(0, dtype=dtype)
+
+    unit = gathered(table.terms, np.int32)
+    tf = gathered(table.counts, np.int32)
+    n_entries = len(unit)
+    # the units the chosen clauses hold, numbered in the order they first occur (the
+    # table may also hold units of clauses left out or of files gone)
     first = np.full(len(table.vocab), n_entries, dtype=np.int64)
-    np.minimum.at(first, unit, np.arange(n_entries, dtype=np.int64))
+    for start in range(0, n_entries, SCORE_SLICE):  # in slices: a 10 M-entry arange costs more in page faults than the work
+        end = min(start + SCORE_SLICE, n_entries)
+        np.minimum.at(first, unit[start:end], np.arange(start, end, dtype=np.int64))
     used = np.flatnonzero(first < n_entries)
     used = used[np.argsort(first[used], kind="stable")]
     del first
     renumber = np.full(len(table.vocab), -1, dtype=np.int32)
     renumber[used] = np.arange(len(used), dtype=np.int32)
-    term = renumber[unit]
-    del unit, renumber
+    for start in range(0, n_entries, SCORE_SLICE):  # in place, in slices: no second array of every entry
+        unit[start : start + SCORE_SLICE] = renumber[unit[start : start + SCORE_SLICE]]
+    term = unit
+    del renumber
     words = table.vocab
     vocab = {words[u]: n for n, u in enumerate(used.tolist())}
     n_vocab = len(vocab)
 
     retriever = bm25s.BM25(k1=K1, b=B)
-    length = np.zeros(n_docs, dtype=np.int64)
-    length[rows] = row_length
-    avg_doc_len = length.mean() if n_docs else 0.0
-    df = np.bincount(term, minlength=n_vocab)
+    avg_doc_len = row_length.mean() if n_docs else 0.0
+    df = np.zeros(n_vocab, dtype=np.int64)
+    for start in range(0, n_entries, SCORE_SLICE):  # in slices: bincount reads int32 as a copy in int64
+        df += np.bincount(term[start : start + SCORE_SLICE], minlength=n_vocab)
     idf_of = _select_idf_scorer(retriever.idf_method)
     idf_by_df = {int(d): idf_of(int(d), N=n_docs) for d in np.unique(df)}
     idf = np.array([idf_by_df[int(d)] for d in df], dtype=retriever.dtype)
     tfc_of = _select_tfc_scorer(retriever.method)
-    entry_length = np.repeat(row_length, sizes)
-    scores = np.empty(n_entries, dtype=retriever.dtype)
-    for start in range(0, n_entries, SCORE_SLICE):
-        part = slice(start, start + SCORE_SLICE)
-        tfc = tfc_of(tf_array=tf[part].astype(retriever.dtype), l_d=entry_length[part], l_avg=avg_doc_len, k1=K1, b=B)
-        scores[part] = idf[term[part]] * tfc
-    del tf, entry_length
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    index_type = np.int32 if n_entries < 2**31 else np.int64
+    indptr = np.zeros(n_docs + 1, dtype=index_type)
     np.cumsum(sizes, out=indptr[1:])
-    matrix = sp.csr_matrix((scores, term, indptr), shape=(len(rows), n_vocab))
+    scores = tf.view(np.float32) if np.dtype(retriever.dtype) == np.float32 else np.empty(n_entries, dtype=retriever.dtype)
+    # in slices of whole clauses, so the float64 temporaries and each entry's clause length stay small;
+    # each slice's counts are read before its scores are written over them
+    cuts = np.unique(np.searchsorted(indptr, np.arange(0, n_entries, SCORE_SLICE), side="right") - 1).tolist() + [n_docs]
+    for lo, hi in zip(cuts, cuts[1:]):
+        part = slice(int(indptr[lo]), int(indptr[hi]))
+        l_d = np.repeat(row_length[lo:hi], sizes[lo:hi])
+        tfc = tfc_of(tf_array=tf[part].astype(retriever.dtype), l_d=l_d, l_avg=avg_doc_len, k1=K1, b=B)
+        scores[part] = idf[term[part]] * tfc
+    del tf
+    matrix = sp.csr_matrix((scores, term, indptr), shape=(n_docs, n_vocab))
     del scores, term
-    if not np.array_equal(rows, np.arange(len(rows))):
-        by_position = np.empty_like(rows)
-        by_position[rows] = np.arange(len(rows))
-        matrix = matrix[by_position]  # row n: the clause at position n of ``chosen``
     columns = matrix.tocsc()  # each column's documents ascending, as bm25s keeps them
     del matrix
     retriever.scores = {

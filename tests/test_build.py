@@ -174,6 +174,9 @@ def test_the_assembled_keyword_index_scores_as_bm25s_does():
     some = KeywordIndex.build(chosen, [lines[int(i[1:])] for i in chosen])
     assembled = KeywordIndex.from_terms(parts, chosen)
     assert assembled.ids == chosen
+    assert assembled.retriever.vocab_dict == some.retriever.vocab_dict  # units numbered as bm25s numbers them
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(some.retriever.scores[name], assembled.retriever.scores[name])
     for question in ("研发费用补贴最高", "人工智能产业", "集成电路 设计", "流片"):
         assert assembled.search(question, 20) == some.search(question, 20) != []
     for unit in ("补", "补贴", "流片", "链"):
