@@ -541,8 +541,8 @@ def _document(title: str | None, issuer: str | None, text: str):
         # only the text says whose: 我市/本市 and the city it names most
         ("关于促进集成电路设计产业发展的若干措施", None,
          "为加快我市集成电路产业发展，由北京市经济和信息化局会同北京市财政局组织实施。", "北京市", None),
-        # nothing says: the default
-        ("关于促进集成电路设计产业发展的若干措施", None, "给予资金支持。", "广州市", None),
+        # nothing says: no city (no Guangzhou default; its 市…局 are no one city's bodies)
+        ("关于促进集成电路设计产业发展的若干措施", None, "给予资金支持。", None, None),
     ],
 )
 def test_document_jurisdiction(registry, title, issuer, text, city, district):

@@ -208,6 +208,13 @@ def test_api_match_answers_a_typed_profile(built_data):
 
         bad = client.post("/match", json={"paid_in_capital_yuan": -5})
         assert bad.status_code == 422 and "paid_in_capital_yuan" in bad.json()["message"]
+        # what the schema refuses, the route refuses, and the reverse (schemathesis found both)
+        schema = client.get("/openapi.json").json()["components"]["schemas"]["MatchRequest"]["properties"]
+        by_year = schema["revenue_yuan"]["anyOf"][0]
+        assert by_year["additionalProperties"] is False and list(by_year["patternProperties"]) == ["^\\d{4}$"]
+        assert client.post("/match", json={"revenue_yuan": {"last year": 1}}).status_code == 422
+        assert client.post("/match", json={"revenue_yuan": {"2020": 1}}).status_code == 200
+        assert client.post("/match", json={"include_not_eligible": 0}).status_code == 422
 
         page = client.get("/ui/match", params={"city": "广州市", "district": "黄埔区", "industry": "集成电路设计",
                                                 "item": "MPW流片费", "amount": "500", "item_year": "2020", "as_of": "2021-03-15"})

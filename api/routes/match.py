@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StringConstraints
 
 from policykg.index.encoders import Encoder
 from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
@@ -28,6 +28,10 @@ page_router = APIRouter(include_in_schema=False, default_response_class=HTMLResp
 
 Words = Annotated[str, Field(min_length=1, max_length=200)]
 Yuan = Annotated[float, Field(ge=0, le=1e13)]
+# Amounts by year, {"2020": 120000000}: the schema says the keys are years (and nothing
+# else), as the profile reader demands, so a client validating against it is not refused.
+Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+ByYear = Annotated[dict[Year, Yuan], Field(max_length=30, json_schema_extra={"additionalProperties": False})]
 
 
 class LocationIn(BaseModel):
@@ -50,15 +54,15 @@ class MatchRequest(BaseModel):
     industry: Annotated[list[Words], Field(max_length=30)] | None = Field(None, description="集成电路设计, 生物医药, 软件 …")
     established: date | None = None
     paid_in_capital_yuan: Yuan | None = None
-    revenue_yuan: Annotated[dict[str, Yuan], Field(max_length=30)] | None = Field(None, description='{"2020": 120000000}')
-    output_value_yuan: Annotated[dict[str, Yuan], Field(max_length=30)] | None = None
-    rd_expense_yuan: Annotated[dict[str, Yuan], Field(max_length=30)] | None = None
+    revenue_yuan: ByYear | None = Field(None, description='{"2020": 120000000}')
+    output_value_yuan: ByYear | None = None
+    rd_expense_yuan: ByYear | None = None
     employees: Annotated[int, Field(ge=0)] | None = None
     qualifications: Annotated[list[Words], Field(max_length=30)] | None = Field(None, description="高新技术企业, 专精特新 …")
     spending: Annotated[list[ItemIn], Field(max_length=50)] | None = None
     investment: Annotated[list[ItemIn], Field(max_length=50)] | None = None
     as_of: date | None = Field(None, description="The date asked (validity, application windows); default today")
-    include_not_eligible: bool = Field(False, description="Also list the rules the enterprise does not qualify for (--all)")
+    include_not_eligible: StrictBool = Field(False, description="Also list the rules the enterprise does not qualify for (--all)")
 
     def profile(self) -> Profile:
         row = self.model_dump(mode="json", exclude_none=True, exclude={"include_not_eligible"})
