@@ -9,7 +9,9 @@ whole corpus see it, and they take bulk paths: copies of one work are linked fro
 files' document lists, the generation's JSON lines are the files' entries concatenated,
 the store is bulk-loaded from the entries' N-Triples (or, when few files changed, the last
 generation's store is backed up and changed by them: ``_write_store``), the keyword index
-is assembled from the units each file's worker counted, then the dense index is built."""
+is assembled from the units each file's worker counted (kept in the generation as one
+table, into which a rebuild maps only the changed files: ``_term_table``), then the dense
+index is built."""
 from __future__ import annotations
 
 import json
