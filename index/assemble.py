@@ -125,7 +125,7 @@ def assemble_index(table: TermTable, chosen: Sequence[str] | None = None) -> Key
     come from scipy's CSR-to-CSC conversion, a counting pass."""
     import bm25s
     import numpy as np
-    import scipy.sparse as sp  # type: ignore[import-untyped]
+    import scipy.sparse as sp
     from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
     ids = list(table.ids) if chosen is None else list(chosen)
