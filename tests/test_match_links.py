@@ -161,3 +161,26 @@ def test_places_resolve_through_the_division_list_and_the_lexicons_special_zones
     assert p.resolve("海淀区").broader == ("place/1101",)  # a municipality's district sits under its city
     assert [(x.label, words) for x, words, _, _ in p.find("深圳市南山区人民政府关于在穗实施的通知")] == [
         ("深圳市", "深圳市"), ("南山区", "南山区"), ("广州市", "穗")]
+
+
+CITYLESS = """关于支持企业研发投入的若干措施
+
+一、支持研发投入。对在我市注册的企业，按其研发投入的10%给予补贴，最高不超过100万元。
+"""
+
+
+def test_our_city_in_a_document_that_names_none_is_unknown_not_guangzhou(tmp_path: Path):
+    """我市 in a text whose heading names no city means no city anyone can check: the
+    condition is unknown for a Guangzhou firm and a Shenzhen firm alike (it was read as
+    Guangzhou, so one was met and the other not)."""
+    text = tmp_path / "cityless.txt"
+    text.write_text(CITYLESS, encoding="utf-8")
+    build(DataDir(tmp_path / "data"), [text], model="none", threads=1)
+    matcher = Matcher.load(DataDir(tmp_path / "data").require_current())
+    for city in ("广州市", "深圳市"):
+        profile = Profile.from_dict({"name": "研发企业", "location": {"city": city}, "rd_expense_yuan": {"2021": 2_000_000}, "as_of": "2022-03-01"})
+        [result] = matcher.match(profile).results
+        city_reasons = [r for r in result.reasons if r.kind == "city"]
+        assert [r.status for r in city_reasons] == ["unknown"], [(r.condition, r.status, r.detail) for r in result.reasons]
+        assert city_reasons[0].detail == "文件未写明所指城市"
+        assert result.verdict == "unknown"
