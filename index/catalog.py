@@ -2,7 +2,7 @@
 (``Catalog.load``) and read by search, the API and the pages alike.
 
 Which clauses count is the build's decision, read rather than made again: the clauses
-search shows are the ids the keyword index was built over (``index.search.build_index``
+search shows are the ids the keyword index was built over (``policykg.build.build_index``
 chose them: every clause of a preferred copy, and what other copies add). Lists of
 departments and awards read those, so the IAB plan printed in two files does not name its
 departments twice; single clauses and documents are served whichever copy they come from."""

@@ -29,8 +29,7 @@ from .catalog import Catalog
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
-from .assemble import TermTable
-from .keyword import FileTerms, KeywordIndex, searched_text
+from .keyword import KeywordIndex, searched_text
 from .models import Hit, Match, SearchResult
 from .query import Expander
 from .validity import validity_on
@@ -144,16 +143,6 @@ def dense_passages(clauses: list[Clause], documents: list[Document]) -> list[tup
 
 def clause_of_unit(unit_id: str) -> str:
     return unit_id.split(UNIT_SEPARATOR, 1)[0]
-
-
-def build_index(folder: Path, clauses: Iterable[Clause], documents: list[Document], terms: Iterable[FileTerms] | TermTable) -> list[str]:
-    """Write the keyword index for the searchable clauses into a generation folder and
-    return their ids (the dense side embeds the same ones). ``clauses`` are read once, in
-    order; ``terms`` are their counted keyword units (by file, as the build's workers
-    counted them)."""
-    chosen = [clause.id for clause in iter_searchable(clauses, documents)]
-    KeywordIndex.from_terms(terms, chosen).save(folder)
-    return chosen
 
 
 # The dense side as search sees it: a question in, (clause id, similarity) out, best first.

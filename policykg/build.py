@@ -35,7 +35,7 @@ from policykg.index.dense import DenseIndex
 from policykg.index.embed_cache import embed_passages
 from policykg.index.encoders import get_encoder
 from policykg.index.match import write_links
-from policykg.index.search import dense_units, iter_searchable
+from policykg.index.search import dense_passages, iter_searchable
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
@@ -165,9 +165,8 @@ def build(
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
             shown = set(chosen_ids)
-            titles = {d.id: d.title or "" for d in documents}  # each clause is embedded with its document's title
-            by_clause = {clause.id: dense_units(clause, titles.get(clause.document, "")) for clause in iter_clauses(folder / CLAUSES) if clause.id in shown}
-            units = [unit for clause_id in chosen_ids for unit in by_clause.pop(clause_id)]  # in the keyword index's order
+            by_id = {clause.id: clause for clause in iter_clauses(folder / CLAUSES) if clause.id in shown}
+            units = dense_passages([by_id[i] for i in chosen_ids], documents)  # in the keyword index's order
             with log.stage("embed", unit="passages") as stage:
 
                 def advance(encoded: int, to_encode: int) -> None:
@@ -286,7 +285,7 @@ def _write_store(
 
 def build_index(folder: Path, readable: list[tuple[Path, filework.FileMeta]], documents: list[Document], table: TermTable) -> list[str]:
     """Write the keyword index of the searchable clauses into the generation and return
-    their ids: ``index.search.build_index``'s choice (``iter_searchable``), reading only
+    their ids: the clauses ``index.search.iter_searchable`` chooses, reading only
     the clauses of files that hold a copy of a work. The others' clauses are all shown, in
     order, and their ids are in the table; parsing every clause's JSON for its id took
     seconds of a one-document rebuild."""
