@@ -129,7 +129,9 @@ def build_command(
         err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
     if report.stages:
         stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stages.items())
-        err.print(f"stages: {stages}", markup=False, highlight=False)
+        err.print(f"stages (wall): {stages}", markup=False, highlight=False)
+        cpu = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stage_cpu.items())
+        err.print(f"stages (CPU of the build's process, not its workers): {cpu}", markup=False, highlight=False)
     if report.steps:
         steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
         err.print(f"per-file steps over {report.processed} files (CPU seconds): {steps}", markup=False, highlight=False)
