@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
-from oxrdflib import OxigraphStore
 from rdflib import Graph
 
 from .namespace import GRAPH, ID
@@ -137,6 +136,8 @@ def write_graph(folder: Path, graph: Graph) -> Path:
 
 def open_graph(folder: Path) -> Graph:
     """The built graph, read-only: safe while another process reads or builds."""
+    from oxrdflib import OxigraphStore  # here, not at the top: it imports rdflib's SPARQL engine (about 1 s), which a build does not use
+
     store = pyoxigraph.Store.read_only(str(folder / STORE_DIR))
     return Graph(store=OxigraphStore(store=store), identifier=GRAPH)
 
