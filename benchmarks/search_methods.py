@@ -70,17 +70,11 @@ class Config:
 
 
 # The phrasing of a question, not its topic: how people ask (我/怎么办/吗/可以/是否 …).
-ASKING = re.compile(
-    "|".join(
-        map(re.escape, sorted(
-            "请问 想问 问一下 咨询 怎么办 怎么处理 怎么样 怎么 怎样 如何 为什么 什么 哪些 哪里 多少 是否 能否 可否 可以 能不能 "
-            "有没有 是不是 会不会 要不要 该不该 应不应该 应该 需要 吗 呢 吧 啊 呀 我们 我家 我的 我 你们 他们 他 她 对方 "
-            "？ ? ！ ， 。".split(),
-            key=len,
-            reverse=True,
-        ))
-    )
-)
+ASKING_WORDS = (
+    "请问 想问 问一下 咨询 怎么办 怎么处理 怎么样 怎么 怎样 如何 为什么 什么 哪些 哪里 多少 是否 能否 可否 可以 能不能 "
+    "有没有 是不是 会不会 要不要 该不该 应不应该 应该 需要 吗 呢 吧 啊 呀 我们 我家 我的 我 你们 他们 他 她 对方 ？ ? ！ ， 。"
+).split()
+ASKING = re.compile("|".join(map(re.escape, sorted(ASKING_WORDS, key=len, reverse=True))))
 
 
 def strip_asking(text: str) -> str:
@@ -180,7 +174,7 @@ class Bundle:
                 top = np.argsort(-scores, kind="stable")[: config.prf_docs]
                 extra = self.feedback_terms(index, top, config.prf_terms, set(weights))
                 total = sum(extra.values()) or 1.0
-                for u, v in extra.items():
+                for u, v in extra.items():  # the feedback terms together weigh prf_weight of the question's
                     weights[u] = weights.get(u, 0.0) + config.prf_weight * len(weights) * v / total
                 scores = self.keyword_scores(index, weights)
             order = np.argsort(-scores, kind="stable")[: config.pool]
