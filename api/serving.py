@@ -65,9 +65,13 @@ class Served:
             raise
 
     def close(self) -> None:
+        """Close the graph and give up the lease; a second call does nothing (``policykg
+        serve`` closes what it opened even when the app's lifespan already did)."""
+        if self.lease is None:
+            return
         self.graph.close()
-        if self.lease is not None:
-            self.lease.release()
+        self.lease.release()
+        self.lease = None
 
 
 async def follow(app: FastAPI, data: DataDir, settings: Settings, grace_seconds: float, retired: list[Served]) -> None:

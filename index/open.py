@@ -19,7 +19,13 @@ from .search import Searcher, clause_of_unit
 class BuildFileError(DataDirError):
     """A file of a build cannot be read: truncated or garbled after the build wrote it (a
     disk fault, a hand edit, a copy cut short). Said in one line naming the file, with what
-    to do, instead of a parser's traceback."""
+    to do, instead of a parser's traceback. ``path`` is the damaged file, when one is, and
+    ``reason`` the parser's word on it."""
+
+    def __init__(self, message: str, path: Path | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
 
 
 @contextmanager
@@ -33,7 +39,8 @@ def reading_build(folder: Path) -> Iterator[None]:
         damaged = damaged_file(folder)
         if damaged is None:  # every file parses: the problem is what they say (e.g. another encoder's index)
             raise BuildFileError(f"cannot open the build in {folder}: {_reason(problem)}") from None
-        raise BuildFileError(f"{damaged} is damaged ({_reason(problem)}); rebuild with `policykg build --force`") from None
+        reason = _reason(problem)
+        raise BuildFileError(f"{damaged} is damaged ({reason}); rebuild with `policykg build --force`", damaged, reason) from None
 
 
 def _reason(problem: Exception) -> str:
