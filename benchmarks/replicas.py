@@ -183,7 +183,7 @@ def main() -> int:
 
     sent, failed = sum(tally.sent.values()), sum(tally.failed.values())
     print(f"{sent} requests in {elapsed:.0f} s ({sent / elapsed:.0f}/s) over {args.connections} connections, "
-          f"{args.apis} API and {args.stores} store replicas; {"one API replica killed, one store replica stuck" if args.stuck else "one of each killed"}; nginx retries {'off' if args.no_retry else 'on'}")
+          f"{args.apis} API and {args.stores} store replicas; {'one API replica killed, one store replica stuck' if args.stuck else 'one of each killed'}; nginx retries {'off' if args.no_retry else 'on'}")
     for side in sorted(tally.sent):
         print(f"  {side:7s} sent {tally.sent[side]:6d}  failed {tally.failed[side]}")
     print(f"  nginx: API side {nginx['api requests']} requests, {nginx['api retried']} retried on another replica; "
