@@ -30,12 +30,14 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from .build import bind_prefixes
-from .federation import names_dataset
+from .federation import answers_with_a_graph, names_dataset
 from .namespace import GRAPH
 from .store import open_store
 
-# What an upstream is asked for: results it can write and pyoxigraph can read back.
+# What an upstream is asked for: results it can write and pyoxigraph can read back; a graph
+# for CONSTRUCT and DESCRIBE (Virtuoso would write one as results).
 UPSTREAM_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+UPSTREAM_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 UPSTREAM_FORMATS = {"application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
                     "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
                     "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV}
@@ -128,7 +130,8 @@ class UpstreamSource:
             fields.append(("default-graph-uri", str(GRAPH)))
         request = urllib.request.Request(
             self.url, data=urllib.parse.urlencode(fields).encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": UPSTREAM_ACCEPT},
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": UPSTREAM_GRAPH_ACCEPT if answers_with_a_graph(text) else UPSTREAM_ACCEPT},
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
