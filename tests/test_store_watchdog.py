@@ -28,7 +28,7 @@ OXIGRAPH = str(Path(sys.executable).parent / "oxigraph") if (Path(sys.executable
 pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="the oxigraph executable is missing: pip install oxigraph (the test extra has it)")
 
 # Every row of a two-way cross product (~450 M over the shipped graph) sorted before the
-# first result: Oxigraph checks its time limit only between results, so nothing stops it.
+# first result: Oxigraph checks its time limit only between results, not in its sort.
 # (Sorted by the terms themselves, ORDER BY ?c ?f, the process aborts in its sort instead:
 # "comparison function does not correctly implement a total order".)
 UNSTOPPABLE = "SELECT ?a WHERE { GRAPH ?x { ?a ?b ?c . ?d ?e ?f } } ORDER BY STR(?c) STR(?f) LIMIT 1"
@@ -52,12 +52,13 @@ def answers(url: str, seconds: float = 60) -> bool:
     return False
 
 
-@pytest.fixture()
-def replica(built_data):
-    """A watched replica with a 1 s time limit; its query URL and its ``Watched``."""
+@pytest.fixture(params=[1])
+def replica(built_data, request):
+    """A watched replica with a time limit of ``request.param`` seconds; its query URL and
+    its ``Watched``."""
     port = free_port()
     command = [str(OXIGRAPH), "serve-read-only", "--location", str(DataDir(built_data).require_current() / STORE_DIR),
-               "--bind", f"127.0.0.1:{port}", "--timeout-s", "1"]
+               "--bind", f"127.0.0.1:{port}", "--timeout-s", str(request.param)]
 
     def start() -> subprocess.Popen:
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -68,6 +69,12 @@ def replica(built_data):
     yield url, watched
     watched.process.kill()
     watched.process.wait()
+
+
+# Whether Oxigraph's own limit stops this query a little after the limit or never depends on
+# where the evaluator checks it (README, *Deployment*); the watchdog's rule must not: the
+# replica here has a limit (60 s) the query does not reach before the watchdog's bound (3 s).
+@pytest.mark.parametrize("replica", [60], indirect=True)
 
 
 def test_a_query_past_its_bound_gets_the_replica_restarted(replica):
