@@ -96,6 +96,7 @@ def sparql_limits(settings: Settings) -> Limits:
         timeout_seconds=settings.sparql_timeout_seconds, max_results=settings.sparql_max_results,
         workers=settings.sparql_workers, queue=settings.sparql_queue, per_client=settings.sparql_per_client,
         allowed_services=tuple(settings.sparql_allowed_services), upstream=settings.sparql_upstream,
+        max_memory_mb=settings.sparql_max_memory_mb,
     )
 
 
