@@ -3,6 +3,7 @@ built it (a question must be embedded by the same model as the clauses)."""
 from __future__ import annotations
 
 import json
+from zipfile import BadZipFile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ def reading_build(folder: Path) -> Iterator[None]:
     happens only on this failure path)."""
     try:
         yield
-    except (ValueError, EOFError, KeyError, IndexError, DenseIndexError) as problem:  # JSONDecodeError, UnicodeDecodeError, numpy's short read are ValueErrors
+    except (ValueError, EOFError, KeyError, IndexError, BadZipFile, DenseIndexError) as problem:  # JSONDecodeError, UnicodeDecodeError, numpy's short read are ValueErrors; a cut .npz is a BadZipFile
         damaged = damaged_file(folder)
         if damaged is None:  # every file parses: the problem is what they say (e.g. another encoder's index)
             raise BuildFileError(f"cannot open the build in {folder}: {_reason(problem)}") from None
@@ -68,7 +69,7 @@ def damaged_file(folder: Path) -> Path | None:
                 with np.load(path, allow_pickle=False) as arrays:
                     for name in arrays.files:
                         arrays[name]
-        except (ValueError, OSError, EOFError, KeyError):
+        except (ValueError, OSError, EOFError, KeyError, BadZipFile):
             return path
     return None
 
