@@ -83,7 +83,7 @@ def exact_word(name: str, value: str | None, schema: dict[str, list[str]]) -> No
     """Refuse (422) a value the schema's list does not hold as written."""
     if value is not None and value not in schema["enum"]:
         words = ", ".join(word for word in schema["enum"] if word)
-        raise HTTPException(status_code=422, detail=f"{name}: expected one of {words} (or nothing), got {value!r}")
+        raise HTTPException(status_code=422, detail=f"{name}: expected one of {words}, got {value!r}")
 
 
 async def search_filters(
