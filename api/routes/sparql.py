@@ -113,7 +113,9 @@ def _url_params(request: Request) -> dict[str, list[str]]:
 # What the schema says of the query text: required and not blank (either answers 400, as the
 # protocol asks for a malformed query, so FastAPI does not check it: its refusal is a 422).
 # Whether the text is SPARQL the grammar decides, which no JSON Schema can state: a query
-# valid by the schema may still be refused with 400.
+# valid by the schema may still be refused with 400. Accept and Content-Type are read but
+# not declared: OpenAPI ignores header parameters of those names (the media types of the
+# responses and of the request body say them), and a fuzzer would send any value.
 QUERY_SCHEMA = {"type": "string", "pattern": r"\S"}
 QUERY_TEXT = "A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query."
 GET_QUERY = {
