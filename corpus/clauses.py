@@ -50,6 +50,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     parent: _Node | None = None
     key: str = ""
+    lead: list[Line] = field(default_factory=list)  # a lead-in paragraph printed just before it
 
     def heading_text(self) -> str:
         return strip_decoration(join_lines(self.heading))[0]
@@ -111,6 +112,8 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
         if unit.kind == "item" and unit.marker is not None:
             parent = _parent_for(current, unit.marker)
             node = _Node(marker=unit.marker, heading=unit.lines[:1], parent=parent)
+            if parent is not current:
+                node.lead = _take_lead(current, doc)
             if len(unit.lines) > 1:
                 node.body.append(Unit(kind="text", lines=unit.lines[1:]))
             parent.children.append(node)
@@ -159,6 +162,30 @@ def _parent_for(current: _Node, marker: Marker) -> _Node:
     return node
 
 
+def _take_lead(node: _Node, doc: _Doc) -> list[Line]:
+    """The lead-in paragraph ending ``node``'s body, taken out of it: a paragraph of its own
+    that ends with a colon, printed after the last item of a list and before items that are
+    not ``node``'s children ("——生物医药产业领域：…高端医疗等。" / "围绕…，实施8大工程：" /
+    "（一）…"). It introduces what follows, so it is neither part of the item above it nor
+    lost: it becomes a clause of its own. A lead-in followed by the item's own sub-items
+    ("有下列情形之一的：" / "（一）…") is not taken: those items are its children."""
+    if node.marker is None or not node.body or node.children:
+        return []
+    lines = [line for unit in node.body for line in unit.lines]
+    if not strip_decoration(lines[-1].text)[0].endswith(("：", ":")):
+        return []
+    # the lead-in starts on the line after the last finished sentence before it
+    start = len(lines) - 1
+    while start > 0 and not is_sentence_end(strip_decoration(lines[start - 1].text)[0]):
+        start -= 1
+    if start == 0 and not is_sentence_end(strip_decoration(node.heading[-1].text)[0]):
+        return []  # the item's own sentence runs into it
+    last = lines[start:]
+    kept = lines[: len(lines) - len(last)]
+    node.body = [Unit(kind="text", lines=kept)] if kept else []
+    return last
+
+
 def _lists_attachment(unit: Unit, script: str) -> bool:
     """A numbered line of an attachment list: a short title, no sentence ("2.XX清单")."""
     if unit.kind != "item" or unit.marker is None or unit.marker.kind not in ("arabic", "cn", "arabic_paren", "cn_paren"):
@@ -198,6 +225,10 @@ def _path(node: _Node, script: str) -> list[str]:
 
 
 def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
+    if node.lead:
+        parent = node.parent
+        assert parent is not None
+        out.append(_clause(doc, f"{node.key}.lead", "preamble", None, _path(parent, doc.script), node.lead))
     body_lines = [line for unit in node.body for line in unit.lines]
     if node.marker is not None and node.marker.kind == "attachment" and not (node.children or body_lines):
         if not strip_decoration(join_lines(node.heading))[0][node.marker.end :].strip():

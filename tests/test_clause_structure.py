@@ -271,3 +271,40 @@ def test_amended_versions_are_not_copies():
     docs[1].date = "2017-03-01"
     link_copies(docs, {"a": text, "b": text}, {"a": content_sketch(text), "b": content_sketch(text)})
     assert docs[0].work == docs[1].work
+
+
+def test_lead_in_after_a_bullet_list_is_a_clause_of_its_own(tmp_path):
+    """A paragraph ending with a colon, printed after the last bullet and before items of
+    another kind, introduces those items: it is not the bullet's text, nor lost (the wording
+    of 000's 二、主要任务, in another city's words)."""
+    text = "\n".join(
+        [
+            "二、主要任务",
+            "——集成电路产业领域：重点发展芯片设计、制造、封装测试。",
+            "——生物医药产业领域：聚焦创新药、高端医疗器械和精准医疗。",
+            "围绕上述产业领域，实施六大工程：",
+            "（一）产业集聚工程。推进重点园区规划建设。",
+            "（二）企业培育工程。建立重点企业培育库。",
+        ]
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert clauses["2.b2"].text == "——生物医药产业领域：聚焦创新药、高端医疗器械和精准医疗。"
+    lead = clauses["2.1.lead"]
+    assert (lead.kind, lead.text, lead.path) == ("preamble", "围绕上述产业领域，实施六大工程：", ["二、主要任务"])
+    assert clauses["2.1"].text == "（一）产业集聚工程。推进重点园区规划建设。"
+
+
+def test_lead_in_of_an_items_own_list_stays_in_the_item(tmp_path):
+    """The colon paragraph that opens an item's own sub-items belongs to that item."""
+    text = "\n".join(
+        [
+            "（三）加大财政支持。",
+            "市财政每年安排专项资金。",
+            "资金主要用于以下方面：",
+            "1.支持重大项目建设；",
+            "2.支持公共平台建设。",
+        ]
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert clauses["3.p"].text == "（三）加大财政支持。市财政每年安排专项资金。资金主要用于以下方面："
+    assert not any(key.endswith(".lead") for key in clauses)
