@@ -123,9 +123,12 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
         else:
             current.body.append(unit)
     _assign_keys(root)
+    closing = _take_closing(root)
 
     clauses: list[Clause] = []
     _emit(root, doc, clauses)
+    if closing:
+        clauses.append(_clause(doc, "end", "preamble", None, [], closing))
     counters: dict[str, int] = {}
     for node, unit in extras:
         kind = "table" if unit.kind == "table" else "fragment"
@@ -184,6 +187,43 @@ def _take_lead(node: _Node, doc: _Doc) -> list[Line]:
     kept = lines[: len(lines) - len(last)]
     node.body = [Unit(kind="text", lines=kept)] if kept else []
     return last
+
+
+# A sentence about the document itself: 本实施意见, 本方案, 本办法 ….
+_THIS_DOCUMENT = re.compile(r"本(?:实施)?(?:意见|方案|计划|办法|规定|通知|细则|措施|导则|决定|规划)")
+
+
+def _take_closing(root: _Node) -> list[Line]:
+    """The document's closing paragraph, taken out of its last item: text printed after the
+    last numbered item, starting after a finished sentence, that speaks of the document
+    itself ("…（责任单位：…）" / "各牵头单位…要在本实施意见印发之日起1个月内制定具体实施细则…").
+    It is said of the whole document, not of that item. An article keeps its paragraphs
+    (a law's 款 are cited as the article's), and so does an attachment."""
+    node = root
+    while node.children:
+        node = node.children[-1]
+    if node.marker is None or node.marker.kind in ("article", "attachment") or not node.body:
+        return []
+    lines = [line for unit in node.body for line in unit.lines]
+    texts = [strip_decoration(line.text)[0] for line in lines]
+    joined = "".join(texts)
+    m = _THIS_DOCUMENT.search(joined)
+    if m is None:
+        return []
+    at, mention = 0, 0  # the line the first mention starts on
+    for k, text in enumerate(texts):
+        if at + len(text) > m.start():
+            mention = k
+            break
+        at += len(text)
+    # the closing starts on the line after the last finished sentence before the mention
+    for k in range(mention, -1, -1):
+        before = texts[k - 1] if k else strip_decoration(node.heading[-1].text)[0]
+        if is_sentence_end(before):
+            kept = lines[:k]
+            node.body = [Unit(kind="text", lines=kept)] if kept else []
+            return lines[k:]
+    return []
 
 
 def _lists_attachment(unit: Unit, script: str) -> bool:
