@@ -165,10 +165,16 @@ def _title_lines(lines: list[Line]) -> set[int]:
         titles.add(line.number)
         for above in reversed(lines[max(0, k - MAX_TITLE_LINES) : k]):
             text = above.text
-            if find_marker(text) or re.search(r"[。；，：]", text.rstrip("：")) or len(text) > 60:
+            if find_marker(text) or re.search(r"[。；，：]", text.rstrip("：")) or len(text) > 60 or _unbalanced(text):
                 break
             titles.add(above.number)
     return titles
+
+
+def _unbalanced(text: str) -> bool:
+    """A quote or bracket opened and not closed: a sentence running on to another line
+    ("围绕《…行动计划（2018—2022 年）》和广州建设“中"), never one line of a title."""
+    return text.count("“") > text.count("”") or text.count("《") > text.count("》") or open_brackets(text) > 0
 
 
 def build_units(layout: Layout) -> list[Unit]:
