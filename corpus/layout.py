@@ -23,6 +23,7 @@ import re
 from collections import Counter
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import Callable
 
 import jieba
 
@@ -75,6 +76,7 @@ class Unit:
     seam_before: bool = False  # printed after a column change or page furniture
     detached: bool = False  # begins a run in reading order that is not its printed place
     cut: bool = False  # lost its end to a continuation claimed by another unit
+    orphaned: bool = False  # lost its end to a swap (two breaks inside units): needs evidence to go on
     # the joined text, with the number of lines it was joined from: scoring asks for it
     # many times, and recomputing it made the stage quadratic in the unit's length
     _text: tuple[int, str] = field(default=(0, ""), init=False, repr=False, compare=False)
@@ -344,7 +346,7 @@ class _Scorer:
             if b.kind == "item":
                 return None  # a sentence does not go on with a new item
             evidence = self.evidence(left, right) + (NEXT_NUMBER if self.follows_in_numbering(i, self.next_marker(j)) else 0.0)
-            if not natural and evidence < (MIN_EVIDENCE_AT_SEAM if b.seam_before else MIN_EVIDENCE):
+            if not natural and evidence < (CLAIM_MIN if a.orphaned else MIN_EVIDENCE_AT_SEAM if b.seam_before else MIN_EVIDENCE):
                 return None
             score += OPEN_NEEDS_MORE + evidence
         else:
@@ -480,7 +482,9 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
     The first piece of a cut unit is marked ``cut``: it was printed running on, so however
     short, it is no heading and may be left open ("5.…知识产权运营基金重点支")."""
     cuts: dict[int, set[int]] = {}
-    claimed: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the tail that claims it
+    # (unit, line) -> the tail that claims it, as (unit, line its piece ends before):
+    # a whole unit's end is (unit, its number of lines)
+    claimed: dict[tuple[int, int], tuple[int, int]] = {}
     joined: dict[int, tuple[str, list[int], list[int]]] = {}  # unit -> its text, line offsets, line numbers
 
     def lines_of(k: int) -> tuple[str, list[int], list[int]]:
@@ -536,11 +540,14 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
         if best is not None:
             _, k, m = best
             cuts.setdefault(k, set()).add(m)
-            claimed[(k, m)] = tail
+            claimed[(k, m)] = (i, len(tail.lines))
+    _claim_swaps(units, scorer, lines_of, cuts, claimed)
     if not cuts:
         return units, []
     claims: list[tuple[Unit, Unit]] = []
     result: list[Unit] = []
+    ending: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the piece that ends before it
+    starting: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the piece that starts with it
     for k, unit in enumerate(units):
         if k not in cuts:
             result.append(unit)
@@ -548,12 +555,91 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
         bounds = [0, *sorted(cuts[k]), len(unit.lines)]
         for n, (start, end) in enumerate(zip(bounds, bounds[1:])):
             if n == 0:
-                result.append(Unit(kind=unit.kind, lines=unit.lines[start:end], marker=unit.marker, seam_before=unit.seam_before, cut=True))
+                piece = Unit(kind=unit.kind, lines=unit.lines[start:end], marker=unit.marker, seam_before=unit.seam_before, cut=True)
             else:
-                head = Unit(kind="text", lines=unit.lines[start:end], seam_before=True)
-                result.append(head)
-                claims.append((claimed[(k, start)], head))
+                piece = Unit(kind="text", lines=unit.lines[start:end], seam_before=True, cut=end < len(unit.lines))
+            result.append(piece)
+            ending[(k, end)] = piece
+            starting[(k, start)] = piece
+    for k, unit in enumerate(units):
+        ending.setdefault((k, len(unit.lines)), unit)
+    for (k, start), tail in sorted(claimed.items()):
+        claims.append((ending[tail], starting[(k, start)]))
+        if tail[1] < len(units[tail[0]].lines):  # a swap: the piece printed above the head lost its end
+            ending[(k, start)].orphaned = True
     return result, claims
+
+
+WEAK_JUNCTION = CLAIM_MIN - CLAIM_MARGIN  # a line break read no better than this may be a column change
+# Pairing two breaks inside units cuts two places where nothing else shows a column change,
+# so the claim must clear both the tail claim's floor and its margin ("推动采|标的" reads as
+# nothing to jieba and the n-grams, and "采|用地" as 3.9: that is not enough).
+SWAP_MIN = CLAIM_MIN + CLAIM_MARGIN
+
+
+@dataclass
+class _Junction:
+    """A line break inside a unit: the text before it (up to ``JUNCTION_REACH``), after
+    it, and how well the two read as one."""
+
+    unit: int
+    line: int  # index in the unit of the line after the break
+    number: int  # that line's number in the file
+    above: str
+    below: str
+    own: float
+
+
+def _claim_swaps(
+    units: list[Unit],
+    scorer: _Scorer,
+    lines_of: Callable[[int], tuple[str, list[int], list[int]]],
+    cuts: dict[int, set[int]],
+    claimed: dict[tuple[int, int], tuple[int, int]],
+) -> None:
+    """Cut units where two column changes fell inside units: a line break that reads
+    badly ("…开展跨地区、" | "发区国家新型工业化…") whose text reads far better going on at
+    another bad break elsewhere ("…推进南" | "跨行业、跨所有制…"). Tails of whole units
+    are claimed above; here the tail is the text above a break, so both breaks are cut,
+    the claimed piece follows the tail, and what each break left behind is linked later
+    like any other piece. Only weak breaks are paired: a column change that falls inside
+    a unit leaves a junction that reads as nothing on both sides."""
+    weak: list[_Junction] = []
+    for k, unit in enumerate(units):
+        if unit.kind not in ("text", "item") or len(unit.lines) < 2:
+            continue
+        text, offsets, numbers = lines_of(k)
+        for m in range(1, len(offsets)):
+            if (k, m) in claimed or m in cuts.get(k, ()):
+                continue
+            cut = offsets[m]
+            above, below = text[max(0, cut - JUNCTION_REACH) : cut], text[cut : cut + JUNCTION_REACH]
+            if is_sentence_end(above):
+                continue
+            own = scorer.evidence(above, below)
+            if own < WEAK_JUNCTION:
+                weak.append(_Junction(k, m, numbers[m], above, below, own))
+    lines = [junction.number for junction in weak]  # in file order already
+    tails: set[int] = set()  # positions in weak whose text above has found its continuation
+    heads: set[int] = set()  # … and whose text below has been claimed
+    for t, tail in enumerate(weak):
+        best: tuple[float, int] | None = None
+        for h in range(bisect_left(lines, tail.number - WINDOW_LINES), bisect_right(lines, tail.number + WINDOW_LINES)):
+            if h == t or h in heads:
+                continue
+            head = weak[h]
+            claim = scorer.evidence(tail.above, head.below) - DISTANCE_PER_LINE * abs(head.number - tail.number)
+            if claim >= SWAP_MIN and claim - max(head.own, tail.own) >= CLAIM_MARGIN and (best is None or claim > best[0]):
+                best = (claim, h)
+        if best is None:
+            continue
+        head = weak[best[1]]
+        tails.add(t)
+        heads.add(best[1])
+        cuts.setdefault(tail.unit, set()).add(tail.line)
+        cuts.setdefault(head.unit, set()).add(head.line)
+        claimed[(head.unit, head.line)] = (tail.unit, tail.line)
+        log.debug("swap claim %d->%d %.2f (%.2f %.2f) %s|%s", tail.number - 1, head.number, best[0], tail.own, head.own, tail.above[-8:], head.below[:8])
 
 
 def _link(units: list[Unit], scorer: "_Scorer", successor: dict[int, int], predecessor: dict[int, int], *, open_tails: bool) -> None:

@@ -340,3 +340,41 @@ def test_last_article_keeps_its_paragraphs(tmp_path):
     clauses = _clauses(tmp_path, text)
     assert clauses["art30"].text == "第三十条本办法由市人民政府负责解释。本办法自2024年1月1日起施行。"
     assert "end" not in clauses
+
+
+def test_two_column_changes_inside_paragraphs_are_swapped_back(tmp_path):
+    """Both sides of a column change fell inside paragraphs: "…经济技术开" printed before an
+    unrelated line, its continuation "发区国家…" printed after "…开展跨地区、". The break
+    inside each paragraph reads as nothing, and 开|发区 reads as one word, so the pieces
+    are cut and joined; the piece left behind stays where it was, open."""
+    text = (
+        "广州市工业设计发展实施意见\n\n一、工业设计\n"
+        "支持制造企业加大工业设计相关投入，鼓励工业设计企业创新服务模式，加快广州经济技术开\n"
+        "鼓励家具、家电行业协同创新，推广智能家居整体解决方案。\n"
+        "二、兼并重组\n"
+        "支持优势企业通过兼并、收购、联合、参股等多种形式开展跨地区、\n"
+        "发区国家新型工业化示范基地建设，进一步扩大广州国际设计周的影响力。\n"
+        "三、组织保障\n各区要加强组织领导，落实工作责任。\n"
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    design = clauses["1"]
+    assert "经济技术开发区国家新型工业化示范基地建设" in design.text  # type: ignore[attr-defined]
+    assert "鼓励家具" not in design.text  # type: ignore[attr-defined]
+    assert "发区国家" not in clauses["2"].text  # type: ignore[attr-defined]
+
+
+def test_a_line_break_that_reads_on_is_not_swapped(tmp_path):
+    """A break the n-grams and jieba know nothing of ("推动采|标的") is not cut because a
+    word elsewhere would span it better ("采|用地"): pairing two breaks inside paragraphs
+    needs more than a tail's claim."""
+    text = (
+        "广州市质量品牌提升实施意见\n\n一、质量品牌\n"
+        "质监、工业和信息化、商务、科技等多部门共同构建技改推动采\n"
+        "标的工作机制和应对技术性贸易壁垒的合作机制。\n"
+        "二、产业用地\n"
+        "积极加快土地储备，拓展产业用地来源，加大对闲置\n"
+        "用地处置力度。\n"
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert "推动采标的工作机制" in clauses["1"].text  # type: ignore[attr-defined]
+    assert "加大对闲置用地处置力度" in clauses["2"].text  # type: ignore[attr-defined]
