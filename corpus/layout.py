@@ -563,9 +563,9 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
             starting[(k, start)] = piece
     for k, unit in enumerate(units):
         ending.setdefault((k, len(unit.lines)), unit)
-    for (k, start), tail in sorted(claimed.items()):
-        claims.append((ending[tail], starting[(k, start)]))
-        if tail[1] < len(units[tail[0]].lines):  # a swap: the piece printed above the head lost its end
+    for (k, start), (by, end) in sorted(claimed.items()):
+        claims.append((ending[(by, end)], starting[(k, start)]))
+        if end < len(units[by].lines):  # a swap: the piece printed above the head lost its end
             ending[(k, start)].orphaned = True
     return result, claims
 
