@@ -13,6 +13,10 @@ successors are scored on evidence a reader uses:
 - numbering: the continuation is followed by the next item number ((十八) → … → (十九));
 - staying put: the next unit in the file is preferred when nothing speaks against it.
 
+Before that, units are cut where a column change left no visible trace: an open unit end
+may claim a line inside another unit, and two line breaks inside units that read as nothing
+may be swapped when the text above one reads on far better below the other.
+
 The best successors are chosen greedily (never making a cycle). A continuation that fits
 no open sentence stays where it was printed."""
 from __future__ import annotations
@@ -325,6 +329,15 @@ class _Scorer:
             evidence += BRACKET_BROKEN
         return evidence
 
+    def evidence_at_most(self, left: str, right: str, left_open: bool) -> float:
+        """An upper bound of ``evidence`` without asking jieba (the costly part): pairing
+        line breaks scores many junctions, and most of them share no n-gram at all.
+        ``left_open``: whether left leaves a bracket open (known to the caller)."""
+        tail, head = left[-6:], right[:6]
+        if self.traditional:
+            tail, head = to_simplified(tail), to_simplified(head)
+        return self.ngrams.across(tail, head) + WORD_CAP + (BRACKET_CLOSED if left_open else 0.0)
+
     def score(self, i: int, j: int) -> float | None:
         """How well unit j continues unit i; None when it cannot."""
         a, b = self.units[i], self.units[j]
@@ -620,6 +633,7 @@ def _claim_swaps(
             if own < WEAK_JUNCTION:
                 weak.append(_Junction(k, m, numbers[m], above, below, own))
     lines = [junction.number for junction in weak]  # in file order already
+    open_above = [open_brackets(junction.above) > 0 for junction in weak]
     tails: set[int] = set()  # positions in weak whose text above has found its continuation
     heads: set[int] = set()  # … and whose text below has been claimed
     for t, tail in enumerate(weak):
@@ -628,7 +642,10 @@ def _claim_swaps(
             if h == t or h in heads:
                 continue
             head = weak[h]
-            claim = scorer.evidence(tail.above, head.below) - DISTANCE_PER_LINE * abs(head.number - tail.number)
+            distance = DISTANCE_PER_LINE * abs(head.number - tail.number)
+            if scorer.evidence_at_most(tail.above, head.below, open_above[t]) - distance < SWAP_MIN:
+                continue
+            claim = scorer.evidence(tail.above, head.below) - distance
             if claim >= SWAP_MIN and claim - max(head.own, tail.own) >= CLAIM_MARGIN and (best is None or claim > best[0]):
                 best = (claim, h)
         if best is None:
