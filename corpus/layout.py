@@ -462,6 +462,7 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
 
     ordered: list[Unit] = []
     emitted: set[int] = set()
+    stranded = False  # the last unfinished piece read was left behind by a swap
     for start in range(len(units)):
         if start in emitted or start in predecessor:
             continue
@@ -469,8 +470,16 @@ def reading_order(lines: list[Line], ngrams: NgramCounts) -> ReadingOrder:
             units[start].detached = True
         k: int | None = start
         while k is not None and k not in emitted:
-            ordered.append(units[k])
+            unit = units[k]
+            # text read after a swap's left-behind piece, up to the next item, was printed
+            # elsewhere and follows nothing here: it stands apart rather than swell that item
+            if unit.kind == "item":
+                stranded = False
+            elif unit.kind == "text" and stranded:
+                unit.detached = True
+            ordered.append(unit)
             emitted.add(k)
+            stranded = stranded or unit.orphaned
             k = successor.get(k)
     for k in range(len(units)):  # only reachable through a broken chain; keep them
         if k not in emitted:
