@@ -404,11 +404,19 @@ def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:
     (MPW花了500万 → the MPW subsidy, not the mask one). A question that names a topic no
     award base of the clause holds gets no estimate there (流片花了300万 is not 300万 of
     registered capital); one that names no topic at all ("花了500万能补多少") gets every
-    award estimated, each saying which base it assumes the amount is."""
-    named = _awards_named(awards, words)
+    award estimated, each saying which base it assumes the amount is. A loan and the
+    interest on it are different amounts: 技改贷款500万 is not 500万 of interest, and 利息
+    100万 is not a loan of 100万, so a base of interest is named only by a question that
+    names interest, and a base of a loan only by one that does not."""
+    interest = any(INTEREST in w for w in words)
+    named = [n for n in _awards_named(awards, words) if (INTEREST in (awards[n].base or "")) == interest]
     if named or words:
         return sorted(named)
     return list(range(len(awards)))
+
+
+# The word that makes an amount the interest on a loan rather than the loan (贷款利息).
+INTEREST = "利息"
 
 
 def _awards_named(awards: list[Award], words: list[str]) -> list[int]:
