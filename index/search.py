@@ -3,7 +3,8 @@ award parameters and targets — or say that no clause answers it.
 
 Two sides rank clauses — BM25 over characters and character pairs (``keyword``) and, when
 the index has one, embeddings in FAISS (``dense``) — and are fused by weighted reciprocal
-rank (``fuse``). Copies of one document are indexed once (``searchable``). Filters narrow
+rank (``fuse``); the dense side weighs more for a question in other words than the texts'
+(``LEAN_COVER``). Copies of one document are indexed once (``searchable``). Filters narrow
 the candidates (with no question, they list the clauses that pass, in reading order).
 Whether the corpus answers the question at all is decided from the best hits' evidence
 (``index.abstain``); the nearest clauses are listed either way. A question that states an
@@ -52,6 +53,15 @@ POOL = 100
 # further (0.877 at 0.7) but costs the development queries (0.942).
 WEIGHTS = {"keyword": 1.0, "dense": 0.3}
 FUSION_K = 30
+# Query-adaptive fusion: when the keyword side's best hits hold less than this share of the
+# question's words (``Searcher.evidence``'s cover: the question is not in the texts' words,
+# a paraphrase or a layperson's question), its ranking is weak evidence and the dense side
+# weighs LEAN_DENSE_WEIGHT instead. The judged development queries share the texts' words
+# and keep the low dense weight they need (MRR@10 0.974 either way); half 1 of the
+# paraphrases went from MRR@10 0.795 to 0.906 and STARD's dev half from 0.483 to 0.486
+# (``benchmarks/search_methods.py``, chosen on the dev halves; README, *Measuring*).
+LEAN_COVER = 0.5
+LEAN_DENSE_WEIGHT = 1.0
 # Two clauses are the same passage printed twice when this share of their character
 # 4-grams is shared (copies differ in spacing, dashes and the odd extraction slip).
 COPY_OVERLAP = 0.8
@@ -168,6 +178,8 @@ class Searcher:
     vectors: QueryVectors | None = None  # the dense side's question vectors (``waits_for_encoder``)
     weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))  # fusion weight of each side
     fusion_k: int = FUSION_K  # fusion's rank constant
+    lean_cover: float = LEAN_COVER  # below this keyword cover, the dense side weighs lean_dense (0: never)
+    lean_dense: float = LEAN_DENSE_WEIGHT
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
     _lowered: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> its text, lowercased (highlighting)
     _validity: dict[tuple[str, date], dict] = field(default_factory=dict, repr=False)  # (document id, day) -> validity_on(...).to_dict()
@@ -257,10 +269,10 @@ class Searcher:
             found = list(self.dense(normalized, pool))
             rankings["dense"] = [cid for cid, _ in found]
             similarity = dict(found)
-        fused = reciprocal_rank_fusion(rankings, self.weights, self.fusion_k)
+        words = self.question_words(normalized)
+        fused = reciprocal_rank_fusion(rankings, self.fusion_weights(words, rankings), self.fusion_k)
         amount = stated_amount(query)
         result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
-        words = self.question_words(normalized)
         topic = self.topic_words(words)
         records = self.records
         if filters is None or filters.is_empty:
@@ -295,6 +307,14 @@ class Searcher:
         if text is None:
             text = self._lowered[clause_id] = self.records[clause_id].text.lower()
         return text
+
+    def fusion_weights(self, words: list[str], rankings: Mapping[str, Sequence[str]]) -> Mapping[str, float]:
+        """Each side's fusion weight for this question: ``weights``, but the dense side's is
+        ``lean_dense`` when the keyword side's best hits cover little of the question."""
+        if "keyword" not in rankings or "dense" not in rankings:
+            return self.weights
+        cover = self.evidence(words, list(rankings["keyword"][:EVIDENCE_HITS]), {}).cover
+        return {**self.weights, "dense": self.lean_dense} if cover < self.lean_cover else self.weights
 
     def _listing(self, query: str, mode: str, passes: Callable[[ClauseRecord], bool], k: int, offset: int, day: date) -> SearchResult:
         """Filters without a question: every clause that passes, in reading order."""
