@@ -46,14 +46,16 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings, *, cors_origins: Sequence[str] = ()) -> FastAPI:
+def create_app(settings: Settings, *, cors_origins: Sequence[str] = (), opened: Served | None = None) -> FastAPI:
     """The app over the build in ``settings.data``. CORS is off unless ``cors_origins``
-    names the origins (or ``"*"``) whose pages may call the API."""
+    names the origins (or ``"*"``) whose pages may call the API. ``opened`` is the
+    generation already opened (``policykg serve`` opens it first, to say in one line what
+    is wrong with a build); else the lifespan opens the current one."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         data = DataDir(settings.data)
-        app.state.served = Served.open(data, settings)  # NoBuild stops the start-up
+        app.state.served = opened if opened is not None else Served.open(data, settings)  # NoBuild stops the start-up
         app.state.sparql = SparqlPool(sparql_limits(settings), warm_folder=app.state.served.folder)
         await asyncio.to_thread(app.state.sparql.wait_ready)  # the first query finds its worker ready
         follower = None
@@ -94,6 +96,7 @@ def sparql_limits(settings: Settings) -> Limits:
         timeout_seconds=settings.sparql_timeout_seconds, max_results=settings.sparql_max_results,
         workers=settings.sparql_workers, queue=settings.sparql_queue, per_client=settings.sparql_per_client,
         allowed_services=tuple(settings.sparql_allowed_services), upstream=settings.sparql_upstream,
+        max_memory_mb=settings.sparql_max_memory_mb,
     )
 
 

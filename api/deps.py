@@ -72,9 +72,18 @@ GraphDep = Annotated[Graph, Depends(get_graph)]
 
 # What the schema promises for the filter parameters (OpenAPI only: ``Filters.from_strings``
 # still validates, with its own messages), so a client or a fuzzer knows the valid values.
-ROLE_SCHEMA = {"enum": list(ROLES)}
-AWARD_KIND_SCHEMA = {"enum": list(AWARD_KINDS)}
+# Empty is "any" (the page's selects send it); ``exact_word`` holds the API to the list as
+# written, where the CLI's reading would also take "LEAD" or " lead".
+ROLE_SCHEMA = {"enum": ["", *ROLES]}
+AWARD_KIND_SCHEMA = {"enum": ["", *AWARD_KINDS]}
 AMOUNT_SCHEMA = {"pattern": r"^([0-9]{1,15}(\.[0-9]{1,6})?(万|亿)?元?)?$"}  # empty: no minimum
+
+
+def exact_word(name: str, value: str | None, schema: dict[str, list[str]]) -> None:
+    """Refuse (422) a value the schema's list does not hold as written."""
+    if value is not None and value not in schema["enum"]:
+        words = ", ".join(word for word in schema["enum"] if word)
+        raise HTTPException(status_code=422, detail=f"{name}: expected one of {words}, got {value!r}")
 
 
 async def search_filters(
@@ -94,6 +103,8 @@ async def search_filters(
     in_force: Annotated[bool, Query(description="Only documents known to be in force on the day asked (unknown validity is left out).")] = False,
 ) -> Filters:
     """Search filters from query parameters, read as the CLI reads its options."""
+    exact_word("role", role, ROLE_SCHEMA)
+    exact_word("award_kind", award_kind, AWARD_KIND_SCHEMA)
     try:
         return Filters.from_strings(
             document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
@@ -113,6 +124,7 @@ async def award_filters(
     ] = None,
     industry: Annotated[str | None, Query(description="Only rules of clauses about this industry (集成电路, 人工智能 …).")] = None,
 ) -> Filters:
+    exact_word("kind", kind, AWARD_KIND_SCHEMA)
     try:
         return Filters.from_strings(award_kind=kind, min_cap=min_cap, industry=industry)
     except ValueError as problem:

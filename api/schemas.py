@@ -7,11 +7,13 @@ Typed records are reused where they are born: ``index.models.SearchResult`` for 
 ``index.catalog.DepartmentSummary``/``DepartmentDetail`` for /departments."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from policykg.corpus.models import Document
 from policykg.index.catalog import AwardRow, ClauseDetail, DepartmentClause, DepartmentDetail, DepartmentRef, DepartmentSummary
@@ -70,6 +72,21 @@ class ErrorBody(BaseModel):
         default_factory=list, description="For bad parameters: one entry per parameter (loc, msg, type), as FastAPI reports them."
     )
 
+
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _written_day(value: object) -> object:
+    """Only a day written YYYY-MM-DD, as the schema's ``format: date`` says: pydantic also
+    reads a number or a string of digits as a Unix time (``"as_of": 0`` was 1970-01-01,
+    which schemathesis found) and a datetime at midnight as its day."""
+    if isinstance(value, date) or (isinstance(value, str) and re.fullmatch(DAY_PATTERN, value)):
+        return value
+    raise ValueError("expected a day written YYYY-MM-DD")
+
+
+# A date field of a JSON body: the calendar checks the day, the pattern how it is written.
+Day = Annotated[date, BeforeValidator(_written_day)]
 
 ERRORS = {404: {"model": ErrorBody, "description": "No such id."}, 422: {"model": ErrorBody, "description": "A parameter cannot be read."}}
 

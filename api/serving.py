@@ -18,6 +18,7 @@ from rdflib import Graph
 
 from policykg.index.catalog import Catalog
 from policykg.index.encoders import Encoder
+from policykg.index.match import matcher_for
 from policykg.index.open import open_encoder, open_searcher, reading_build
 from policykg.index.search import Searcher
 from policykg.kg.queries import graph_for_queries
@@ -51,6 +52,7 @@ class Served:
                 encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
                 catalog = Catalog.load(folder)  # the read model, shared with search
                 searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
+                matcher_for(folder, encoder=encoder)  # POST /match's rules and links, read now: a damaged file stops the start
             searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
             return cls(
                 folder=folder,
@@ -65,9 +67,13 @@ class Served:
             raise
 
     def close(self) -> None:
+        """Close the graph and give up the lease; a second call does nothing (``policykg
+        serve`` closes what it opened even when the app's lifespan already did)."""
+        if self.lease is None:
+            return
         self.graph.close()
-        if self.lease is not None:
-            self.lease.release()
+        self.lease.release()
+        self.lease = None
 
 
 async def follow(app: FastAPI, data: DataDir, settings: Settings, grace_seconds: float, retired: list[Served]) -> None:

@@ -11,7 +11,10 @@ with ``--misses`` every row that does not match exactly.
     python benchmarks/awards_heldout.py [--misses] [--data benchmarks/data/awards_fresh.jsonl]
 
 ``awards_fresh.jsonl`` is a second set, labelled after the rules were tuned on the first
-and never used to tune them: its score is the honest one.
+and never used to tune them: its score is the honest one. ``awards_cities.jsonl`` (杭州, 成都,
+武汉, 合肥, 东莞, 浙江省 wording, written by hand) was labelled and scored before the rules
+it then led to: blind F1 0.831, 1.000 after (thresholds with a rate and a list of ceilings,
+连续资助不超过3年, 贴息率按照…计算, an equity investment's share).
 """
 from __future__ import annotations
 

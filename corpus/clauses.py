@@ -50,6 +50,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     parent: _Node | None = None
     key: str = ""
+    lead: list[Line] = field(default_factory=list)  # a lead-in paragraph printed just before it
 
     def heading_text(self) -> str:
         return strip_decoration(join_lines(self.heading))[0]
@@ -111,6 +112,8 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
         if unit.kind == "item" and unit.marker is not None:
             parent = _parent_for(current, unit.marker)
             node = _Node(marker=unit.marker, heading=unit.lines[:1], parent=parent)
+            if parent is not current:
+                node.lead = _take_lead(current, doc)
             if len(unit.lines) > 1:
                 node.body.append(Unit(kind="text", lines=unit.lines[1:]))
             parent.children.append(node)
@@ -120,9 +123,12 @@ def build_clauses(doc_id: str, file_key: str, units: list[Unit], script: str = "
         else:
             current.body.append(unit)
     _assign_keys(root)
+    closing = _take_closing(root)
 
     clauses: list[Clause] = []
     _emit(root, doc, clauses)
+    if closing:
+        clauses.append(_clause(doc, "end", "preamble", None, [], closing))
     counters: dict[str, int] = {}
     for node, unit in extras:
         kind = "table" if unit.kind == "table" else "fragment"
@@ -157,6 +163,67 @@ def _parent_for(current: _Node, marker: Marker) -> _Node:
     while node.marker is not None and CUSTOMARY_DEPTH[node.marker.kind] > depth and node.parent is not None:
         node = node.parent
     return node
+
+
+def _take_lead(node: _Node, doc: _Doc) -> list[Line]:
+    """The lead-in paragraph ending ``node``'s body, taken out of it: a paragraph of its own
+    that ends with a colon, printed after the last item of a list and before items that are
+    not ``node``'s children ("——生物医药产业领域：…高端医疗等。" / "围绕…，实施8大工程：" /
+    "（一）…"). It introduces what follows, so it is neither part of the item above it nor
+    lost: it becomes a clause of its own. A lead-in followed by the item's own sub-items
+    ("有下列情形之一的：" / "（一）…") is not taken: those items are its children."""
+    if node.marker is None or not node.body or node.children:
+        return []
+    lines = [line for unit in node.body for line in unit.lines]
+    if not strip_decoration(lines[-1].text)[0].endswith(("：", ":")):
+        return []
+    # the lead-in starts on the line after the last finished sentence before it
+    start = len(lines) - 1
+    while start > 0 and not is_sentence_end(strip_decoration(lines[start - 1].text)[0]):
+        start -= 1
+    if start == 0 and not is_sentence_end(strip_decoration(node.heading[-1].text)[0]):
+        return []  # the item's own sentence runs into it
+    last = lines[start:]
+    kept = lines[: len(lines) - len(last)]
+    node.body = [Unit(kind="text", lines=kept)] if kept else []
+    return last
+
+
+# A sentence about the document itself: 本实施意见, 本方案, 本办法 ….
+_THIS_DOCUMENT = re.compile(r"本(?:实施)?(?:意见|方案|计划|办法|规定|通知|细则|措施|导则|决定|规划)")
+
+
+def _take_closing(root: _Node) -> list[Line]:
+    """The document's closing paragraph, taken out of its last item: text printed after the
+    last numbered item, starting after a finished sentence, that speaks of the document
+    itself ("…（责任单位：…）" / "各牵头单位…要在本实施意见印发之日起1个月内制定具体实施细则…").
+    It is said of the whole document, not of that item. An article keeps its paragraphs
+    (a law's 款 are cited as the article's), and so does an attachment."""
+    node = root
+    while node.children:
+        node = node.children[-1]
+    if node.marker is None or node.marker.kind in ("article", "attachment") or not node.body:
+        return []
+    lines = [line for unit in node.body for line in unit.lines]
+    texts = [strip_decoration(line.text)[0] for line in lines]
+    joined = "".join(texts)
+    m = _THIS_DOCUMENT.search(joined)
+    if m is None:
+        return []
+    at, mention = 0, 0  # the line the first mention starts on
+    for k, text in enumerate(texts):
+        if at + len(text) > m.start():
+            mention = k
+            break
+        at += len(text)
+    # the closing starts on the line after the last finished sentence before the mention
+    for k in range(mention, -1, -1):
+        before = texts[k - 1] if k else strip_decoration(node.heading[-1].text)[0]
+        if is_sentence_end(before):
+            kept = lines[:k]
+            node.body = [Unit(kind="text", lines=kept)] if kept else []
+            return lines[k:]
+    return []
 
 
 def _lists_attachment(unit: Unit, script: str) -> bool:
@@ -198,6 +265,10 @@ def _path(node: _Node, script: str) -> list[str]:
 
 
 def _emit(node: _Node, doc: _Doc, out: list[Clause]) -> None:
+    if node.lead:
+        parent = node.parent
+        assert parent is not None
+        out.append(_clause(doc, f"{node.key}.lead", "preamble", None, _path(parent, doc.script), node.lead))
     body_lines = [line for unit in node.body for line in unit.lines]
     if node.marker is not None and node.marker.kind == "attachment" and not (node.children or body_lines):
         if not strip_decoration(join_lines(node.heading))[0][node.marker.end :].strip():

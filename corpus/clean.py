@@ -38,10 +38,17 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# The note a title carries in brackets: its years or its status ("（2018-2022年）", "（试行）").
+# A running title printed beside a page number keeps it, and is still no prose.
+_TITLE_NOTE = re.compile(
+    r"[（(]\s*(?:\d{4}\s*年?\s*[-—－–~～至]+\s*\d{4}\s*年?|\d{4}\s*年(?:修订|修正)?|试行|暂行|修订稿|征求意见稿)\s*[）)]"
+)
+
+
 def _looks_like_furniture(text: str) -> bool:
     return (
         0 < len(_key(text)) <= MAX_FURNITURE_CHARS
-        and not _PROSE_PUNCTUATION.search(text)
+        and not _PROSE_PUNCTUATION.search(_TITLE_NOTE.sub("", text))
         and find_marker(text) is None
         and not is_document_number_line(text)
     )

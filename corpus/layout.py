@@ -74,6 +74,7 @@ class Unit:
     marker: Marker | None = None
     seam_before: bool = False  # printed after a column change or page furniture
     detached: bool = False  # begins a run in reading order that is not its printed place
+    cut: bool = False  # lost its end to a continuation claimed by another unit
     # the joined text, with the number of lines it was joined from: scoring asks for it
     # many times, and recomputing it made the stage quadratic in the unit's length
     _text: tuple[int, str] = field(default=(0, ""), init=False, repr=False, compare=False)
@@ -92,8 +93,8 @@ class Unit:
         """Stops mid-sentence (or with a bracket left open)."""
         if self.kind not in ("item", "text"):
             return False
-        if _is_heading(self):
-            return False  # "（二）发展目标"
+        if _is_heading(self) and not self.cut:
+            return False  # "（二）发展目标"; a cut unit was printed running on, so it is no heading
         text = self.text
         return not is_sentence_end(text) or open_brackets(text) > 0
 
@@ -164,10 +165,16 @@ def _title_lines(lines: list[Line]) -> set[int]:
         titles.add(line.number)
         for above in reversed(lines[max(0, k - MAX_TITLE_LINES) : k]):
             text = above.text
-            if find_marker(text) or re.search(r"[。；，：]", text.rstrip("：")) or len(text) > 60:
+            if find_marker(text) or re.search(r"[。；，：]", text.rstrip("：")) or len(text) > 60 or _unbalanced(text):
                 break
             titles.add(above.number)
     return titles
+
+
+def _unbalanced(text: str) -> bool:
+    """A quote or bracket opened and not closed: a sentence running on to another line
+    ("围绕《…行动计划（2018—2022 年）》和广州建设“中"), never one line of a title."""
+    return text.count("“") > text.count("”") or text.count("《") > text.count("》") or open_brackets(text) > 0
 
 
 def build_units(layout: Layout) -> list[Unit]:
@@ -236,7 +243,7 @@ class _Scorer:
         # the last marker of each kind before each unit, in file order
         self.before: list[dict[str, int | None]] = []
         self.open = [unit.is_open() for unit in units]
-        self.heading = [_is_heading(unit) for unit in units]
+        self.heading = [_is_heading(unit) and not unit.cut for unit in units]
         self.firsts = [unit.first_line for unit in units]
         # for each unit: the first unit after it that is not a text run (None: there is
         # none), and the next item's marker unless a seam or table comes first — computed
@@ -469,7 +476,9 @@ JUNCTION_REACH = 1000
 def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list[tuple[Unit, Unit]]]:
     """Cut units where a column change left no visible trace: a line inside a unit that
     continues another unit's unfinished sentence far better than it continues the line
-    above it ("…先进无机非" | "金属材料、先进复合材料…" printed after an unrelated paragraph)."""
+    above it ("…先进无机非" | "金属材料、先进复合材料…" printed after an unrelated paragraph).
+    The first piece of a cut unit is marked ``cut``: it was printed running on, so however
+    short, it is no heading and may be left open ("5.…知识产权运营基金重点支")."""
     cuts: dict[int, set[int]] = {}
     claimed: dict[tuple[int, int], Unit] = {}  # (unit, line) -> the tail that claims it
     joined: dict[int, tuple[str, list[int], list[int]]] = {}  # unit -> its text, line offsets, line numbers
@@ -539,7 +548,7 @@ def _split_claimed(units: list[Unit], scorer: _Scorer) -> tuple[list[Unit], list
         bounds = [0, *sorted(cuts[k]), len(unit.lines)]
         for n, (start, end) in enumerate(zip(bounds, bounds[1:])):
             if n == 0:
-                result.append(Unit(kind=unit.kind, lines=unit.lines[start:end], marker=unit.marker, seam_before=unit.seam_before))
+                result.append(Unit(kind=unit.kind, lines=unit.lines[start:end], marker=unit.marker, seam_before=unit.seam_before, cut=True))
             else:
                 head = Unit(kind="text", lines=unit.lines[start:end], seam_before=True)
                 result.append(head)

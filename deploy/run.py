@@ -7,7 +7,10 @@ both, from deploy/nginx.conf.template.
 
 It holds a lease on the generation (so no build deletes it while the replicas read it),
 writes ``RUN_DIR/deployment.json`` (ports and process ids) once every replica answers, and
-stops everything on SIGINT / SIGTERM. Every process listens on loopback except nginx's
+stops everything on SIGINT / SIGTERM. Meanwhile it restarts a store replica that exits, or
+that is stuck on a query past the time limit or over ``--store-memory-mb``
+(deploy/supervise.py: Oxigraph's server cannot stop such a query itself), and says so in
+``RUN_DIR/logs/watchdog.log``. Every process listens on loopback except nginx's
 public port (``--listen`` to choose its address). A new build is rolled out by starting a
 second deployment on the new generation and moving traffic to it, then stopping this one.
 
@@ -31,6 +34,7 @@ from pathlib import Path
 
 from policykg.datadir import DataDir
 from policykg.kg.store import STORE_DIR
+from supervise import Bounds, Watched, check  # beside this script
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
@@ -116,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=None, help="logs, nginx.conf, deployment.json (default: DATA/deploy)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("POLICYKG_SPARQL_TIMEOUT_SECONDS", 10)),
                         help="SPARQL time limit in seconds, for the API and the store replicas")
+    parser.add_argument("--store-memory-mb", type=float, default=2048,
+                        help="a store replica holding more than this is restarted (deploy/supervise.py)")
     parser.add_argument("--rate", type=int, default=50, help="requests per second one client address may make (nginx limit_req)")
     parser.add_argument("--no-retry", action="store_true", help="nginx does not retry on another replica (to measure what the retry saves)")
     parser.add_argument("--oxigraph", default=None, help="the oxigraph executable")
@@ -142,12 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # SIGINT is KeyboardInterrupt: both end in finally
     try:
         oxigraph = executable("oxigraph", args.oxigraph)
+        watched: list[Watched] = []
         for n in range(args.stores):
             replica = Replica("store", free_port())
-            process = start([oxigraph, "serve-read-only", "--location", str(generation / STORE_DIR),
-                             "--bind", f"127.0.0.1:{replica.port}", "--timeout-s", str(max(1, round(args.timeout)))], f"store-{n}.log")
+            command = [oxigraph, "serve-read-only", "--location", str(generation / STORE_DIR),
+                       "--bind", f"127.0.0.1:{replica.port}", "--timeout-s", str(max(1, round(args.timeout)))]
+            process = start(command, f"store-{n}.log")
             replica.pid = process.pid
             deployment.stores.append(replica)
+            watched.append(Watched(f"store replica {n} (port {replica.port})",
+                                   lambda command=command, n=n: start(command, f"store-{n}.log"), process))
             wait_until_answers(f"http://127.0.0.1:{replica.port}/query?query=ASK%7B%7D", process, f"store replica {n}")
 
         policykg = executable("policykg", args.policykg)
@@ -176,8 +186,19 @@ def main(argv: list[str] | None = None) -> int:
         state.write_text(json.dumps(asdict(deployment), indent=2), encoding="utf-8")
         print(f"serving generation {generation.name} on http://{args.listen}: {args.apis} API replicas, {args.stores} store replicas;"
               f" state in {state}", flush=True)
-        while True:  # until a signal; a replica that dies is nginx's to route around
-            signal.pause()
+        # Until a signal. A dead API replica is nginx's to route around; a store replica that
+        # died or is stuck on a query its server cannot stop is restarted (deploy/supervise.py).
+        bounds = Bounds.for_timeout(args.timeout, memory_mb=args.store_memory_mb)
+        with open(run_dir / "logs" / "watchdog.log", "a", encoding="utf-8") as log:
+            def say(line: str) -> None:
+                print(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}", file=log, flush=True)
+
+            while True:
+                time.sleep(1)
+                if check(watched, bounds, say):
+                    for replica, running in zip(deployment.stores, watched):
+                        replica.pid = running.process.pid
+                    state.write_text(json.dumps(asdict(deployment), indent=2), encoding="utf-8")
     except KeyboardInterrupt:
         return 0
     finally:

@@ -1,10 +1,12 @@
 """The keyword index of a whole build, assembled from the units each file's worker counted
 (``index.keyword.FileTerms``) to the scores bm25s computes from the texts.
 
-A generation keeps every file's units in one ``TermTable``, so the next build maps only
-the new and changed files into it; what depends on the whole corpus (document frequencies,
-average length, the column-ordered score matrix) is then computed with numpy and scipy
-over the table's arrays, with no Python loop over clauses or units.
+A generation keeps every file's units in a ``TermTable`` of append-only *segments*: a
+rebuild maps only the new and changed files into one new segment and hard-links the
+segments it keeps from the last generation, so the table (about 100 MB on 1,235 laws) is
+neither read whole nor written again. What depends on the whole corpus (document
+frequencies, average length, the column-ordered score matrix) is then computed with numpy
+and scipy over the segments' arrays, with no Python loop over clauses or units.
 
 This module is apart from ``index.keyword`` on purpose: the per-file fingerprint covers
 what the workers run (``keyword.py``), not this, so a change here does not redo every
@@ -12,6 +14,9 @@ file's work."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,94 +28,232 @@ if TYPE_CHECKING:
     import numpy as np
 
 SCORE_SLICE = 1 << 20  # entries worked on at a time, so temporaries stay small
+# A table is written again as one segment when its segments are more than this many, or
+# hold more clauses of files gone or changed than this share of the clauses in use.
+MAX_SEGMENTS = 8
+DEAD_SHARE = 0.25
 _ARRAYS = ("bounds", "offsets", "terms", "counts", "lengths")
 _STRINGS = "strings.json"
+_LAYOUT = "layout.json"
+_VOCAB = "vocab.json"
 
 
 @dataclass
-class TermTable:
-    """The counted units of many files' clauses in one vocabulary, file after file: file
-    ``names[f]`` holds the clauses ``bounds[f]:bounds[f+1]``, clause ``n`` the units
-    ``vocab[terms[offsets[n]:offsets[n+1]]]``, each ``counts`` times, ``lengths[n]`` in all."""
+class Segment:
+    """The counted units of some files' clauses, file after file, never changed once
+    saved: file ``names[f]`` holds the clauses ``bounds[f]:bounds[f+1]`` of ``ids``,
+    clause ``n`` the units ``terms[offsets[n]:offsets[n+1]]`` (indexes into its table's
+    vocabulary), each ``counts`` times, ``lengths[n]`` in all."""
 
+    name: str
     names: list[str]
     bounds: np.ndarray  # int64, len(names) + 1, into ids
     ids: list[str]
-    vocab: list[str]  # may hold units no clause holds any more (of files changed or gone)
     offsets: np.ndarray  # int64, len(ids) + 1, into terms
-    terms: np.ndarray  # int32, indexes into vocab
+    terms: np.ndarray  # int32
     counts: np.ndarray  # int32
     lengths: np.ndarray  # int64
-
-    @classmethod
-    def assemble(cls, parts: Iterable[tuple[str, FileTerms | Callable[[], FileTerms]]], previous: TermTable | None = None) -> TermTable:
-        """The table of the files ``parts`` names, in order: a file ``previous`` holds is
-        taken from it as it is (its name says its content: the build's entry names are
-        content hashes); any other file's ``FileTerms`` (loaded only then, when given as a
-        callable) is mapped into the vocabulary, its new units appended."""
-        import numpy as np
-
-        vocab = list(previous.vocab) if previous is not None else []
-        index: dict[str, int] | None = None  # built when the first file must be mapped
-        held = {name: f for f, name in enumerate(previous.names)} if previous is not None else {}
-        names: list[str] = []
-        bounds: list[int] = [0]
-        ids: list[str] = []
-        sizes, terms, counts, lengths = [], [], [], []
-        for name, part in parts:
-            f = held.get(name)
-            if f is not None and previous is not None:
-                lo, hi = int(previous.bounds[f]), int(previous.bounds[f + 1])
-                start, end = int(previous.offsets[lo]), int(previous.offsets[hi])
-                ids += previous.ids[lo:hi]
-                sizes.append(np.diff(previous.offsets[lo : hi + 1]))
-                terms.append(previous.terms[start:end])
-                counts.append(previous.counts[start:end])
-                lengths.append(previous.lengths[lo:hi])
-            else:
-                units = part if isinstance(part, FileTerms) else part()
-                if index is None:
-                    index = {word: n for n, word in enumerate(vocab)}
-                mapping = np.fromiter((index.setdefault(w, len(index)) for w in units.vocab), dtype=np.int32, count=len(units.vocab))
-                ids += units.ids
-                sizes.append(np.diff(units.offsets))
-                terms.append(mapping[units.terms])
-                counts.append(units.counts)
-                lengths.append(units.lengths)
-            names.append(name)
-            bounds.append(len(ids))
-        if index is not None:
-            vocab = list(index)  # dicts keep insertion order: the old units, then the new
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        if sizes:
-            np.cumsum(np.concatenate(sizes), out=offsets[1:])
-
-        def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
-
-        return cls(
-            names, np.array(bounds, dtype=np.int64), ids, vocab, offsets,
-            joined(terms, np.int32), joined(counts, np.int32), joined(lengths, np.int64),
-        )  # fmt: skip
+    folder: Path | None = None  # where it is saved (its arrays memory-mapped from there)
 
     def save(self, folder: Path) -> None:
-        """A folder of plain .npy arrays (read back memory-mapped) and one JSON file of the
-        strings: no zip to inflate or checksum on either side."""
+        """Plain .npy arrays and one JSON file of the strings; a segment saved before is
+        hard-linked (its files never change), so keeping it costs no copy."""
         import numpy as np
 
-        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / self.name
+        if self.folder is not None:
+            target.mkdir(parents=True)
+            for path in self.folder.iterdir():
+                try:
+                    os.link(path, target / path.name)
+                except OSError:  # another file system: copied instead
+                    shutil.copyfile(path, target / path.name)
+            return
+        target.mkdir(parents=True)
         for name in _ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name))
-        strings = {"names": self.names, "ids": self.ids, "vocab": self.vocab}
-        (folder / _STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
+            np.save(target / f"{name}.npy", getattr(self, name))
+        strings = {"names": self.names, "ids": self.ids}
+        (target / _STRINGS).write_text(json.dumps(strings, ensure_ascii=False), encoding="utf-8")
+        self.folder = target
 
     @classmethod
-    def load(cls, folder: Path) -> TermTable:
+    def load(cls, folder: Path) -> Segment:
         import numpy as np
 
         strings = json.loads((folder / _STRINGS).read_text(encoding="utf-8"))
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
-        return cls(names=strings["names"], ids=strings["ids"], vocab=strings["vocab"], **arrays)
+        return cls(name=folder.name, names=strings["names"], ids=strings["ids"], folder=folder, **arrays)
+
+    def clause_count(self, f: int) -> int:
+        return int(self.bounds[f + 1] - self.bounds[f])
+
+
+@dataclass
+class TermTable:
+    """Many files' counted units in one vocabulary: file ``n`` of the table is file
+    ``files[n][1]`` of segment ``files[n][0]``. ``vocab`` may hold units no clause holds
+    any more (of files changed or gone); the index ignores them."""
+
+    vocab: list[str]
+    segments: list[Segment]
+    files: list[tuple[int, int]]
+
+    @property
+    def names(self) -> list[str]:
+        return [self.segments[s].names[f] for s, f in self.files]
+
+    @property
+    def ids(self) -> list[str]:
+        """Every clause's id, file after file."""
+        ids: list[str] = []
+        for s, f in self.files:
+            segment = self.segments[s]
+            ids += segment.ids[int(segment.bounds[f]) : int(segment.bounds[f + 1])]
+        return ids
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """File ``n`` holds the clauses ``bounds[n]:bounds[n+1]`` of ``ids``."""
+        import numpy as np
+
+        bounds = np.zeros(len(self.files) + 1, dtype=np.int64)
+        np.cumsum([self.segments[s].clause_count(f) for s, f in self.files], out=bounds[1:])
+        return bounds
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per clause, in order: its segment, the start and end of its entries there, and
+        its length (units in all)."""
+        import numpy as np
+
+        parts: list[tuple[np.ndarray, ...]] = []
+        for s, f in self.files:
+            segment = self.segments[s]
+            lo, hi = int(segment.bounds[f]), int(segment.bounds[f + 1])
+            offsets = np.asarray(segment.offsets[lo : hi + 1])
+            parts.append((np.full(hi - lo, s, dtype=np.int32), offsets[:-1], offsets[1:], np.asarray(segment.lengths[lo:hi])))
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int32), empty, empty, empty
+        return tuple(np.concatenate(column) for column in zip(*parts))  # type: ignore[return-value]
+
+    @classmethod
+    def assemble(
+        cls, parts: Iterable[tuple[str, FileTerms | Callable[[], FileTerms]]], previous: TermTable | None = None, *, compact: bool | None = None
+    ) -> TermTable:
+        """The table of the files ``parts`` names, in order: a file ``previous`` holds is
+        taken from it as it is (its name says its content: the build's entry names are
+        content hashes); any other file's ``FileTerms`` (loaded only then, when given as a
+        callable) is mapped into the vocabulary, its new units appended, into one new
+        segment. ``previous``'s segments are kept as they are unless ``compact`` (default:
+        when they would be too many or hold too many clauses no longer used): then every
+        file is copied into one segment."""
+        import numpy as np
+
+        parts = list(parts)
+        vocab = list(previous.vocab) if previous is not None else []
+        index: dict[str, int] | None = None  # built when the first file must be mapped
+        held: dict[str, tuple[int, int]] = {}
+        if previous is not None:
+            for s, f in previous.files:
+                held[previous.segments[s].names[f]] = (s, f)
+        kept = sorted({held[name] for name, _ in parts if name in held})
+        if previous is not None and compact is None:
+            used = sum(previous.segments[s].clause_count(f) for s, f in kept)
+            segments_used = {s for s, _ in kept}
+            dead = sum(len(previous.segments[s].ids) for s in segments_used) - used
+            compact = len(segments_used) + 1 > MAX_SEGMENTS or dead > DEAD_SHARE * max(used, 1)
+        copy_all = previous is None or bool(compact)
+        writer = _SegmentWriter()
+        order: list[tuple[int, int] | None] = []  # per file: where previous holds it, or None: in the new segment
+        for name, part in parts:
+            place = held.get(name)
+            if place is not None and previous is not None:
+                if copy_all:
+                    writer.take_file(previous.segments[place[0]], place[1])
+                    order.append(None)
+                else:
+                    order.append(place)
+                continue
+            units = part if isinstance(part, FileTerms) else part()
+            if index is None:
+                index = {word: n for n, word in enumerate(vocab)}
+            mapping = np.fromiter((index.setdefault(w, len(index)) for w in units.vocab), dtype=np.int32, count=len(units.vocab))
+            writer.add(name, units.ids, np.diff(units.offsets), mapping[units.terms], units.counts, units.lengths)
+            order.append(None)
+        if index is not None:
+            vocab = list(index)  # dicts keep insertion order: the old units, then the new
+        segments = [] if previous is None or copy_all else [previous.segments[s] for s in sorted({s for s, _ in kept})]
+        renumber = {segment.name: n for n, segment in enumerate(segments)}
+        added = iter(range(len(writer.names)))
+        if writer.names:
+            segments.append(writer.segment())
+        files = [
+            (len(segments) - 1, next(added)) if place is None else (renumber[previous.segments[place[0]].name], place[1])  # type: ignore[union-attr]
+            for place in order
+        ]
+        return cls(vocab, segments, files)
+
+    def save(self, folder: Path) -> None:
+        """The table's segments (new ones written, kept ones hard-linked), the vocabulary
+        and the order of the files."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for segment in self.segments:
+            segment.save(folder)
+        (folder / _VOCAB).write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        layout = {"segments": [segment.name for segment in self.segments], "files": self.files}
+        (folder / _LAYOUT).write_text(json.dumps(layout), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> TermTable:
+        layout = json.loads((folder / _LAYOUT).read_text(encoding="utf-8"))
+        vocab = json.loads((folder / _VOCAB).read_text(encoding="utf-8"))
+        segments = [Segment.load(folder / name) for name in layout["segments"]]
+        return cls(vocab, segments, [(s, f) for s, f in layout["files"]])
+
+
+class _SegmentWriter:
+    """Collects files' units for one new segment."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: list[str] = []
+        self.file_sizes: list[int] = []
+        self.sizes: list[np.ndarray] = []
+        self.terms: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+
+    def add(self, name: str, ids: list[str], sizes: np.ndarray, terms: np.ndarray, counts: np.ndarray, lengths: np.ndarray) -> None:
+        self.names.append(name)
+        self.ids += ids
+        self.file_sizes.append(len(ids))
+        self.sizes.append(sizes)
+        self.terms.append(terms)
+        self.counts.append(counts)
+        self.lengths.append(lengths)
+
+    def take_file(self, segment: Segment, f: int) -> None:
+        import numpy as np
+
+        lo, hi = int(segment.bounds[f]), int(segment.bounds[f + 1])
+        start, end = int(segment.offsets[lo]), int(segment.offsets[hi])
+        self.add(segment.names[f], segment.ids[lo:hi], np.diff(segment.offsets[lo : hi + 1]), segment.terms[start:end], segment.counts[start:end], segment.lengths[lo:hi])
+
+    def segment(self) -> Segment:
+        import numpy as np
+
+        def joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
+
+        bounds = np.zeros(len(self.names) + 1, dtype=np.int64)
+        np.cumsum(self.file_sizes, out=bounds[1:])
+        offsets = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        if self.sizes:
+            np.cumsum(np.concatenate(self.sizes), out=offsets[1:])
+        return Segment(
+            uuid.uuid4().hex[:16], self.names, bounds, self.ids, offsets,
+            joined(self.terms, np.int32), joined(self.counts, np.int32), joined(self.lengths, np.int64),
+        )  # fmt: skip
 
 
 def assemble_index(table: TermTable, chosen: Sequence[str] | None = None) -> KeywordIndex:
@@ -128,30 +271,34 @@ def assemble_index(table: TermTable, chosen: Sequence[str] | None = None) -> Key
     import scipy.sparse as sp
     from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
-    ids = list(table.ids) if chosen is None else list(chosen)
+    all_ids = table.ids
+    ids = all_ids if chosen is None else list(chosen)
     n_docs = len(ids)
     if chosen is None:
         source = np.arange(n_docs, dtype=np.int64)
     else:
-        row_of = {clause_id: n for n, clause_id in enumerate(table.ids)}
+        row_of = {clause_id: n for n, clause_id in enumerate(all_ids)}
         missing = sum(1 for i in ids if i not in row_of)
         if missing:
             raise ValueError(f"{missing} of the chosen clauses have no counted units")
         source = np.fromiter((row_of[i] for i in ids), dtype=np.int64, count=n_docs)  # the table's row of each chosen clause
-    offsets = np.asarray(table.offsets)
-    sizes = offsets[source + 1] - offsets[source]
-    row_length = np.asarray(table.lengths)[source]
-    # runs of chosen clauses that are consecutive in the table: one slice each
-    breaks = np.flatnonzero(np.diff(source) != 1) + 1
+    row_segment, row_start, row_end, lengths = table.rows()
+    in_segment, entry_start, entry_end = row_segment[source], row_start[source], row_end[source]
+    sizes = entry_end - entry_start
+    row_length = lengths[source]
+    # runs of chosen clauses that follow each other in one segment: one slice each
+    breaks = np.flatnonzero((in_segment[1:] != in_segment[:-1]) | (entry_start[1:] != entry_end[:-1])) + 1
     starts = np.concatenate(([0], breaks)).astype(np.int64) if n_docs else np.zeros(0, dtype=np.int64)
     ends = np.concatenate((breaks, [n_docs])).astype(np.int64) if n_docs else np.zeros(0, dtype=np.int64)
-    spans = list(zip(offsets[source[starts]].tolist(), offsets[source[ends - 1] + 1].tolist()))
+    spans = list(zip(in_segment[starts].tolist(), entry_start[starts].tolist(), entry_end[ends - 1].tolist()))
+    del in_segment, entry_start, entry_end
 
-    def gathered(values: np.ndarray, dtype: type) -> np.ndarray:
-        return np.concatenate([values[lo:hi] for lo, hi in spans]).astype(dtype, copy=False) if spans else np.zeros(0, dtype=dtype)
+    def gathered(field: str, dtype: type) -> np.ndarray:
+        values = [getattr(table.segments[s], field) for s in range(len(table.segments))]
+        return np.concatenate([values[s][lo:hi] for s, lo, hi in spans]).astype(dtype, copy=False) if spans else np.zeros(0, dtype=dtype)
 
-    unit = gathered(table.terms, np.int32)
-    tf = gathered(table.counts, np.int32)
+    unit = gathered("terms", np.int32)
+    tf = gathered("counts", np.int32)
     n_entries = len(unit)
     # the units the chosen clauses hold, numbered in the order they first occur (the
     # table may also hold units of clauses left out or of files gone)

@@ -3,6 +3,7 @@ built it (a question must be embedded by the same model as the clauses)."""
 from __future__ import annotations
 
 import json
+from zipfile import BadZipFile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,13 @@ from .search import Searcher, clause_of_unit
 class BuildFileError(DataDirError):
     """A file of a build cannot be read: truncated or garbled after the build wrote it (a
     disk fault, a hand edit, a copy cut short). Said in one line naming the file, with what
-    to do, instead of a parser's traceback."""
+    to do, instead of a parser's traceback. ``path`` is the damaged file, when one is, and
+    ``reason`` the parser's word on it."""
+
+    def __init__(self, message: str, path: Path | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
 
 
 @contextmanager
@@ -29,11 +36,12 @@ def reading_build(folder: Path) -> Iterator[None]:
     happens only on this failure path)."""
     try:
         yield
-    except (ValueError, EOFError, KeyError, IndexError, DenseIndexError) as problem:  # JSONDecodeError, UnicodeDecodeError, numpy's short read are ValueErrors
+    except (ValueError, EOFError, KeyError, IndexError, BadZipFile, DenseIndexError) as problem:  # JSONDecodeError, UnicodeDecodeError, numpy's short read are ValueErrors; a cut .npz is a BadZipFile
         damaged = damaged_file(folder)
         if damaged is None:  # every file parses: the problem is what they say (e.g. another encoder's index)
             raise BuildFileError(f"cannot open the build in {folder}: {_reason(problem)}") from None
-        raise BuildFileError(f"{damaged} is damaged ({_reason(problem)}); rebuild with `policykg build --force`") from None
+        reason = _reason(problem)
+        raise BuildFileError(f"{damaged} is damaged ({reason}); rebuild with `policykg build --force`", damaged, reason) from None
 
 
 def _reason(problem: Exception) -> str:
@@ -61,7 +69,7 @@ def damaged_file(folder: Path) -> Path | None:
                 with np.load(path, allow_pickle=False) as arrays:
                     for name in arrays.files:
                         arrays[name]
-        except (ValueError, OSError, EOFError, KeyError):
+        except (ValueError, OSError, EOFError, KeyError, BadZipFile):
             return path
     return None
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,33 +101,44 @@ def searchable(clauses: Iterable[Clause], documents: list[Document]) -> list[Cla
 
 def iter_searchable(clauses: Iterable[Clause], documents: list[Document]) -> Iterator[Clause]:
     """``searchable`` read in one pass, so a build can stream the corpus's clauses from
-    disk: only the clauses of copies that are not preferred wait in memory."""
+    disk: only the clauses of copies that are not preferred wait in memory.
+
+    A copy's clause is compared with its work's preferred clauses through an index of
+    their 4-grams (gram -> clauses holding it), which counts every shared gram at once:
+    the same overlaps as comparing it with each preferred clause in turn, without the
+    pairs that share nothing (a compilation's copy of a long law made that quadratic)."""
     by_id = {d.id: d for d in documents}
     preferred_work = {d.work for d in documents if d.preferred and d.copies}
     others: list[Clause] = []
-    grams_by_work: dict[str, list[set[str]]] = {}
+    postings_by_work: dict[str, dict[str, list[int]]] = {}
+    sizes_by_work: dict[str, list[int]] = {}
     for clause in clauses:
         doc = by_id[clause.document]
         if doc.preferred:
             yield clause
             if doc.work in preferred_work:
-                grams_by_work.setdefault(doc.work, []).append(_grams(clause.text))
+                sizes = sizes_by_work.setdefault(doc.work, [])
+                postings = postings_by_work.setdefault(doc.work, {})
+                grams = _grams(clause.text)
+                for gram in grams:
+                    postings.setdefault(gram, []).append(len(sizes))
+                sizes.append(len(grams))
         else:
             others.append(clause)
     for clause in others:
         doc = by_id[clause.document]
         grams = _grams(clause.text)
-        if not any(_overlap(grams, other) >= COPY_OVERLAP for other in grams_by_work.get(doc.work, [])):
+        postings = postings_by_work.get(doc.work, {})
+        sizes = sizes_by_work.get(doc.work, [])
+        shared = Counter(chain.from_iterable(postings.get(gram, ()) for gram in grams))
+        if not any(count / min(len(grams), sizes[n]) >= COPY_OVERLAP for n, count in shared.items()):
             yield clause
 
 
 def _grams(text: str, n: int = 4) -> set[str]:
+    """The clause's n-grams (never empty: a text shorter than n is its own one gram)."""
     text = "".join(text.split())
     return {text[i : i + n] for i in range(max(1, len(text) - n + 1))}
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 UNIT_SEPARATOR = "#"

@@ -104,6 +104,7 @@ class Limits:
     per_client: int = 4
     allowed_services: tuple[str, ...] = ()
     upstream: str | None = None  # a read-only SPARQL endpoint of the same generation, else its folder
+    max_memory_mb: int | None = None  # what one worker may allocate (None: no bound)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -142,11 +143,25 @@ def _answer(
     return Answer(body if isinstance(body, bytes) else str(body).encode("utf-8"), fmt, result.type)
 
 
-def _worker(conn: Connection, parent_pid: int) -> None:
+def _bound_memory(megabytes: int | None) -> None:
+    """Cap what this process may allocate (Linux: ``RLIMIT_DATA`` counts the heap and private
+    anonymous mappings, not the store's files). The time limit alone let one ORDER BY over a
+    cross product take a worker to 2.2 GB in its 10 s; past the cap an allocation fails, the
+    worker ends, and the query is answered 503 (or its MemoryError is)."""
+    if megabytes is None or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _worker(conn: Connection, parent_pid: int, max_memory_mb: int | None = None) -> None:
     """Worker process: answers (where, query, formats, max_results, allowed, seconds, dataset,
     base) requests until the pipe closes; ``where`` is a generation folder or an upstream URL.
     The source of the last ``where`` stays open."""
     _die_with_parent(parent_pid)
+    _bound_memory(max_memory_mb)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm terminates, whatever runs then
     from policykg.kg.queries import QueryError, UpdateRefused
     from policykg.kg.sources import SourceUnavailable, open_source
@@ -175,6 +190,9 @@ def _worker(conn: Connection, parent_pid: int) -> None:
             reply = ("error", str(problem), Refusal.BAD_QUERY, None)
         except EndpointError as problem:
             reply = ("error", str(problem), problem.reason, problem.form)
+        except MemoryError:
+            reply = ("error", f"the query needed more than the {max_memory_mb} MB a worker may use; try a narrower query",
+                     Refusal.UNAVAILABLE, None)
         except Exception as problem:  # report any failure of one query to the client, keep serving
             reply = ("error", f"the query failed: {problem}", Refusal.BAD_QUERY, None)
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -191,17 +209,18 @@ WORKER_START_SECONDS = 120
 class _Worker:
     """One worker process and its pipe; started ahead of use, replaced after a kill."""
 
-    def __init__(self, warm_folder: Path | None = None, upstream: str | None = None) -> None:
+    def __init__(self, warm_folder: Path | None = None, upstream: str | None = None, max_memory_mb: int | None = None) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         self.warm_folder = warm_folder  # a generation to open as soon as it starts
         self.upstream = upstream
+        self.max_memory_mb = max_memory_mb
         self._starting = threading.Lock()
 
     def start(self) -> None:
         context = multiprocessing.get_context("spawn")  # a clean interpreter: no store handles inherited
         parent, child = context.Pipe()
-        process = context.Process(target=_worker, args=(child, os.getpid()), daemon=True)
+        process = context.Process(target=_worker, args=(child, os.getpid(), self.max_memory_mb), daemon=True)
         try:
             process.start()
         finally:
@@ -258,7 +277,7 @@ class SparqlPool:
     def __init__(self, limits: Limits, warm_folder: Path | None = None) -> None:
         """``warm_folder``: the generation workers open as they start (the one served)."""
         self.limits = limits
-        self._workers = [_Worker(warm_folder, limits.upstream) for _ in range(limits.workers)]
+        self._workers = [_Worker(warm_folder, limits.upstream, limits.max_memory_mb) for _ in range(limits.workers)]
         self._idle = list(self._workers)
         self._idle_lock = threading.Lock()
         self._threads = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="sparql")

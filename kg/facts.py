@@ -101,7 +101,7 @@ def extract_facts(
     for document in documents:
         own = by_document.get(document.id, [])
         context = document_context(document, own, registry=registry)
-        preambles = {tuple(c.path): c.text for c in own if c.kind == "preamble"}
+        preambles = _first_preambles(own)
         for clause in own:
             above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None
             year = target_year(above) if above else None
@@ -114,7 +114,7 @@ def attach_conditions(clauses: list[Clause], facts: dict[str, ClauseFacts]) -> N
     """The conditions of every award of a document's clauses (in place): each award's own,
     and those a preamble sets for the section it heads (三、政策支持's "对于工商注册地…在黄埔区…的
     IAB企业"), which every clause under that heading inherits."""
-    set_by = {tuple(c.path): preamble_conditions(c.text, c.id) for c in clauses if c.kind == "preamble"}
+    set_by = {path: preamble_conditions(c.text, c.id) for path, c in _first_preamble_clauses(clauses).items()}
     for clause in clauses:
         found = facts.get(clause.id)
         if found is None or not found.awards:
@@ -176,3 +176,22 @@ def _table_facts(clause: Clause, context: DocumentContext, registry: Registry) -
             )
         )
     return found
+
+
+def _first_preamble_clauses(clauses: list[Clause]) -> dict[tuple[str, ...], Clause]:
+    """The preamble that opens each heading path: one printed before anything under it. A
+    lead-in printed later under the same heading ("围绕…，实施8大工程：" after the —— bullets,
+    before （一）…) introduces only the items after it, and a document's closing paragraph
+    comes after all of it: neither speaks for the whole section."""
+    first: dict[tuple[str, ...], Clause] = {}
+    opened: set[tuple[str, ...]] = set()  # paths with a clause under them already
+    for clause in clauses:
+        path = tuple(clause.path)
+        if clause.kind == "preamble" and path not in opened:
+            first.setdefault(path, clause)
+        opened.update(path[:depth] for depth in range(len(path)))
+    return first
+
+
+def _first_preambles(clauses: list[Clause]) -> dict[tuple[str, ...], str]:
+    return {path: clause.text for path, clause in _first_preamble_clauses(clauses).items()}

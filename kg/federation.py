@@ -71,6 +71,23 @@ def names_dataset(text: str) -> bool:
     return _FROM.search(_masked(_unescaped(text))) is not None
 
 
+_FORM = re.compile(r"(?<![\w?$:])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
+
+
+def answers_with_a_graph(text: str) -> bool:
+    """Whether a query is a CONSTRUCT or DESCRIBE (its first form keyword, read with the same
+    lexer), so an upstream store is asked for RDF, not for results: Virtuoso writes a graph
+    as SPARQL JSON results (?s ?p ?o) when the request accepts those.
+
+    >>> answers_with_a_graph("PREFIX select: <x:> CONSTRUCT { ?s ?p 'ASK' } WHERE { ?s ?p ?o }")
+    True
+    >>> answers_with_a_graph("SELECT * { ?s ?p 'CONSTRUCT' } # DESCRIBE <x>")
+    False
+    """
+    found = _FORM.search(_masked(_unescaped(text)))
+    return found is not None and found.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+
+
 def services(text: str) -> Iterator[str]:
     """What follows each ``SERVICE`` keyword of a query: an IRI as ``<…>``, or the word
     (a variable or a prefixed name) that names the service."""

@@ -156,10 +156,31 @@ def exported(records: Iterable[ClauseRecord]) -> Iterator[ClauseRecord]:
     that carry facts of their own (departments, awards or targets). A segment without any is
     only a piece of its clause's text, and a reader taking the shortest row that holds an
     article's opening words would get half the article (realcorpus boundaries 0.795 with
-    them, 0.995 without; the development rows unchanged)."""
+    them, 0.995 without; the development rows unchanged).
+
+    Nor is a segment that opens a preamble's paragraph: a preamble is cited by the opening
+    words of its paragraph, without its title ("一、总体目标" / "大力实施…"), and the shortest
+    row holding them would be that segment, not the paragraph."""
+    parent: ClauseRecord | None = None
     for record in records:
-        if record.parent is None or record.departments or record.awards or record.targets:
+        if record.parent is None:
+            parent = record
             yield record
+        elif (record.departments or record.awards or record.targets) and not _opens_preamble(record, parent):
+            yield record
+
+
+def _opens_preamble(segment: ClauseRecord, parent: ClauseRecord | None) -> bool:
+    """Whether ``segment`` starts where its preamble's own paragraph starts (after the title
+    the preamble repeats, which is the last label of its path)."""
+    if parent is None or parent.kind != "preamble" or segment.parent != parent.clause_id:
+        return False
+    at = parent.text.find(segment.text)
+    if at < 0:
+        return False
+    head = parent.text[:at].rstrip("。；;：:")  # the title as printed, "（一）加强组织领导。"
+    title = parent.path[-1] if parent.path else ""
+    return head.startswith(title[:-1]) if title.endswith("…") else head == title
 
 
 @lru_cache(maxsize=None)

@@ -18,10 +18,10 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 import pyoxigraph
 from oxrdflib._converter import from_ox  # the in-process store's own term conversion
@@ -30,17 +30,22 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from .build import bind_prefixes
-from .federation import names_dataset
+from .federation import answers_with_a_graph, names_dataset
 from .namespace import GRAPH
 from .store import open_store
 
-# What an upstream is asked for: results it can write and pyoxigraph can read back.
+# What an upstream is asked for: results it can write and pyoxigraph can read back; a graph
+# for CONSTRUCT and DESCRIBE (Virtuoso would write one as results).
 UPSTREAM_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+UPSTREAM_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 UPSTREAM_FORMATS = {"application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
                     "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
                     "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV}
 UPSTREAM_GRAPH_FORMATS = {"application/n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
                           "text/turtle": pyoxigraph.RdfFormat.TURTLE}
+
+
+T = TypeVar("T")
 
 
 class SourceUnavailable(Exception):
@@ -125,7 +130,8 @@ class UpstreamSource:
             fields.append(("default-graph-uri", str(GRAPH)))
         request = urllib.request.Request(
             self.url, data=urllib.parse.urlencode(fields).encode("utf-8"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": UPSTREAM_ACCEPT},
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Accept": UPSTREAM_GRAPH_ACCEPT if answers_with_a_graph(text) else UPSTREAM_ACCEPT},
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
@@ -138,15 +144,31 @@ class UpstreamSource:
             raise SourceUnavailable(f"the SPARQL store answered {problem.code}: {message}") from None
         except (urllib.error.URLError, OSError) as problem:
             raise SourceUnavailable(f"the SPARQL store at {self.url} did not answer: {problem}") from None
+        if body.rstrip().endswith(CANCELLED):
+            raise SourceUnavailable("the SPARQL store stopped the query at its time limit")
         if media_type in UPSTREAM_GRAPH_FORMATS:
             quads = pyoxigraph.parse(body, format=UPSTREAM_GRAPH_FORMATS[media_type])
-            return graph_result(quad.triple for quad in quads)
+            return graph_result(_cut_short(quad.triple for quad in quads))
         if media_type not in UPSTREAM_FORMATS:
             raise SourceUnavailable(f"the SPARQL store answered in {media_type}, which is not SPARQL results")
-        return solutions_result(pyoxigraph.parse_query_results(body, format=UPSTREAM_FORMATS[media_type]))
+        return solutions_result(pyoxigraph.parse_query_results(body, format=UPSTREAM_FORMATS[media_type]), _cut_short)
 
     def close(self) -> None:
         pass
+
+
+# What ``oxigraph serve-read-only`` writes into a stream it stops at its --timeout-s: the
+# status (200) and the first results are already sent, so the body just ends with this.
+CANCELLED = b"The SPARQL operation has been cancelled"
+
+
+def _cut_short(items: Iterable[T]) -> Iterator[T]:
+    """``items`` parsed from an upstream's 200 answer; a body that stops being SPARQL results
+    was cut short by the store, which is not a bad query: ``SourceUnavailable``."""
+    try:
+        yield from items
+    except SyntaxError as problem:
+        raise SourceUnavailable(f"the SPARQL store's answer was cut short: {problem}") from None
 
 
 def open_source(where: str) -> Source:
@@ -156,8 +178,12 @@ def open_source(where: str) -> Source:
     return StoreSource(Path(where))
 
 
-def solutions_result(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean) -> Result:
-    """An rdflib ``Result`` of a SELECT or ASK answer, built as oxrdflib's store builds it."""
+def solutions_result(
+    answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean,
+    wrap: Callable[[Iterable[pyoxigraph.QuerySolution]], Iterable[pyoxigraph.QuerySolution]] = iter,
+) -> Result:
+    """An rdflib ``Result`` of a SELECT or ASK answer, built as oxrdflib's store builds it;
+    ``wrap`` is put around the solutions as they are read."""
     if isinstance(answer, pyoxigraph.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
@@ -168,7 +194,7 @@ def solutions_result(answer: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean
     # A generator, as oxrdflib's: a caller that counts rows against a limit stops reading early.
     result.bindings = (
         {var: cast(Identifier, from_ox(value)) for var, value in zip(variables, solution) if value is not None}
-        for solution in answer
+        for solution in wrap(answer)
     )
     return result
 

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
-from oxrdflib import OxigraphStore
 from rdflib import Graph
 
 from .namespace import GRAPH, ID
@@ -98,24 +97,35 @@ def has_blank_node(line: bytes) -> bool:
     return line.startswith(b"_:") or _BLANK_OBJECT.search(line) is not None
 
 
-def update_store(previous: Path, folder: Path, remove: Iterable[Path | bytes], add: Iterable[Path | bytes]) -> int:
+def update_store(previous: Path, folder: Path, remove: Iterable[Path | bytes], add: Iterable[Path | bytes], count: int | None = None) -> int:
     """A new store under ``folder``: the store of generation ``previous`` (read only,
     never changed) with the triples of ``remove`` taken out, then those of ``add`` put in;
-    returns the number of triples stored."""
+    returns the number of triples stored. Given ``count``, the triples of the previous
+    store, the number is that changed by the triples actually taken out and put in
+    (counting a store of a million triples scans it all: about a second)."""
     source = pyoxigraph.Store.read_only(str(previous / STORE_DIR))
     source.backup(str(folder / STORE_DIR))
     del source
     store = pyoxigraph.Store(str(folder / STORE_DIR))
     graph = pyoxigraph.NamedNode(str(GRAPH))
+    removed = 0
     with io.BufferedReader(_Concatenated(remove), buffer_size=1 << 20) as stream:
         for triple in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.N_TRIPLES):
-            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
+            quad = pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph)
+            if quad in store:
+                store.remove(quad)
+                removed += 1
     with io.BufferedReader(_Concatenated(add), buffer_size=1 << 20) as stream:
-        store.load(stream, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+        new = {
+            quad: None
+            for triple in pyoxigraph.parse(stream, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            if (quad := pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph)) not in store
+        }
+    store.extend(new)
     store.flush()
-    count = len(store)
+    total = count - removed + len(new) if count is not None else len(store)
     del store
-    return count
+    return total
 
 
 def write_graph(folder: Path, graph: Graph) -> Path:
@@ -126,6 +136,8 @@ def write_graph(folder: Path, graph: Graph) -> Path:
 
 def open_graph(folder: Path) -> Graph:
     """The built graph, read-only: safe while another process reads or builds."""
+    from oxrdflib import OxigraphStore  # here, not at the top: it imports rdflib's SPARQL engine (about 1 s), which a build does not use
+
     store = pyoxigraph.Store.read_only(str(folder / STORE_DIR))
     return Graph(store=OxigraphStore(store=store), identifier=GRAPH)
 

@@ -9,9 +9,9 @@ whole corpus see it, and they take bulk paths: copies of one work are linked fro
 files' document lists, the generation's JSON lines are the files' entries concatenated,
 the store is bulk-loaded from the entries' N-Triples (or, when few files changed, the last
 generation's store is backed up and changed by them: ``_write_store``), the keyword index
-is assembled from the units each file's worker counted (kept in the generation as one
-table, into which a rebuild maps only the changed files: ``_term_table``), then the dense
-index is built."""
+is assembled from the units each file's worker counted (kept in the generation as a
+table of segments; a rebuild writes only the changed files' units as a new one and
+hard-links the rest: ``_term_table``), then the dense index is built."""
 from __future__ import annotations
 
 import json
@@ -31,11 +31,7 @@ from policykg.corpus.documents import link_copies
 from policykg.corpus.errors import CorpusError
 from policykg.corpus.models import Document
 from policykg.corpus.read import list_sources
-from policykg.index.dense import DenseIndex
-from policykg.index.embed_cache import embed_passages
-from policykg.index.encoders import get_encoder
-from policykg.index.match import write_links
-from policykg.index.search import dense_passages, iter_searchable
+from policykg.index.search import iter_searchable
 from policykg.kg.artifacts import FACTS
 from policykg.kg.build import corpus_graph, load_ontology
 from policykg.kg.extract.registry import Registry
@@ -53,7 +49,7 @@ MANIFEST = "manifest.json"
 EMBEDDING_CACHE = "cache/embeddings"  # under the data folder: shared by all generations
 FILE_CACHE = "cache/files"  # per-file entries, one folder per code fingerprint
 NO_MODEL = "none"
-TERM_TABLE = "keyword-terms"  # in a generation: every file's keyword units in one vocabulary (index.assemble.TermTable)
+TERM_TABLE = "keyword-terms"  # in a generation: every file's keyword units in one vocabulary, in segments (index.assemble.TermTable)
 SHARED_TRIPLES = "graph-shared.nt"  # in a generation: the triples several files may state, and the corpus's own
 # A rebuild changes the last store in place of loading all when the files it removes and
 # adds hold less than this share of the triples (measured on the realcorpus: loading
@@ -81,6 +77,7 @@ class BuildReport:
     chars: int = 0
     processed: int = 0  # files whose work was done by this build (the rest came from the cache)
     stages: dict[str, float] = field(default_factory=dict)  # wall seconds per stage of this build
+    stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of the build's own process per stage
     steps: dict[str, float] = field(default_factory=dict)  # CPU seconds per file step, over the processed files
     step_chars: int = 0  # characters of the processed files
 
@@ -162,6 +159,14 @@ def build(
             stage.done = len(chosen_ids)
         encoder_name = NO_MODEL
         if model != NO_MODEL:
+            # the dense side's modules (FAISS, the encoders, the match links) are imported
+            # only for it: a keyword build, and so a one-document rebuild, does not pay for them
+            from policykg.index.dense import DenseIndex
+            from policykg.index.embed_cache import embed_passages
+            from policykg.index.encoders import get_encoder
+            from policykg.index.match import write_links
+            from policykg.index.search import dense_passages
+
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
             shown = set(chosen_ids)
@@ -200,6 +205,7 @@ def build(
             chars=sum(meta.chars for _, meta in readable),
             processed=len(processed),
             stages=dict(log.seconds),
+            stage_cpu=dict(log.cpu),
             steps=steps,
             step_chars=sum(meta.chars for meta in processed),
             seconds=round(time.perf_counter() - started, 2),
@@ -222,6 +228,7 @@ def build(
             "store": store_plan,
             "keyword": keyword_plan,
             "stages": report.stages,
+            "stage_cpu": report.stage_cpu,
             "steps": report.steps,
             "seconds": report.seconds,
         }
@@ -277,6 +284,7 @@ def _write_store(
                 folder,
                 [*removed, b"".join(sorted(old_shared - shared))],
                 [*added, b"".join(sorted(shared - old_shared))],
+                read_manifest(previous).get("triples"),
             )
             return triples, {**plan, "mode": "update"}
     blank_lines = b"".join(sorted(line for line in whole_lines if has_blank_node(line)))
@@ -300,8 +308,9 @@ def build_index(folder: Path, readable: list[tuple[Path, filework.FileMeta]], do
     kept = list(iter_searchable(clauses, documents))  # their preferred copies' clauses in order, then the other copies' kept
     preferred = {clause.id for clause in kept if by_id[clause.document].preferred}
     chosen: list[str] = []
+    all_ids, bounds = table.ids, table.bounds.tolist()
     for f, (_, meta) in enumerate(readable):
-        ids = table.ids[int(table.bounds[f]) : int(table.bounds[f + 1])]
+        ids = all_ids[bounds[f] : bounds[f + 1]]
         chosen += ids if plain(meta) else [i for i in ids if i in preferred]
     chosen += [clause.id for clause in kept if not by_id[clause.document].preferred]
     KeywordIndex.from_terms(table, chosen).save(folder)
@@ -312,23 +321,30 @@ def _term_table(
     folder: Path, previous: Path | None, cache: Path, readable: list[tuple[Path, filework.FileMeta]], log: Progress
 ) -> tuple[TermTable, dict]:
     """The keyword units of every file in one table, kept in the generation: the last
-    generation's table with only the new and changed files mapped into it, when it came
-    from the same cache and holds most of the files; else every file's units merged anew
-    (which also drops the units of files long gone). Returns the table and the manifest's
-    note of it."""
-    plan = {"cache": cache.name, "mode": "assemble"}
+    generation's table with only the new and changed files mapped into one new segment
+    (its other segments hard-linked), when it came from the same cache and holds most of
+    the files; else every file's units merged anew (which also drops the units of files
+    long gone). Returns the table and the manifest's note of it."""
+    plan: dict[str, str | int] = {"cache": cache.name, "mode": "assemble"}
     old: TermTable | None = None
-    if previous is not None and read_manifest(previous).get("keyword", {}).get("cache") == cache.name and (previous / TERM_TABLE).exists():
-        old = TermTable.load(previous / TERM_TABLE)
+    if previous is not None and read_manifest(previous).get("keyword", {}).get("cache") == cache.name:
+        try:
+            old = TermTable.load(previous / TERM_TABLE)
+        except (OSError, ValueError, KeyError):  # none, or of an older layout: assembled anew
+            old = None
+    if old is not None:
         kept = len(set(old.names) & {entry.name for entry, _ in readable})
         if kept < (1 - UPDATE_SHARE) * len(readable):
             old = None
         else:
             log.note(f"keyword index: the last generation's units with {len(readable) - kept} files mapped in")
             plan["mode"] = "update"
-    table = TermTable.assemble(((entry.name, partial(FileTerms.load, entry / filework.TERMS)) for entry, _ in readable), old)
+    table = TermTable.assemble([(entry.name, partial(FileTerms.load, entry / filework.TERMS)) for entry, _ in readable], old)
     table.save(folder / TERM_TABLE)
-    return table, plan
+    plan["segments"] = len(table.segments)
+    # read back memory-mapped: the new segment's arrays (the whole table on a clean
+    # build, about 100 MB on 1,235 laws) are not held while the index is assembled
+    return TermTable.load(folder / TERM_TABLE), plan
 
 
 def _process_files(
@@ -340,13 +356,14 @@ def _process_files(
     entries: list[Path] = [cache / filework.entry_name(path, sha) for path, sha in hashed]
     metas: dict[int, filework.FileMeta] = {}
     todo = []
-    for i, entry in enumerate(entries):
-        if force and entry.exists():
-            shutil.rmtree(entry)
-        if (entry / filework.META).exists():
-            metas[i] = filework.load_meta(entry)
-        else:
-            todo.append(i)
+    with log.stage("cached files"):
+        for i, entry in enumerate(entries):
+            if force and entry.exists():
+                shutil.rmtree(entry)
+            if (entry / filework.META).exists():
+                metas[i] = filework.load_meta(entry)
+            else:
+                todo.append(i)
     if metas:
         log.note(f"files: {len(metas)} of {len(entries)} unchanged (from the cache)")
     processed: list[filework.FileMeta] = []

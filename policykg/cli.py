@@ -129,7 +129,9 @@ def build_command(
         err.print(f"[yellow]SHACL[/yellow] {violation}", markup=False)
     if report.stages:
         stages = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stages.items())
-        err.print(f"stages: {stages}", markup=False, highlight=False)
+        err.print(f"stages (wall): {stages}", markup=False, highlight=False)
+        cpu = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.stage_cpu.items())
+        err.print(f"stages (CPU of the build's process, not its workers): {cpu}", markup=False, highlight=False)
     if report.steps:
         steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in report.steps.items())
         err.print(f"per-file steps over {report.processed} files (CPU seconds): {steps}", markup=False, highlight=False)
@@ -526,15 +528,26 @@ def serve_command(
 
     from .remote import announce
 
-    folder = _current(ctx)  # no build: a message and exit code 1, before the server starts
-    from policykg.index.open import damaged_file
+    from policykg.api.serving import Served
+    from policykg.index.open import BuildFileError
 
-    damaged = damaged_file(folder)  # said here in one line: inside uvicorn it is a start-up traceback
-    if damaged is not None:
-        raise _fail(f"{damaged} is damaged; rebuild with `policykg build --force`")
-    err.print(f"serving {folder} on http://{host}:{port} (docs: /docs)")
-    with announce(_data(ctx), folder, host, port):
-        uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or ()), host=host, port=port)
+    _current(ctx)  # no build: a message and exit code 1, before the server starts
+    # The build is opened here, once, and handed to the app: a damaged file is then said in
+    # one line (inside uvicorn it would be a start-up traceback), and nothing is read twice.
+    try:
+        served = Served.open(_data(ctx), _settings(ctx))
+    except BuildFileError as problem:
+        if problem.path is None:
+            raise _fail(str(problem)) from None
+        raise _fail(f"{problem.path} is damaged; rebuild with `policykg build --force` ({problem.reason})") from None
+    except DataDirError as problem:
+        raise _fail(str(problem)) from None
+    try:
+        err.print(f"serving {served.folder} on http://{host}:{port} (docs: /docs)")
+        with announce(_data(ctx), served.folder, host, port):
+            uvicorn.run(create_app(_settings(ctx), cors_origins=cors_origin or (), opened=served), host=host, port=port)
+    finally:
+        served.close()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     sparql_workers: int = Field(default=2, ge=1, description="Worker processes that run SPARQL queries for the server, each one query at a time (POLICYKG_SPARQL_WORKERS).")
     sparql_queue: int = Field(default=8, ge=0, description="SPARQL queries that may wait for a worker; past that the server answers 503 with Retry-After (POLICYKG_SPARQL_QUEUE).")
     sparql_per_client: int = Field(default=4, ge=1, description="SPARQL queries one client address may have running or waiting; past that 429 with Retry-After (POLICYKG_SPARQL_PER_CLIENT).")
+    sparql_max_memory_mb: int = Field(
+        default=1024, ge=64,
+        description="Memory (MB of heap) one SPARQL worker may allocate; a query needing more ends its worker and answers 503 (POLICYKG_SPARQL_MAX_MEMORY_MB).",
+    )
     sparql_max_query_chars: int = Field(default=20_000, ge=1, description="Longest SPARQL query text accepted, in characters; longer is 413 (POLICYKG_SPARQL_MAX_QUERY_CHARS).")
     max_q_chars: int = Field(default=500, ge=1, description="Longest search question (q) accepted, in characters; longer is 422 (POLICYKG_MAX_Q_CHARS).")
     max_body_bytes: int = Field(default=1_000_000, ge=1, description="Largest request body accepted, in bytes; larger is 413 (POLICYKG_MAX_BODY_BYTES).")

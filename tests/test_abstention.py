@@ -70,12 +70,18 @@ def test_a_question_in_another_language_about_farming_is_not_answered(searcher):
 
 def test_a_paraphrase_sharing_few_words_with_the_text_is_answered_on_similarity(searcher):
     """Few of its words are in the answering clause (cover is low); the dense side's
-    similarity answers it, and the clause that lists the ten parks comes first (the IAB
-    plan's task 8, as p032 is judged; fusion leans on the dense side for such a question)."""
+    similarity answers it, and the clause that lists the ten parks (the IAB plan's task 8,
+    as p032 is judged; fusion leans on the dense side for such a question) comes first, or
+    right after the value-park plan's own paragraph on the ten parks ("…分批建设价值创新园区。
+    …建设10个价值创新园区。", the preamble of its 二、重点建设园区, which layout read as a
+    title line before issue 11's review and no search could return)."""
     result = searcher.search("广州重点建设的那十个创新园区都叫什么名字", k=5)
     assert result.evidence["cover"] < 0.5
     assert result.answered is True
-    assert "近期重点建设十大价值创新园区" in result.hits[0].text
+    first, second = result.hits[0].text, result.hits[1].text
+    assert "近期重点建设十大价值创新园区" in first or (
+        first.startswith("二、重点建设园区围绕") and "近期重点建设十大价值创新园区" in second
+    )
 
 
 def test_keyword_search_decides_on_cover_alone(searcher):

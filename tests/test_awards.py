@@ -105,6 +105,8 @@ def test_rate_range_keeps_low_end():
         ("贴息年限最长3年", [3.0]),
         ("贴息期限最多不超过2年", [2.0]),
         ("从项目完工下一年起连续3年", [3.0]),
+        ("连续资助不超过3年", [3.0]),
+        ("连续奖励两年", [2.0]),
         ("为期三年", [3.0]),
         ("贴息最长3年", [3.0]),
         ("扶持期限6个月", [0.5]),
@@ -254,6 +256,14 @@ def _row(a):
         ("新纳入统计的，一次性给予5万元奖励；年地方经济贡献额达到30万元以上，一次性给予10万元奖励；达到50万元以上，一次性给予20万元奖励。",
          [("reward", None, None, 5e4, None, None, None, False),
           ("reward", None, None, None, None, None, [(3e5, 1e5), (5e5, 2e5)], False)]),
+        # thresholds, then a rate with a list of ceilings: the ceilings bound the rate, no tiers
+        ("对年度营业收入首次达到2亿元、5亿元的企业，按其营业收入增量的2%给予奖励，分别最高不超过200万元、400万元。",
+         [("reward", 0.02, 2e6, None, None, None, None, False), ("reward", 0.02, 4e6, None, None, None, None, False)]),
+        # a rate named before it by its award (贴息率…计算), and an equity investment's share
+        ("给予项目贷款贴息，贴息率按照同期贷款市场报价利率的40%计算，每个项目累计贴息不超过800万元。",
+         [("interest_subsidy", 0.4, 8e6, None, "每个项目", None, None, False)]),
+        ("市产业基金可采取股权投资方式给予支持，出资额原则上不超过项目总投资的25%，单个项目最高不超过3亿元。",
+         [("equity_investment", 0.25, 3e8, None, "单个项目", None, None, False)]),
         # tiers written as parallel phrases
         ("企业年产值首次超过5亿元的，奖励50万元；首次超过10亿元的，奖励100万元；首次超过50亿元的，奖励300万元。",
          [("reward", None, None, None, None, None, [(5e8, 5e5), (1e9, 1e6), (5e9, 3e6)], False)]),

@@ -156,6 +156,7 @@ def test_rebuild_after_a_change_an_addition_and_a_removal_equals_a_clean_build(t
     assert _keyword_files(third.generation) == _keyword_files(clean.require_current())  # units of the file gone drop out
     assert _triples(first) != _triples(third.generation)  # the generation it was changed from is as it was
     assert len(_triples(first)) == read_manifest(first)["triples"]
+    assert len(_triples(third.generation)) == third.triples  # counted from the change, not by scanning the store
 
 
 def test_the_assembled_keyword_index_scores_as_bm25s_does():
@@ -181,6 +182,56 @@ def test_the_assembled_keyword_index_scores_as_bm25s_does():
         assert assembled.search(question, 20) == some.search(question, 20) != []
     for unit in ("补", "补贴", "流片", "链"):
         assert assembled.document_frequency(unit) == some.document_frequency(unit) > 0
+
+
+def test_the_term_table_keeps_its_segments_and_writes_only_the_changed_files(tmp_path):
+    """A table assembled over the last one keeps that one's segments as they are (saved as
+    hard links: neither read whole nor written again) and puts only the new and changed
+    files into one new segment; the index assembled from it is the one a clean table
+    gives, to the byte; with too many segments, or too many clauses of files gone, the
+    table is written again as one."""
+    from policykg.index.assemble import MAX_SEGMENTS, TermTable, assemble_index
+
+    lines = [line.strip() for path in sorted(SHIPPED_TEXTS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    files = {f"f{n}": [f"f{n}-{i}" for i in range(n * 40, n * 40 + 40)] for n in range(12)}
+    text = {clause: lines[int(clause.split("-")[1]) % len(lines)] for ids in files.values() for clause in ids}
+
+    def terms(name: str, edit: str = "") -> FileTerms:
+        return FileTerms.count(files[name], [text[c] + edit for c in files[name]])
+
+    first = TermTable.assemble([(name, terms(name)) for name in files])
+    first.save(tmp_path / "first")
+    loaded = TermTable.load(tmp_path / "first")
+    # f3 changed (a new name: entry names are content hashes), f5 gone, f12 added
+    files["f3b"] = files.pop("f3")
+    files["f12"] = [f"f12-{i}" for i in range(40)]
+    text.update({c: lines[i % len(lines)] + " 新增条款" for i, c in enumerate(files["f12"])})
+    parts = [(name, terms(name, "（修订）" if name == "f3b" else "")) for name in files if name != "f5"]
+    table = TermTable.assemble(parts, loaded)
+    assert len(table.segments) == 2 and table.segments[0].name == loaded.segments[0].name
+    assert [len(segment.names) for segment in table.segments] == [12, 2]  # the old segment whole, f3b and f12 new
+    table.save(tmp_path / "second")
+    kept = table.segments[0].name
+    for path in (tmp_path / "first" / kept).iterdir():
+        assert path.stat().st_ino == (tmp_path / "second" / kept / path.name).stat().st_ino  # a hard link, not a copy
+    clean = TermTable.assemble(parts)
+    assert len(clean.segments) == 1 and table.names == clean.names == [name for name, _ in parts]
+    assert table.ids == clean.ids
+    chosen = clean.ids[::-2]
+    for again in (table, TermTable.load(tmp_path / "second")):
+        assembled, expected = assemble_index(again, chosen), assemble_index(clean, chosen)
+        assert assembled.retriever.vocab_dict == expected.retriever.vocab_dict
+        for name in ("data", "indices", "indptr"):
+            assert np.array_equal(assembled.retriever.scores[name], expected.retriever.scores[name])
+    compacted = TermTable.assemble(parts, table, compact=True)
+    assert len(compacted.segments) == 1 and compacted.ids == clean.ids
+    grown = table
+    for n in range(MAX_SEGMENTS + 1):  # one changed file per build: one segment more each time, until written as one
+        files[f"g{n}"] = files.pop(parts[0][0])
+        parts = [(f"g{n}", FileTerms.count(files[f"g{n}"], [text[c] for c in files[f"g{n}"]])), *parts[1:]]
+        grown = TermTable.assemble(parts, grown)
+        assert len(grown.segments) <= MAX_SEGMENTS
+        assert grown.ids == TermTable.assemble(parts).ids
 
 
 def _caps_of(generation: Path, words: str) -> list[float]:
@@ -298,5 +349,5 @@ def test_progress_lines_name_stages_counts_and_rates(serial, tmp_path):
     report = build(DataDir(tmp_path / "data"), [texts], model="none", workers=1, progress=lines.append)
     closing = next(line for line in lines if line.startswith("files: 3 files"))
     assert "chars in" in closing and "files/s" in closing
-    assert list(report.stages)[:3] == ["hash", "files", "copies"]
+    assert list(report.stages)[:4] == ["hash", "cached files", "files", "copies"]
     assert set(report.steps) == set(filework.STEPS)

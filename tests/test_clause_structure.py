@@ -271,3 +271,72 @@ def test_amended_versions_are_not_copies():
     docs[1].date = "2017-03-01"
     link_copies(docs, {"a": text, "b": text}, {"a": content_sketch(text), "b": content_sketch(text)})
     assert docs[0].work == docs[1].work
+
+
+def test_lead_in_after_a_bullet_list_is_a_clause_of_its_own(tmp_path):
+    """A paragraph ending with a colon, printed after the last bullet and before items of
+    another kind, introduces those items: it is not the bullet's text, nor lost (the wording
+    of 000's 二、主要任务, in another city's words)."""
+    text = "\n".join(
+        [
+            "二、主要任务",
+            "——集成电路产业领域：重点发展芯片设计、制造、封装测试。",
+            "——生物医药产业领域：聚焦创新药、高端医疗器械和精准医疗。",
+            "围绕上述产业领域，实施六大工程：",
+            "（一）产业集聚工程。推进重点园区规划建设。",
+            "（二）企业培育工程。建立重点企业培育库。",
+        ]
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert clauses["2.b2"].text == "——生物医药产业领域：聚焦创新药、高端医疗器械和精准医疗。"
+    lead = clauses["2.1.lead"]
+    assert (lead.kind, lead.text, lead.path) == ("preamble", "围绕上述产业领域，实施六大工程：", ["二、主要任务"])
+    assert clauses["2.1"].text == "（一）产业集聚工程。推进重点园区规划建设。"
+
+
+def test_lead_in_of_an_items_own_list_stays_in_the_item(tmp_path):
+    """The colon paragraph that opens an item's own sub-items belongs to that item."""
+    text = "\n".join(
+        [
+            "（三）加大财政支持。",
+            "市财政每年安排专项资金。",
+            "资金主要用于以下方面：",
+            "1.支持重大项目建设；",
+            "2.支持公共平台建设。",
+        ]
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert clauses["3.p"].text == "（三）加大财政支持。市财政每年安排专项资金。资金主要用于以下方面："
+    assert not any(key.endswith(".lead") for key in clauses)
+
+
+def test_closing_paragraph_is_not_the_last_items_text(tmp_path):
+    """What a document says of itself after its last item (002's 降成本实施意见 ends so: "各牵头
+    单位…要在本实施意见印发之日起1个月内制定具体实施细则…") is a clause of its own."""
+    text = "\n".join(
+        [
+            "（十二）简化企业投资项目审批流程。（责任单位：市发展改革委，各区政府）",
+            "各责任单位要在本方案印发之日起2个月内制定配套细则，并按季度报送落实情况，",
+            "市发展改革委汇总后报市政府。",
+            "成都市人民政府办公厅",
+            "2023年6月1日",
+        ]
+    )
+    clauses = _clauses(tmp_path, text, "plan.txt")
+    assert clauses["12"].text == "（十二）简化企业投资项目审批流程。（责任单位：市发展改革委，各区政府）"
+    closing = clauses["end"]
+    assert (closing.kind, closing.path) == ("preamble", [])
+    assert closing.text.startswith("各责任单位要在本方案印发之日起2个月内") and closing.text.endswith("报市政府。")
+
+
+def test_last_article_keeps_its_paragraphs(tmp_path):
+    """A law's last article keeps its second paragraph (款) even when it speaks of the law."""
+    text = "\n\n".join(
+        [
+            "第三十条 本办法由市人民政府负责解释。",
+            "本办法自2024年1月1日起施行。",
+        ]
+    )
+    clauses = _clauses(tmp_path, text)
+    assert clauses["art30"].text == "第三十条本办法由市人民政府负责解释。本办法自2024年1月1日起施行。"
+    assert "end" not in clauses

@@ -13,7 +13,7 @@ from conftest import clause_containing, shipped_file, squeeze
 from policykg.corpus.artifacts import load_clauses, load_documents
 from policykg.corpus.ingest import SHIPPED_TEXTS
 from policykg.index.search import Searcher
-from policykg.kg.records import ClauseRecord
+from policykg.kg.records import ClauseRecord, as_json, clause_records, exported
 from policykg.build import build
 from policykg.datadir import DataDir
 
@@ -264,3 +264,66 @@ def test_search_returns_one_copy_of_a_clause(clauses, documents, generation):
     assert in_001["clause_id"] in ids[:3]
     assert in_002["clause_id"] not in ids
     assert [h.clause_id for h in hits if h.document.id not in preferred] == []
+
+
+# ---- lead-ins, running titles, preambles cited by their paragraph ------------------------
+
+
+def test_lead_in_after_the_last_bullet_is_its_own_clause(clauses):
+    """000 二、主要任务: "围绕 IAB 主导产业发展领域及方向，实施 8大工程：" follows the last ——
+    bullet and introduces （一）…（八）; it is neither the bullet's text nor lost."""
+    bullet = clause_containing(clauses, "——生物医药产业领域：聚焦医药制造")
+    assert bullet["text"].endswith("基因检测、高端医疗等。")
+    lead = clause_containing(clauses, "围绕IAB主导产业发展领域及方向")
+    assert (lead["kind"], lead["text"], lead["path"]) == ("preamble", "围绕IAB主导产业发展领域及方向，实施8大工程：", ["二、主要任务"])
+
+
+def test_running_title_with_its_years_is_left_out(clauses):
+    """002's spread 38 39 prints the IAB plan's title with "（2018-2022年）" beside the page numbers."""
+    bullet = clause_containing(clauses, "——以产业集聚为支撑，打造十大价值创新园区")
+    assert bullet["text"].endswith("高端高质高新的IAB产业集聚区。")
+    title = squeeze("广州市加快IAB产业发展五年行动计划（2018-2022年）")
+    assert [c["clause_id"] for c in clauses if c["kind"] != "preamble" and title in squeeze(c["text"])] == []
+
+
+def test_a_preamble_cited_by_its_paragraph_is_whole(generation):
+    """000 一、总体目标: the shortest exported row holding the paragraph's opening words (as a
+    preamble is cited, without its title) is the preamble with its lead-in, not the segment
+    of it that states targets."""
+    rows = [as_json(record) for record in exported(clause_records(generation))]
+    preamble = clause_containing(rows, "大力实施IAB主导产业“8588”计划")
+    assert preamble["kind"] == "preamble"
+    assert preamble["text"].endswith("实现“五个一批”：")
+
+
+def test_short_first_line_cut_from_its_column_goes_on_with_its_sentence(clauses):
+    """002 IAB plan 五(一)5: "5. 对 IAB 领域的发明专利创造进行资金扶持，市重点产业知识产权运营
+    基金重点支" is one printed line followed by another column's text; once that is taken
+    away it is short enough to look like a heading, but it was printed running on, and its
+    sentence goes on at "持 IAB 领域核心专利…" 89 lines later."""
+    item = clause_containing(clauses, "5.对IAB领域的发明专利创造进行资金扶持")
+    assert "重点支持IAB领域核心专利和高价值专利组合" in item["text"]
+    assert item["text"].endswith("各区政府）")
+
+
+def test_closing_paragraph_of_a_document_is_its_own_clause(clauses):
+    """002's 降成本实施意见 ends with what the opinion asks of its lead units ("各牵头单位（第一个
+    责任单位为牵头单位）要在本实施意见印发之日起1个月内…"), printed after item （三十三）."""
+    item = clause_containing(clauses, "（三十三）将我市财政资金扶持技术改造项目申报门槛")
+    assert item["text"].endswith("（责任单位：市工业和信息化委、财政局，各区政府）")
+    closing = clause_containing(clauses, "各牵头单位（第一个责任单位为牵头单位）")
+    assert (closing["kind"], closing["path"]) == ("preamble", [])
+    assert closing["text"].endswith("市政府视情况对各区、各部门开展专项督查。")
+
+
+def test_a_sentence_above_a_title_block_is_not_part_of_the_title(clauses):
+    """002 L2364-2371: the preamble of the value-park plan's 二、重点建设园区 ("围绕《…行动计划
+    （2018—2022 年）》和广州建设“中") was printed just above the next member's title and 文号,
+    and was read as a title line; its sentence goes on at "国制造 2025”…" 80 lines later,
+    and （一）海珠琶洲互联网价值创新园 then keeps its five items."""
+    preamble = clause_containing(clauses, "围绕《广州市加快IAB产业发展五年行动计划")
+    assert preamble["path"] == ["二、重点建设园区"]
+    assert preamble["text"].endswith("建设10个价值创新园区。")
+    goal = clause_containing(clauses, "1.发展目标。到2020年，琶洲“互联网+”总部示范区")
+    assert goal["path"][1].startswith("（一）海珠琶洲互联网价值创新园")
+    assert not any("~" in c["clause_id"] for c in clauses if c["path"][:1] == ["二、重点建设园区"] and "琶洲" in c["text"])

@@ -95,3 +95,16 @@ def test_serve_refuses_a_damaged_build_before_it_starts(generation, tmp_path):
     served = run_cli(["serve", "--port", "9"], data=tmp_path / "data")  # never bound: it stops first
     assert served.exit_code == 1
     assert says(served.stderr, f"{folder / 'documents.jsonl'} is damaged; rebuild with `policykg build --force`")
+
+
+def test_serve_refuses_a_cut_links_table_before_it_starts(generation, tmp_path):
+    """links.npz is read by POST /match, not by search: the server reads it as it opens the
+    build, so a damaged one stops the start in one line (a cut .npz was a traceback)."""
+    from conftest import run_cli, says
+
+    folder = _copy(generation, tmp_path)
+    assert (folder / "links.npz").exists()
+    _truncate(folder / "links.npz")
+    served = run_cli(["serve", "--port", "9"], data=tmp_path / "data")
+    assert served.exit_code == 1
+    assert says(served.stderr, f"{folder / 'links.npz'} is damaged; rebuild with `policykg build --force`")

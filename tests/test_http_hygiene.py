@@ -84,3 +84,26 @@ def test_every_refused_update_answers_403(base):
     ]
     assert [a.status_code for a in answers] == [403] * 5
     assert all("read-only" in a.text for a in answers)
+
+
+def test_head_answers_as_get_on_every_get_route_the_app_has(base):
+    """Every GET route of the app, the pages' and the docs' included, read from its routes
+    (so a route added later is covered), its path parameters filled with real ids."""
+    from policykg.api.app import ROUTERS, create_app
+
+    department = http.get(f"{base}/departments").json()["data"][0]["id"]
+    ids = {"clause_id": CLAUSE, "document_id": CLAUSE.split("/")[0], "department_id": department, "path": "style.css"}
+    app_routes = create_app(Settings(data="/nonexistent")).routes  # /openapi.json, /docs …; the routers' are theirs
+    routes = [r for r in [*app_routes, *(r for router in ROUTERS for r in router.routes)] if "GET" in (getattr(r, "methods", None) or ())]
+    assert len(routes) > 20
+    for path in [route.path for route in routes] + ["/static/{path}"]:
+        template = path
+        for name, value in ids.items():
+            path = path.replace("{" + name + "}", value).replace("{" + name + ":path}", value)
+        assert "{" not in path, f"no id to fill {template} with"
+        get = http.get(base + path, headers={"Accept": "application/json"})
+        head = http.head(base + path, headers={"Accept": "application/json"})
+        assert head.status_code == get.status_code, (path, head.status_code, get.status_code)
+        assert head.content == b"", path
+        assert head.headers.get("content-type") == get.headers.get("content-type"), path
+        assert head.headers.get("location") == get.headers.get("location"), path

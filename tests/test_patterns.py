@@ -287,3 +287,27 @@ def test_classify_leaves_a_spread_header_out():
         "给予 100 万元的一次性补贴；对进入广",
         "州股权交易中心挂牌交易的我市股份制企业给予每家 30 万元的一次性补贴。",
     ]
+
+
+def test_classify_leaves_a_running_title_with_its_years_out():
+    """002's spread 38 39: the running title of the IAB plan keeps its years in brackets
+    ("（2018-2022年）"), and is page furniture all the same; a line of prose with a place
+    in brackets next to a page number is not."""
+    text = (
+        "——以产业集聚为支撑，打造十大价值创新园区，搭建产业平台，建设集聚集约集成、\n"
+        "高端高质高新的 IAB 产业集聚区。\n"
+        "广州市加快 IAB产业发展五年行动计划（2018-2022年）\n"
+        "广州市工信领域重点政策汇编\n"
+        "38 39\n"
+        "积极推动华南（广州）技术转移中心建设\n"
+    )
+    layout = classify(split_lines(text))
+    assert [line.number for line in layout.furniture] == [3, 4, 5]
+    assert layout.content[-1].text == "积极推动华南（广州）技术转移中心建设"
+
+
+@pytest.mark.parametrize("title", ["杭州市数字经济促进办法（试行）", "成都市制造业发展规划（2021—2025年）"])
+def test_classify_reads_other_running_titles_with_a_note(title):
+    text = f"对首次认定为高新技术企业的，给予一次性奖励。\n{title}\n12\n对重新认定的，给予奖励。\n"
+    layout = classify(split_lines(text))
+    assert [line.text for line in layout.furniture] == [title, "12"]

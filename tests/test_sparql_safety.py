@@ -155,6 +155,29 @@ def test_a_full_pool_refuses_at_once_with_retry_after(generation):
     assert json.loads(after.body)["boolean"] is True  # and the pool serves again
 
 
+# Every row of a cross product kept for its sort: 2.2 GB in a worker's first 10 s.
+HUNGRY = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY STR(?c) STR(?f) LIMIT 1"
+
+
+def test_a_query_past_the_memory_bound_ends_its_worker_with_503(generation):
+    async def scenario() -> tuple[EndpointError, float, object]:
+        pool = _pool(generation, timeout_seconds=300, workers=1, max_memory_mb=300)
+        try:
+            started = time.monotonic()
+            with pytest.raises(EndpointError) as refused:
+                await pool.run(generation, HUNGRY, Formats(), "me")
+            seconds = time.monotonic() - started
+            after = await pool.run(generation, "PREFIX pk: <https://w3id.org/policykg/ontology#> " + ASK, sparql_formats(JSON_RESULTS), "me")
+            return refused.value, seconds, after
+        finally:
+            pool.close()
+
+    refused, seconds, after = asyncio.run(scenario())
+    assert refused.reason == Refusal.UNAVAILABLE and sparql_refusal(refused)[0] == 503, refused
+    assert seconds < 300  # the memory bound ended it, not the time limit
+    assert json.loads(after.body)["boolean"] is True  # a new worker serves the next query
+
+
 def test_one_client_cannot_take_every_place(generation):
     async def scenario() -> EndpointError:
         pool = _pool(generation, workers=2, queue=4, per_client=1)

@@ -22,7 +22,7 @@ def read_clause(
     catalog: CatalogDep,
     graph: GraphDep,
     response: Response,
-    accept: Annotated[str | None, Header(description="application/json (default), text/turtle, application/ld+json or application/n-triples.")] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False, description="application/json (default), text/turtle, application/ld+json or application/n-triples.")] = None,
 ) -> ClauseDetail | Response:
     """A clause with its text, original text, path, source span, document, departments,
     awards, targets, segments and its neighbours in reading order (ids contain "/":

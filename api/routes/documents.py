@@ -30,7 +30,7 @@ def read_document(
     catalog: CatalogDep,
     graph: GraphDep,
     response: Response,
-    accept: Annotated[str | None, Header(description="application/json (default), text/turtle, application/ld+json or application/n-triples.")] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False, description="application/json (default), text/turtle, application/ld+json or application/n-triples.")] = None,
 ) -> DocumentDetail | Response:
     """A document with the ids of its clauses in reading order."""
     document, clause_ids = catalog.document(document_id)

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/id", tags=["identifiers"])
 SAFE = "/~-._"  # what kg.iris leaves unquoted
 
 
-AcceptHeader = Annotated[str | None, Header()]
+AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
 # The API route describing each kind of thing, and the name of its id parameter.
 API_ROUTES = {
     "documents": ("read_document", "document_id"),

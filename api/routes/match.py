@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StrictFloat, StringConstraints
 
 from policykg.index.encoders import Encoder
 from policykg.index.match import STATUS_WORDS, VERDICT_WORDS, Matcher, Profile, ProfileError, ProfileMatch, award_of, matcher_for
@@ -21,13 +21,23 @@ from policykg.api.present import award_line
 
 from ..deps import GenerationDep, get_served
 from ..pages import PAGE_PREFIX, render
-from ..schemas import ERRORS
+from ..schemas import ERRORS, Day, ErrorBody
 
 router = APIRouter(prefix="/match", tags=["match"])
 page_router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 Words = Annotated[str, Field(min_length=1, max_length=200)]
-Yuan = Annotated[float, Field(ge=0, le=1e13)]
+# Numbers are JSON numbers, as the schema says: pydantic would also read false as 0 and
+# "5" as 5 (schemathesis sent "amount_yuan": false and it was judged as no spending).
+Yuan = Annotated[StrictFloat, Field(ge=0, le=1e13)]
+
+
+def _json_number(value: object) -> object:
+    """A JSON number, as the schema's ``integer`` means it: 1949.0 is one, false and "1949" are not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("expected a whole number")
+    return value
+
 # Amounts by year, {"2020": 120000000}: the schema says the keys are years (and nothing
 # else), as the profile reader demands, so a client validating against it is not refused.
 Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
@@ -43,7 +53,7 @@ class LocationIn(BaseModel):
 class ItemIn(BaseModel):
     item: Words = Field(description="The cost or investment in the firm's own words: MPW流片费, 租办公楼租金")
     amount_yuan: Yuan
-    year: Annotated[int, Field(ge=1949, le=2100)] | None = None
+    year: Annotated[int, Field(ge=1949, le=2100), BeforeValidator(_json_number)] | None = None
 
 
 class MatchRequest(BaseModel):
@@ -52,16 +62,16 @@ class MatchRequest(BaseModel):
     name: Annotated[str, Field(max_length=100)] = "企业"
     location: LocationIn | None = None
     industry: Annotated[list[Words], Field(max_length=30)] | None = Field(None, description="集成电路设计, 生物医药, 软件 …")
-    established: date | None = None
+    established: Day | None = None
     paid_in_capital_yuan: Yuan | None = None
     revenue_yuan: ByYear | None = Field(None, description='{"2020": 120000000}')
     output_value_yuan: ByYear | None = None
     rd_expense_yuan: ByYear | None = None
-    employees: Annotated[int, Field(ge=0)] | None = None
+    employees: Annotated[int, Field(ge=0), BeforeValidator(_json_number)] | None = None
     qualifications: Annotated[list[Words], Field(max_length=30)] | None = Field(None, description="高新技术企业, 专精特新 …")
     spending: Annotated[list[ItemIn], Field(max_length=50)] | None = None
     investment: Annotated[list[ItemIn], Field(max_length=50)] | None = None
-    as_of: date | None = Field(None, description="The date asked (validity, application windows); default today")
+    as_of: Day | None = Field(None, description="The date asked (validity, application windows); default today")
     include_not_eligible: StrictBool = Field(False, description="Also list the rules the enterprise does not qualify for (--all)")
 
     def profile(self) -> Profile:
@@ -74,7 +84,11 @@ def get_matcher(generation: Path, encoder: Encoder | None = None) -> Matcher:
     return matcher_for(generation, encoder=encoder)
 
 
-@router.post("", response_model=ProfileMatch, responses={422: ERRORS[422]})
+# FastAPI answers 400 itself when the body cannot be read as JSON at all.
+MATCH_400 = {"model": ErrorBody, "description": "The body is not JSON."}
+
+
+@router.post("", response_model=ProfileMatch, responses={400: MATCH_400, 422: ERRORS[422]})
 async def match(request: MatchRequest, generation: GenerationDep, http: Request) -> ProfileMatch:
     """Every award rule of the build judged against the profile: verdict (eligible /
     not_eligible / unknown), the conditions that decided it with their words, the

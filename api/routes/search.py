@@ -16,7 +16,19 @@ router = APIRouter(prefix="/search", tags=["search"])
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-@router.get("", response_model=SearchResult, responses={422: ERRORS[422]})
+# Rules between parameters that an OpenAPI schema cannot state (each parameter has its own
+# schema): a request valid by the schema may still be refused with these 422s.
+SEARCH_422 = {
+    **ERRORS[422],
+    "description": (
+        "A parameter cannot be read, or parameters that do not go together: role without department, "
+        "an `on` that is no day of the calendar (2023-02-30), mode dense over a build without a dense index, "
+        "or a question longer than POLICYKG_MAX_Q_CHARS."
+    ),
+}
+
+
+@router.get("", response_model=SearchResult, responses={422: SEARCH_422})
 async def search(
     q: QuestionDep,
     searcher: SearcherDep,

@@ -34,7 +34,7 @@ UPDATE_TYPE = "application/sparql-update"
 SPARQL_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in {
-        400: "No query, several queries, a query that cannot be read, or a SERVICE call the deployment does not allow.",
+        400: "No query or a blank one, several queries, a query that is not SPARQL, or a SERVICE call the deployment does not allow.",
         403: "An update: the graph is read-only.",
         406: "The Accept header names no format this query's results can be written in.",
         413: "The query text, the request body or the result is over its limit.",
@@ -110,17 +110,30 @@ def _url_params(request: Request) -> dict[str, list[str]]:
     return {name: request.query_params.getlist(name) for name in request.query_params}
 
 
-@router.get("/sparql", summary="SPARQL query (GET)", responses=SPARQL_ERRORS)
+# What the schema says of the query text: required and not blank (either answers 400, as the
+# protocol asks for a malformed query, so FastAPI does not check it: its refusal is a 422).
+# Whether the text is SPARQL the grammar decides, which no JSON Schema can state: a query
+# valid by the schema may still be refused with 400. Accept and Content-Type are read but
+# not declared: OpenAPI ignores header parameters of those names (the media types of the
+# responses and of the request body say them), and a fuzzer would send any value.
+QUERY_SCHEMA = {"type": "string", "pattern": r"\S"}
+QUERY_TEXT = "A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query."
+GET_QUERY = {
+    "parameters": [{"name": "query", "in": "query", "required": True, "description": QUERY_TEXT, "schema": QUERY_SCHEMA}]
+}
+
+
+@router.get("/sparql", summary="SPARQL query (GET)", responses=SPARQL_ERRORS, openapi_extra=GET_QUERY)
 async def sparql_get(
     request: Request,
-    query: Annotated[str | None, Query(description="A SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query.")] = None,
+    query: Annotated[str | None, Query(include_in_schema=False)] = None,
     default_graph_uri: Annotated[
         list[str] | None, Query(alias="default-graph-uri", description="A graph of the default graph (repeatable); overrides the query's FROM.")
     ] = None,
     named_graph_uri: Annotated[
         list[str] | None, Query(alias="named-graph-uri", description="A named graph the query may read (repeatable); overrides FROM NAMED.")
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """Results as SPARQL JSON (default), XML, CSV or TSV for SELECT/ASK, and Turtle
     (default), N-Triples or JSON-LD for CONSTRUCT/DESCRIBE, by the Accept header."""
@@ -136,8 +149,8 @@ POST_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            FORM_TYPE: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
-            QUERY_TYPE: {"schema": {"type": "string"}},
+            FORM_TYPE: {"schema": {"type": "object", "properties": {"query": QUERY_SCHEMA}, "required": ["query"]}},
+            QUERY_TYPE: {"schema": QUERY_SCHEMA},
         },
     }
 }
@@ -146,8 +159,8 @@ POST_BODY = {
 @router.post("/sparql", summary="SPARQL query (POST)", responses=SPARQL_ERRORS, openapi_extra=POST_BODY)
 async def sparql_post(
     request: Request,
-    accept: Annotated[str | None, Header()] = None,
-    content_type: Annotated[str | None, Header()] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+    content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
     """The query as a form field ``query`` or as an ``application/sparql-query`` body.
     Updates (``update=…`` or ``application/sparql-update``) are refused: the graph is

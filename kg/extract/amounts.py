@@ -46,14 +46,14 @@ PERCENT = re.compile(
 )
 
 # A period of support: 补贴期限3年, 贴息期最长3年, 贴息期最长不超过3年, 贴息年限最长3年,
-# 连续3年, 为期三年, 期限为2年, 贴息最长3年, 扶持期限6个月. Not "一年期贷款" or a
+# 连续3年, 连续资助不超过3年, 为期三年, 期限为2年, 贴息最长3年, 扶持期限6个月. Not "一年期贷款" or a
 # span of years (2023—2025年).
 _AWARD_WORD = r"(?:补贴|补助|奖励|贴息|扶持|支持|资助|奖补|享受|减免|免征)"
 _PERIOD_QUALIFIER = r"(?:为|最长|最多|原则上|一般|不超过|不得超过|可达)*"
 PERIOD = re.compile(
     rf"(?:{_AWARD_WORD}(?:期限|期|年限|时间|时限)|期限|年限|{_AWARD_WORD}(?=最长|最多))"
     rf"{_PERIOD_QUALIFIER}\s*(?P<num>{NUMBER})\s*(?P<unit>年|个月)"
-    rf"|(?:连续|为期)\s*(?P<num2>{NUMBER})\s*(?P<unit2>年|个月)"
+    rf"|(?:连续|为期)(?:{_AWARD_WORD})?{_PERIOD_QUALIFIER}\s*(?P<num2>{NUMBER})\s*(?P<unit2>年|个月)"
 )
 
 # Counting units for quantified goals, each with what may not follow it, where the unit

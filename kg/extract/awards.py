@@ -126,6 +126,13 @@ WORD_BEFORE_RATE = re.compile(
 # Words between a rate and its award word that make it something else: 按…70%执行,
 # 降低30%, 下调至0.8%.
 RATE_BLOCKERS = re.compile(r"执行|下调|降低|降至|提高|征收|收取|缴纳|计算|增长|折")
+# A phrase that opens by naming the rate of an award: 贴息率按照…的50%计算, 补助比例按….
+# What follows the rate (计算, 确定) then only says how it is applied.
+RATE_NAMED_BEFORE = re.compile(rf"^\s*(?:[\u4e00-\u9fff]{{0,4}}?)(?P<word>贴息|补贴|补助|奖励|资助)(?:率|比例|标准)(?:按照|按|参照|为)")
+RATE_TO_AWARD_BLOCKERS = re.compile(r"执行|下调|降低|降至|提高|征收|收取|缴纳|增长|折")
+# An equity investment named in the sentence, then its amount bounded by a share of a base.
+EQUITY_SHARE_BEFORE = re.compile(r"股权投资[^。；]*?(?:投资|出资)(?:额|金额|比例)")
+CAP_ON_RATE = re.compile(r"不超过|不高于|最高")
 RATE_AFTER_BLOCKERS = re.compile(r"^\s*(?:以上|以下|左右|的比例|的比重)")
 MAX_RATE_TO_WORD = 40  # characters between a rate and the award word it belongs to
 MAX_RATE_LIST_GAP = 16  # characters between two rates of one list (、市级分成部分的)
@@ -352,6 +359,10 @@ class _SentenceReader:
                 between = self.text[thresholds[-1].end:amounts[0].start]
                 if len(amounts) != len(thresholds) or not RESPECTIVELY.search(between):
                     continue
+                if self.money_role(amounts[0]) == "cap" and any(thresholds[-1].end <= r.start < amounts[0].start for r in self.rates):
+                    # 达到1亿元、5亿元的，按增量的1%给予奖励，分别最高不超过100万元、300万元:
+                    # the list bounds a rate (one award per ceiling), it pays no tier
+                    continue
                 word = self.word_after(amounts[-1].end, MAX_MONEY_TO_WORD)
                 word_before = [w for w in self.words if thresholds[-1].end <= w[0] < amounts[0].start]
                 kind = word[2] if word else (word_before[-1][2] if word_before else None)
@@ -466,19 +477,34 @@ class _SentenceReader:
                 continue  # the list shares the award word after its last rate
             rates, pending = pending, []
             word = self.word_after(r.end, MAX_RATE_TO_WORD)
-            if word is not None:
-                if RATE_BLOCKERS.search(self.text[r.end:word[0]]):
-                    continue
+            named = self.named_before(rates[0])
+            if word is not None and not RATE_BLOCKERS.search(self.text[r.end:word[0]]):
                 kind, end = word[2], word[1]
                 self.used_words.add(word[0])
+            elif named is not None and (word is None or not RATE_TO_AWARD_BLOCKERS.search(self.text[r.end:word[0]])):
+                kind, end = named, r.end
             else:
-                m = None
-                for m in WORD_BEFORE_RATE.finditer(self.text[self.seg_start(rates[0].start):rates[0].start]):
-                    pass
-                if m is None:
-                    continue
-                kind, end = _kind_of(m.group("word")), r.end
+                continue
             self.add_rate_items(rates, kind, end)
+
+    def named_before(self, rate: Rate) -> str | None:
+        """The kind of the award a rate is named by before it, in its own phrase
+        (补助比例不超过总投资的20%, 贴息率按照贷款市场报价利率的50%计算), or — for an equity
+        investment named earlier in the sentence — by its amount (采取直接股权投资方式给予支持，
+        投资额一般不超过项目总投资的20%; 单个项目出资额…，且不超过被投资企业注册资本的30%)."""
+        m = None
+        for m in WORD_BEFORE_RATE.finditer(self.text[self.seg_start(rate.start):rate.start]):
+            pass
+        if m is not None:
+            return _kind_of(m.group("word"))
+        phrase = self.text[self.seg_start(rate.start):rate.start]
+        m = RATE_NAMED_BEFORE.match(phrase)
+        if m is not None:
+            return _kind_of(m.group("word"))
+        before = self.text[self.start:rate.start]
+        if EQUITY_SHARE_BEFORE.search(before) and CAP_ON_RATE.search(phrase):
+            return "equity_investment"
+        return None
 
     def add_rate_items(self, rates: list[Rate], kind: str, end: int) -> None:
         first_seg = self.seg_start(rates[0].start)
