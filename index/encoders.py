@@ -129,6 +129,11 @@ class QueryVectors:
         self.batches = 0  # encoder calls made, and questions they held (for tests and benchmarks)
         self.encoded = 0
 
+    def cached(self, query: str) -> bool:
+        """Whether ``query``'s vector is at hand (``vector`` would not wait for the encoder)."""
+        with self._lock:
+            return query[: self.max_chars] in self._recent
+
     def vector(self, query: str) -> np.ndarray:
         """The unit vector of ``query`` (its first ``max_chars`` characters)."""
         query = query[: self.max_chars]

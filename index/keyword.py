@@ -155,5 +155,26 @@ class KeywordIndex:
         import numpy as np
 
         scores = self.retriever.get_scores(words)
-        best = np.argsort(-scores, kind="stable")[: min(k, len(self.ids))]
-        return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
+        best = top_k(scores, k)
+        return [(self.ids[i], float(scores[i])) for i in best]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the ``k`` highest positive scores, best first, ties by index: the head
+    of a stable sort of every score, without sorting them all (on the realcorpus's 82k
+    clauses the full sort cost more than scoring).
+
+    >>> import numpy as np
+    >>> top_k(np.array([0.5, 2.0, 0.0, 2.0, 1.0]), 3).tolist()
+    [1, 3, 4]
+    """
+    import numpy as np
+
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        values = scores[positive]
+        kth = np.partition(values, len(values) - k)[len(values) - k]  # the k-th highest score
+        above = positive[values > kth]
+        tied = positive[values == kth][: k - len(above)]  # the lowest indexes, as a stable sort keeps them
+        positive = np.sort(np.concatenate([above, tied]))
+    return positive[np.argsort(-scores[positive], kind="stable")]  # in index order before: ties stay by index

@@ -119,4 +119,4 @@ def _open_searcher(folder: Path, threads: int, catalog: Catalog | None, encoder:
         best = np.sort(first)[:k]
         return [(clause_ids[clauses[n]], float(scores[n])) for n in best]
 
-    return Searcher.open(folder, dense=dense, catalog=catalog, encoder=encoder.name)
+    return Searcher.open(folder, dense=dense, catalog=catalog, encoder=encoder.name, vectors=vectors)

@@ -21,14 +21,14 @@ class Expander:
 
     @classmethod
     def from_facts(cls, facts: Iterable[ClauseFacts], texts: list[str]) -> Expander:
-        lowered = [t.lower() for t in texts]
-        limit = MAX_SHARE * max(len(lowered), 1)
+        limit = MAX_SHARE * max(len(texts), 1)
+        counted = _TextCounter(texts, limit)
         pairs: dict[str, set[str]] = {}
         for found in facts:
             for abbreviation in found.abbreviations:
                 for form, other in ((abbreviation.short, abbreviation.full), (abbreviation.full, abbreviation.short)):
                     key = form.lower()
-                    if len(key) >= 2 and sum(1 for t in lowered if key in t) <= limit:
+                    if len(key) >= 2 and counted.holding(key) <= limit:
                         pairs.setdefault(key, set()).add(other)
         return cls(pairs)
 
@@ -41,3 +41,40 @@ class Expander:
         lowered = query.lower()
         extra = sorted({other for form, others in self.pairs.items() if form in lowered for other in others if other.lower() not in lowered})
         return " ".join([query, *extra])
+
+
+# Between two texts in ``_TextCounter``'s one string: a character no text or form holds.
+_SEPARATOR = "\x00"
+
+
+class _TextCounter:
+    """How many of ``texts`` (lowercased) hold a form, each form counted once and only up
+    to just past ``limit``. Testing every form against every text (``form in text``) took
+    170 s of a server's start-up on the 82k clauses of the realcorpus (1,580 forms); here
+    each form is one left-to-right search of one string of all texts, jumping to the next
+    text after a hit, so a common form stops as soon as it is known to be too common."""
+
+    def __init__(self, texts: list[str], limit: float) -> None:
+        self._blob = _SEPARATOR.join(t.lower().replace(_SEPARATOR, " ") for t in texts)
+        self._limit = limit
+        self._counts: dict[str, int] = {}
+
+    def holding(self, form: str) -> int:
+        """The number of texts holding ``form`` (lowercase, without the separator), or
+        the first count past the limit."""
+        found = self._counts.get(form)
+        if found is None:
+            found = self._counts[form] = self._count(form)
+        return found
+
+    def _count(self, form: str) -> int:
+        if _SEPARATOR in form:
+            return 0
+        count, at = 0, self._blob.find(form)
+        while at >= 0:
+            count += 1
+            end = self._blob.find(_SEPARATOR, at + len(form))  # the end of the text this hit is in
+            if count > self._limit or end < 0:
+                break
+            at = self._blob.find(form, end + 1)
+        return count

@@ -41,6 +41,8 @@ from .vocabulary import Vocabulary
 if TYPE_CHECKING:  # loaded lazily: only a department search needs it
     from policykg.kg.extract.registry import Registry
 
+    from .encoders import QueryVectors
+
 DEFAULT_K = 10
 MODES = ("hybrid", "keyword", "dense")
 # How many candidates each side hands to fusion and filters: enough that a filter or the
@@ -85,6 +87,9 @@ STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:�
 _CITY_OF = re.compile(r"^.{2,6}?市")
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
+# Entries a searcher keeps of what it works out per question or per document and day (the
+# words of a question, a document's validity), before it starts those caches afresh.
+CACHED = 4096
 
 
 def searchable(clauses: Iterable[Clause], documents: list[Document]) -> list[Clause]:
@@ -183,25 +188,59 @@ class Searcher:
     encoder: str | None = None  # name of the dense side's encoder (its similarity scale decides abstention)
     shown: list[str] | None = None  # ids of the clauses search shows, in reading order (default: the keyword index's)
     registry: Registry | None = None  # for renamed bodies (loaded when first needed)
+    vectors: QueryVectors | None = None  # the dense side's question vectors (``waits_for_encoder``)
     weights: Mapping[str, float] = field(default_factory=lambda: dict(WEIGHTS))  # fusion weight of each side
     fusion_k: int = FUSION_K  # fusion's rank constant
     lean_cover: float = LEAN_COVER  # below this keyword cover, the dense side weighs lean_dense (0: never)
     lean_dense: float = LEAN_DENSE_WEIGHT
     _searched: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> searched text, lowercased
+    _lowered: dict[str, str] = field(default_factory=dict, repr=False)  # clause id -> its text, lowercased (highlighting)
+    _validity: dict[tuple[str, date], dict] = field(default_factory=dict, repr=False)  # (document id, day) -> validity_on(...).to_dict()
+    _words: dict[str, list[str]] = field(default_factory=dict, repr=False)  # searched question -> question_words
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
     _build_cities: list[str | None] | None = field(default=None, repr=False)
 
     @classmethod
     def open(
-        cls, folder: Path, dense: DenseSearch | None = None, catalog: Catalog | None = None, encoder: str | None = None
+        cls,
+        folder: Path,
+        dense: DenseSearch | None = None,
+        catalog: Catalog | None = None,
+        encoder: str | None = None,
+        vectors: QueryVectors | None = None,
     ) -> Searcher:
         """A searcher over the build in ``folder``, reading the records of ``catalog`` (the
-        generation's read model, loaded here when not given)."""
+        generation's read model, loaded here when not given); ``vectors``: the question
+        vectors ``dense`` embeds with."""
         catalog = catalog or Catalog.load(folder)
         keyword = KeywordIndex.load(folder)
         shown = [catalog.records[c].text for c in catalog.shown]
         expander = Expander.from_facts(catalog.facts.values(), shown)
-        return cls(records=catalog.records, keyword=keyword, dense=dense, expander=expander, encoder=encoder, shown=list(catalog.shown))
+        return cls(
+            records=catalog.records, keyword=keyword, dense=dense, expander=expander, encoder=encoder, shown=list(catalog.shown),
+            vectors=vectors,
+        )  # fmt: skip
+
+    def searched_question(self, query: str) -> str:
+        """The question as both sides search it: normalised (Simplified, NFKC), with the
+        other forms of the abbreviations it uses."""
+        normalized = normalize(query)
+        return self.expander.expand(normalized) if self.expander is not None else normalized
+
+    def waits_for_encoder(self, query: str, mode: str = "hybrid") -> bool:
+        """Whether searching ``query`` in ``mode`` would wait for the encoder: a question
+        whose vector is not at hand. A server has such a question embedded
+        (``embed_question``) in a worker thread first, and runs the search itself, a few
+        milliseconds of Python, on its event loop."""
+        if self.vectors is None or self.dense is None or mode == "keyword" or not query.strip():
+            return False
+        return not self.vectors.cached(self.searched_question(query))
+
+    def embed_question(self, query: str) -> None:
+        """Embed ``query`` as search will (batched with other questions asked meanwhile),
+        so the search that follows finds its vector at hand."""
+        if self.vectors is not None and query.strip():
+            self.vectors.vector(self.searched_question(query))
 
     def search(
         self,
@@ -232,9 +271,7 @@ class Searcher:
             if filters is None or filters.is_empty:
                 raise ValueError("give a question, or at least one filter to list the clauses it selects")
             return self._listing(query, mode, passes, k, offset, day)
-        normalized = normalize(query)
-        if self.expander is not None:
-            normalized = self.expander.expand(normalized)
+        normalized = self.searched_question(query)
         pool = max(POOL, (offset + k) * 5)
         rankings: dict[str, list[str]] = {}
         similarity: dict[str, float] = {}
@@ -250,7 +287,11 @@ class Searcher:
         amount = stated_amount(query)
         result = SearchResult(query=query, mode=mode, normalized=normalized, stated_amount_yuan=amount.yuan if amount else None)
         topic = self.topic_words(words)
-        shown = [(cid, score) for cid, score in fused if cid in self.records and passes(self.records[cid])]
+        records = self.records
+        if filters is None or filters.is_empty:
+            shown = [(cid, score) for cid, score in fused if cid in records]
+        else:
+            shown = [(cid, score) for cid, score in fused if cid in records and passes(records[cid])]
         result.total = len(shown)
         evidence = self.evidence(words, [cid for cid, _ in shown[:EVIDENCE_HITS]], similarity)
         result.answered = answered(evidence, self.encoder, mode)
@@ -258,10 +299,27 @@ class Searcher:
         for clause_id, score in shown[offset : offset + k]:
             record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
-            hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None)
-            hit.validity = validity_on(record.document, day).to_dict()
+            hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None, self._lowered_text(clause_id))
+            hit.validity = self._validity_on(record, day)
             result.hits.append(hit)
         return result
+
+    def _validity_on(self, record: ClauseRecord, day: date) -> dict:
+        """``validity_on(record.document, day).to_dict()``, worked out once per document and
+        day (a copy: the answer is the caller's)."""
+        key = (record.document.id, day)
+        found = self._validity.get(key)
+        if found is None:
+            if len(self._validity) >= CACHED:
+                self._validity.clear()
+            found = self._validity[key] = validity_on(record.document, day).to_dict()
+        return dict(found)
+
+    def _lowered_text(self, clause_id: str) -> str:
+        text = self._lowered.get(clause_id)
+        if text is None:
+            text = self._lowered[clause_id] = self.records[clause_id].text.lower()
+        return text
 
     def fusion_weights(self, words: list[str], rankings: Mapping[str, Sequence[str]]) -> Mapping[str, float]:
         """Each side's fusion weight for this question: ``weights``, but the dense side's is
@@ -277,7 +335,7 @@ class Searcher:
         result = SearchResult(query=query, mode="list", normalized="", total=len(chosen), answered=bool(chosen))
         for n, record in enumerate(chosen[offset : offset + k], start=offset + 1):
             hit = _hit(record, 0.0, n, {}, [], None)
-            hit.validity = validity_on(record.document, day).to_dict()
+            hit.validity = self._validity_on(record, day)
             result.hits.append(hit)
         return result
 
@@ -340,11 +398,18 @@ class Searcher:
     def question_words(self, normalized: str) -> list[str]:
         """The words a question is about: cut with the corpus's vocabulary
         (``index.vocabulary``), without single characters, numbers and words of asking."""
+        found = self._words.get(normalized)
+        if found is not None:  # a question asked before
+            return list(found)
         if self._vocabulary is None:
             terms = [t for form, others in (self.expander.pairs.items() if self.expander else []) for t in (form, *others)]
             self._vocabulary = Vocabulary((self._searched_text(c) for c in self._shown_ids()), terms)
         words = self._vocabulary.words(STATED_MONEY.sub(" ", normalized))
-        return [w for w in words if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
+        found = [w for w in words if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]
+        if len(self._words) >= CACHED:
+            self._words.clear()
+        self._words[normalized] = found
+        return list(found)
 
     def share(self, word: str) -> float:
         """Roughly the share of clauses holding ``word``: that of its rarest character
@@ -387,7 +452,9 @@ def _names(department: Responsibility, name: str) -> bool:
     return any(n and department_key(n, normalized=True) == key for n in [department.label, *department.labels])
 
 
-def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None) -> Hit:
+def _hit(
+    record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None, lowered: str | None = None
+) -> Hit:
     estimates = []
     if amount is not None:
         for n in _awards_asked_about(record.awards, words):
@@ -401,7 +468,7 @@ def _hit(record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], w
         **{name: getattr(record, name) for name in RECORD_PARTS},
         score=round(score, 6),
         rank=rank,
-        match=find_match(record.text, words),
+        match=find_match(record.text, words, lowered),
         named_awards=_awards_named(record.awards, words),
         estimates=estimates,
         ranks=ranks,
@@ -417,11 +484,19 @@ def _awards_asked_about(awards: list[Award], words: list[str]) -> list[int]:
     (MPW花了500万 → the MPW subsidy, not the mask one). A question that names a topic no
     award base of the clause holds gets no estimate there (流片花了300万 is not 300万 of
     registered capital); one that names no topic at all ("花了500万能补多少") gets every
-    award estimated, each saying which base it assumes the amount is."""
-    named = _awards_named(awards, words)
+    award estimated, each saying which base it assumes the amount is. A loan and the
+    interest on it are different amounts: 技改贷款500万 is not 500万 of interest, and 利息
+    100万 is not a loan of 100万, so a base of interest is named only by a question that
+    names interest, and a base of a loan only by one that does not."""
+    interest = any(INTEREST in w for w in words)
+    named = [n for n in _awards_named(awards, words) if (INTEREST in (awards[n].base or "")) == interest]
     if named or words:
         return sorted(named)
     return list(range(len(awards)))
+
+
+# The word that makes an amount the interest on a loan rather than the loan (贷款利息).
+INTEREST = "利息"
 
 
 def _awards_named(awards: list[Award], words: list[str]) -> list[int]:
@@ -431,10 +506,13 @@ def _awards_named(awards: list[Award], words: list[str]) -> list[int]:
     return sorted((n for n, count in named.items() if count), key=lambda n: -named[n])
 
 
-def find_match(text: str, words: list[str]) -> Match | None:
+def find_match(text: str, words: list[str], lowered: str | None = None) -> Match | None:
     """The stretch of ``text`` (at most MATCH_WINDOW characters) holding the most distinct
-    query words, from the first to the last of them."""
-    found = sorted((m.start(), m.end(), w) for w in set(words) for m in re.finditer(re.escape(w), text.lower()))
+    query words, from the first to the last of them. ``lowered``: ``text.lower()``, when
+    the caller keeps it."""
+    if lowered is None:
+        lowered = text.lower()
+    found = sorted((start, start + len(w), w) for w in set(words) for start in _occurrences(lowered, w))
     if not found:
         return None
     best: tuple[int, int, int] | None = None  # (distinct words, start, end)
@@ -454,3 +532,12 @@ def find_match(text: str, words: list[str]) -> Match | None:
             else:
                 words_inside.append((word_start, word_end))
     return Match(start=start, end=end, text=text[start:end], words=words_inside)
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` starts in ``text``, left to right, not overlapping (as ``re.finditer``
+    finds a literal word, without compiling a pattern per word); none for an empty word."""
+    at = text.find(word) if word else -1
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))

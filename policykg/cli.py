@@ -81,6 +81,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @app.command("build")
 def build_command(
     ctx: typer.Context,
@@ -110,6 +114,12 @@ def build_command(
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    import signal
+
+    # SIGTERM (kill, a service manager, a CI timeout) ends the build as Ctrl-C does: the
+    # pool's workers are stopped and the half-written generation removed. Its default
+    # action killed this process alone and left the workers running on, orphaned.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         report = build(
             _data(ctx), inputs, model=model or settings.model, threads=settings.threads, workers=workers, force=force, progress=progress,

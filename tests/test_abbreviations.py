@@ -74,3 +74,16 @@ def test_mpw_clause_defines_mpw_and_mask(clauses):
 def test_pilot_zone_guideline_defines_its_short_name(clauses):
     clause = clause_containing(clauses, "以下简称广州试验区")
     assert ("广州人工智能与数字经济试验区", "广州试验区") in [(a.full, a.short) for a in find_abbreviations(clause["text"])]
+
+
+def test_the_expander_counts_the_texts_holding_a_form_as_testing_each_text_does():
+    """The expander's count of texts holding a form (one search over all texts at once)
+    is the number of texts ``form in text`` is true for: a form twice in one text counts
+    once, and no form is found across the end of one text and the start of the next."""
+    from policykg.index.query import _TextCounter
+
+    texts = ["多项目晶圆MPW流片，MPW补贴", "集成电路设计", "企业研发MP", "W直接费用", "多项目晶圆", "", "EDA服务平台"]
+    counter = _TextCounter(texts, limit=100)
+    for form in ["mpw", "多项目晶圆", "mpw直接", "pw", "eda服务平台", "集成电路", "补贴", "无此词"]:
+        assert counter.holding(form) == sum(1 for t in texts if form in t.lower()), form
+    assert _TextCounter(texts, limit=1).holding("多项目晶圆") == 2  # counting stops just past the limit

@@ -351,3 +351,49 @@ def test_progress_lines_name_stages_counts_and_rates(serial, tmp_path):
     assert "chars in" in closing and "files/s" in closing
     assert list(report.stages)[:4] == ["hash", "cached files", "files", "copies"]
     assert set(report.steps) == set(filework.STEPS)
+
+
+def test_a_terminated_build_stops_its_workers_and_keeps_the_last_generation(tmp_path):
+    """SIGTERM mid-build (kill, a CI timeout): the command exits, no pool worker outlives
+    it, and no half generation is left. The build runs in a session of its own, so every
+    process it started shares its process group."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for n in range(12):  # enough files that the pool is still busy when the signal comes
+        for path in SHIPPED_TEXTS.iterdir():
+            (texts / f"{n:02d}_{path.name}").write_text(path.read_text(encoding="utf-8") + f"\n附注{n}。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    cli = "import sys; from policykg.cli import app; sys.argv[0] = 'policykg'; app()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", cli, "--data", str(data), "build", str(texts), "--model", "none", "--workers", "2"],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # wait until files are being done in the pool
+        if line.startswith("files: 1/"):
+            break
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=300)
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                os.killpg(process.pid, 0)  # any process left in the build's group?
+            except ProcessLookupError:
+                break
+            assert time.monotonic() < deadline, "a worker outlived the terminated build"
+            time.sleep(0.5)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # what a failed run leaves behind
+        except ProcessLookupError:
+            pass
+    assert code == 128 + signal.SIGTERM
+    assert not DataDir(data).current()
+    assert not list((data / "generations").iterdir()) if (data / "generations").exists() else True

@@ -573,6 +573,9 @@ def test_a_shenzhen_document_names_shenzhen_bodies(registry):
          [("市工业和信息化局", "lead"), ("市财政局", "cooperating")]),
         ("由市经济和信息化局会同市财政局、市科委负责组织实施。", "北京市",
          [("市经济和信息化局", "lead"), ("市财政局", "cooperating"), ("市科委", "cooperating")]),
+        # a name the reader cannot take for a name after 会同 (no 市) cooperates too; it takes the list's 市
+        ("由市人力资源社会保障局会同市科委、中关村管委会负责组织实施。", "北京市",
+         [("市人力资源社会保障局", "lead"), ("市科委", "cooperating"), ("市中关村管委会", "cooperating")]),
         # 各县级市（区）人民政府 is a generic group (苏州)
         ("（牵头单位：市工信局；配合单位：市科技局，各县级市（区）人民政府）", "苏州市",
          [("市工信局", "lead"), ("市科技局", "cooperating"), ("各县级市（区）人民政府", "cooperating")]),

@@ -229,3 +229,15 @@ def test_a_question_naming_no_base_says_what_the_estimate_assumes(searcher):
         for e in hit.estimates:
             base = hit.awards[e["award"]].base
             assert base is None or f"假设该金额即“{base}”" in e["rule"]
+
+
+def test_a_loan_amount_is_not_estimated_as_interest_nor_interest_as_a_loan(searcher):
+    """技改贷款额的50%贴息 is half the interest: a question stating the loan gets no
+    estimate from it (500万 × 50% would be half the loan), and one stating the interest
+    gets none from a rate on the loan amount (按贷款额的1.5%贴息)."""
+    loan = searcher.search("技改贷款500万能补多少", k=10)
+    interest = searcher.search("贷款利息100万能贴息多少", k=10)
+    for result, stated_interest in ((loan, False), (interest, True)):
+        estimated = [hit.awards[e["award"]].base or "" for hit in result.hits for e in hit.estimates]
+        assert all(("利息" in base) == stated_interest for base in estimated), (result.query, estimated)
+    assert any("利息" in hit.awards[e["award"]].base for hit in interest.hits for e in hit.estimates)

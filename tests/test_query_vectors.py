@@ -150,3 +150,21 @@ def test_threads_searching_at_once_get_the_hits_of_searching_one_at_a_time(gener
     for question, result in zip(asked, together):
         assert result == alone[question]
         assert [h["clause_id"] for h in result["hits"]] == [h["clause_id"] for h in alone[question]["hits"]]
+
+
+def test_a_question_embedded_ahead_is_searched_without_the_encoder_and_answers_as_one_searched_directly(generation):
+    """The server embeds a new question in a worker thread (``embed_question``) and then
+    searches on its event loop: that search must find the vector at hand (no encoder call,
+    which would block the loop) and answer as a search that embedded it itself."""
+    searcher = open_searcher(generation, threads=os.cpu_count() or 1)
+    direct = open_searcher(generation, threads=os.cpu_count() or 1)
+    assert searcher.vectors is not None
+    question = "多项目晶圆流片能补贴多少"  # expanded with MPW before it is embedded
+    assert searcher.waits_for_encoder(question)
+    assert not searcher.waits_for_encoder(question, mode="keyword")
+    searcher.embed_question(question)
+    assert not searcher.waits_for_encoder(question)
+    calls = searcher.vectors.batches
+    assert searcher.search(question, 10).to_dict() == direct.search(question, 10).to_dict()
+    assert searcher.vectors.batches == calls  # the search itself called no encoder
+    assert not searcher.waits_for_encoder("   ")  # a blank question lists by filters: nothing to embed

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from starlette.concurrency import run_in_threadpool
 
 from policykg.index.models import SearchResult
 
@@ -28,7 +29,7 @@ SEARCH_422 = {
 
 
 @router.get("", response_model=SearchResult, responses={422: SEARCH_422})
-def search(
+async def search(
     q: QuestionDep,
     searcher: SearcherDep,
     filters: SearchFiltersDep,
@@ -46,12 +47,24 @@ def search(
     """Clauses ranked for the question, each with its document, departments, awards,
     targets, validity on the day asked, the words that matched and, when the question
     states an amount, estimates. ``answered`` is false when no clause answers the question:
-    the hits are then only the nearest clauses."""
+    the hits are then only the nearest clauses.
+
+    A new question is embedded in a worker thread, where it waits for the encoder (batched
+    with others); the search itself, a few milliseconds of Python, runs here on the event
+    loop: handing it to a thread and its answer back cost more CPU than it does. What reads
+    the whole corpus (a listing by filters alone, a department's renamings) stays in a
+    thread, so it does not hold up other requests."""
     try:
         day = date.fromisoformat(on) if on else None
     except ValueError:
         raise HTTPException(status_code=422, detail=f"on: {on!r} is not a day of the calendar (YYYY-MM-DD)") from None
     try:
-        return searcher.search(q, k, mode=mode, filters=filters, today=day, offset=offset, include_predecessors=include_predecessors)
+        if not q.strip() or include_predecessors:
+            return await run_in_threadpool(
+                searcher.search, q, k, mode=mode, filters=filters, today=day, offset=offset, include_predecessors=include_predecessors
+            )
+        if searcher.waits_for_encoder(q, mode):
+            await run_in_threadpool(searcher.embed_question, q)
+        return searcher.search(q, k, mode=mode, filters=filters, today=day, offset=offset)
     except ValueError as problem:  # e.g. dense mode over a build without a dense index
         raise HTTPException(status_code=422, detail=str(problem)) from None

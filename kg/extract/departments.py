@@ -357,10 +357,17 @@ class _Reader:
             boundary = s_start
             led = False  # someone 牵头s: the others 负责 only for their part
             joined: set[int] = set()  # names after 会同: X会同Y负责 makes Y cooperate, not lead
+            joint_list = False  # the last trigger was 会同
             for trigger in PROSE_TRIGGER.finditer(self.text, s_start, s_end):
                 word = trigger.group(0)
                 before = self._before(max(boundary, _chunk_start(self.text, trigger.start(), s_start)), trigger.start())
                 before = [it for it in before if it.start not in joined]
+                if before and joint_list and _chunk_start(self.text, trigger.start(), s_start) <= boundary:
+                    # X会同Y、Z负责 with no break since 会同: the rest of the list after
+                    # 会同 (a name _after could not read, 中关村管委会) cooperates too
+                    found.append(_Statement(before, COOPERATING))
+                    joined.update(it.start for it in before)
+                    before = []
                 if before:
                     role = COOPERATING if word == "配合" or (word == "负责" and led) else LEAD
                     found.append(_Statement(before, role))
@@ -371,6 +378,7 @@ class _Reader:
                         found.append(_Statement(after, COOPERATING))
                         joined.update(it.start for it in after)
                 boundary = trigger.end()
+                joint_list = word == "会同"
             if any(not it.generic for st in found for it in st.items):
                 statements += found
         return statements
