@@ -4,6 +4,7 @@ ontology or registry invalidates the cached work, and a failed build leaves the 
 generation as it was."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -375,9 +376,13 @@ def test_a_terminated_build_stops_its_workers_and_keeps_the_last_generation(tmp_
         stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
     assert process.stderr is not None
+    busy = None
     for line in process.stderr:  # wait until files are being done in the pool
-        if line.startswith("files: 1/"):
+        # progress prints every few seconds, so the first count is whatever is done by then
+        busy = re.match(r"files: (\d+)/(\d+)", line)
+        if busy and int(busy[1]) < int(busy[2]):
             break
+    assert busy and int(busy[1]) < int(busy[2]), "the build ended before a progress line showed it busy"
     process.send_signal(signal.SIGTERM)
     code = process.wait(timeout=300)
     deadline = time.monotonic() + 30

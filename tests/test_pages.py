@@ -225,8 +225,9 @@ def test_every_page_the_lists_link_to_renders(client):
     documents = re.findall(r'href="(/ui/documents/[^"]+)"', client.get("/ui/documents").text)
     clauses = [link for document in documents for link in re.findall(r'href="(/ui/clauses/[^"]+)"', client.get(document).text)]
     # 443 before issue 11's structure work (attachment lists, 002's nesting); 436 with lead-ins,
-    # a closing paragraph and the value-park plan's 二、 preamble as clauses of their own
-    assert (len(departments), len(documents), len(clauses)) == (54, 9, 436)
+    # a closing paragraph and the value-park plan's 二、 preamble as clauses of their own; 443
+    # again once a double column swap in 002 was undone (its misplaced paragraphs are fragments)
+    assert (len(departments), len(documents), len(clauses)) == (54, 9, 443)
     failed = [(link, status) for link in departments + clauses if (status := client.get(link).status_code) != 200]
     assert failed == []
 
