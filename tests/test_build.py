@@ -96,8 +96,11 @@ def test_the_build_chooses_the_clauses_iter_searchable_chooses(tmp_path):
     original = shipped_file("003").read_text(encoding="utf-8")
     last = original.rstrip().splitlines()[-1]
     assert last.startswith("第十八条")
-    # shorter than the original, so the original is the copy search prefers
-    (texts / "copy.txt").write_text(original.rstrip()[: -len(last)] + "第十八条海洋牧场项目由区农业部门验收。\n", encoding="utf-8")
+    # shorter than the original, so the original is the copy search prefers; its 第五条 is
+    # printed with a slip (near copies are found by shared 4-grams, not only by equal text)
+    assert "全面统筹各片区差异化布局" in original
+    copy = original.rstrip()[: -len(last)].replace("全面统筹各片区差异化布局", "全面统筹各个片区差异化布局")
+    (texts / "copy.txt").write_text(copy + "第十八条海洋牧场项目由区农业部门验收。\n", encoding="utf-8")
     data = DataDir(tmp_path / "data")
     build(data, [texts], model="none", workers=1)
     generation = data.require_current()
@@ -109,6 +112,7 @@ def test_the_build_chooses_the_clauses_iter_searchable_chooses(tmp_path):
     assert len(expected) < len(clauses)  # the copy's clauses the preferred copy holds are left out
     shown = {c.id: c for c in clauses}
     assert any("海洋牧场" in shown[i].text for i in expected[-3:])  # the copy's own article is kept, after the rest
+    assert not any("各个片区" in shown[i].text for i in expected)  # the near copy of 第五条 is left out too
 
 
 def _keyword(generation: Path) -> dict:
