@@ -10,12 +10,9 @@ from starlette.concurrency import run_in_threadpool
 from policykg.index.models import SearchResult
 
 from ..deps import QuestionDep, SearcherDep, SearchFiltersDep
-from ..schemas import DEFAULT_K, ERRORS, MAX_K, Mode
+from ..schemas import DAY_PATTERN, DEFAULT_K, ERRORS, MAX_K, Mode
 
 router = APIRouter(prefix="/search", tags=["search"])
-DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
-
 # Rules between parameters that an OpenAPI schema cannot state (each parameter has its own
 # schema): a request valid by the schema may still be refused with these 422s.
 SEARCH_422 = {
