@@ -261,7 +261,8 @@ def _write_store(
     (folder / SHARED_TRIPLES).write_bytes(b"".join(sorted(shared)))
     entries = [entry.name for entry, _ in readable]
     plan = {"cache": cache.name, "entries": entries, "mode": "load", "blank": blank}
-    old = read_manifest(previous).get("store", {}) if previous is not None else {}
+    last = read_manifest(previous) if previous is not None else {}
+    old = last.get("store", {})
     owners = [doc["id"] for _, meta in readable for doc in meta.documents]
     if (
         previous is not None
@@ -284,7 +285,7 @@ def _write_store(
                 folder,
                 [*removed, b"".join(sorted(old_shared - shared))],
                 [*added, b"".join(sorted(shared - old_shared))],
-                read_manifest(previous).get("triples"),
+                last.get("triples"),
             )
             return triples, {**plan, "mode": "update"}
     blank_lines = b"".join(sorted(line for line in whole_lines if has_blank_node(line)))
