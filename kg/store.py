@@ -128,12 +128,6 @@ def update_store(previous: Path, folder: Path, remove: Iterable[Path | bytes], a
     return total
 
 
-def write_graph(folder: Path, graph: Graph) -> Path:
-    """Bulk-load an in-memory ``graph`` into a new Oxigraph store under ``folder``."""
-    load_ntriples(folder, [graph.serialize(format="nt", encoding="utf-8")])
-    return folder / STORE_DIR
-
-
 def open_graph(folder: Path) -> Graph:
     """The built graph, read-only: safe while another process reads or builds."""
     from oxrdflib import OxigraphStore  # here, not at the top: it imports rdflib's SPARQL engine (about 1 s), which a build does not use
