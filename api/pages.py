@@ -21,7 +21,7 @@ from policykg.index.models import Hit
 from policykg.kg.records import DocumentRef
 
 from .deps import get_catalog
-from .present import ROLE_NAMES, award_line, kind_name, named_first, snippet, target_line, validity_line
+from .present import ROLE_NAMES, award_line, kind_name, named_first, own_text, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
@@ -38,7 +38,7 @@ def page_url(kind: str, id: str) -> str:
 def highlighted(hit: Hit) -> Markup:
     """The hit's snippet with the question's words in ``<mark>``, escaped."""
     return Markup("").join(
-        Markup("<mark>{}</mark>").format(piece) if marked else escape(piece) for piece, marked in snippet(hit.text, hit.match)
+        Markup("<mark>{}</mark>").format(piece) if marked else escape(piece) for piece, marked in snippet(*own_text(hit))
     )
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from policykg.index.estimate import format_rate, format_yuan
 from policykg.index.validity import validity_on
-from policykg.index.models import Match
+from policykg.index.models import Hit, Match
 from policykg.kg.build import PREFIXES
 from policykg.kg.models import Award, Target
 from policykg.kg.records import DocumentRef, as_json
@@ -82,6 +82,21 @@ def validity_line(document: DocumentRef | dict, today: date | None = None) -> st
     '有效期不明（原文“自印发之日起施行”，未写终止日期）'
     """
     return validity_on(document, today or date.today()).label
+
+
+def own_text(hit: Hit) -> tuple[str, Match | None]:
+    """A hit's clause text and match without the lead the hit's text begins with
+    (``Hit.lead``): a card's heading path shows the lead already. A match inside the lead
+    is dropped."""
+    if hit.lead is None:
+        return hit.text, hit.match
+    skip = len(hit.lead) + 1
+    match = hit.match
+    if match is not None and match.start >= skip:
+        match = Match(match.start - skip, match.end - skip, match.text, [(a - skip, b - skip) for a, b in match.words])
+    else:
+        match = None
+    return hit.text[skip:], match
 
 
 def snippet(text: str, match: Match | None, width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:

@@ -22,6 +22,11 @@ class Match:
 
 @dataclass
 class Hit:
+    """A clause that answers a question. ``text`` is the clause's text, preceded by
+    ``lead`` and a line break when the clause is an item of a list that a sentence of its
+    own introduces (the item alone does not say what rule it belongs to); the clause API
+    gives the clause's own text."""
+
     clause_id: str
     score: float
     rank: int
@@ -37,6 +42,7 @@ class Hit:
     estimates: list[dict] = field(default_factory=list)  # one per award that yields one: value_yuan, rule, …
     named_awards: list[int] = field(default_factory=list)  # awards whose base the question names, best first
     ranks: dict[str, int] = field(default_factory=dict)  # rank on each side: {"keyword": 2, "dense": 1}
+    lead: str | None = None  # the sentences introducing the list this clause is an item of (``text`` begins with them)
     validity: dict | None = None  # the document on the day asked: status in_force|expired|not_yet|unknown, on, until, label
 
     def to_dict(self) -> dict:

@@ -83,6 +83,8 @@ STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:�
 # The city a jurisdiction names ("广州市黄埔区" -> "广州市"): a department name typed without
 # its city (市科技局) is read in each city the build's bodies belong to.
 _CITY_OF = re.compile(r"^.{2,6}?市")
+# How a clause that introduces a list (``Searcher.lead_of``) ends.
+LEAD_ENDS = ("：", ":")
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 # Entries a searcher keeps of what it works out per question or per document and day (the
@@ -199,6 +201,7 @@ class Searcher:
     _words: dict[str, list[str]] = field(default_factory=dict, repr=False)  # searched question -> question_words
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
     _build_cities: list[str | None] | None = field(default=None, repr=False)
+    _at_path: dict[tuple[str, tuple[str, ...]], str] | None = field(default=None, repr=False)  # (document id, path) -> clause id
 
     @classmethod
     def open(
@@ -299,7 +302,9 @@ class Searcher:
         for clause_id, score in shown[offset : offset + k]:
             record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
-            hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None, self._lowered_text(clause_id))
+            lead = self.lead_of(record)
+            lowered = self._lowered_text(clause_id) if lead is None else None
+            hit = _hit(record, score, offset + len(result.hits) + 1, ranks, topic, amount.yuan if amount else None, lowered, lead)
             hit.validity = self._validity_on(record, day)
             result.hits.append(hit)
         return result
@@ -314,6 +319,30 @@ class Searcher:
                 self._validity.clear()
             found = self._validity[key] = validity_on(record.document, day).to_dict()
         return dict(found)
+
+    def lead_of(self, record: ClauseRecord) -> str | None:
+        """The sentences that introduce the list ``record`` is an item of, outermost first
+        (第三十九条劳动者有下列情形之一的，用人单位可以解除劳动合同：), or None. An item
+        alone (（三）严重失职，营私舞弊…) does not say which rule it belongs to, so a hit
+        shows it after them. A lead is the clause one heading up in the same document that
+        ends with a colon: a heading that only titles its items is not a clause, and a
+        paragraph that does not end with a colon does not introduce what follows."""
+        if record.kind != "item" or len(record.path) < 2:
+            return None
+        if self._at_path is None:
+            self._at_path = {
+                (r.document.id, tuple(r.path)): r.clause_id for r in self.records.values() if r.kind != "segment"
+            }  # fmt: skip
+        leads: list[str] = []
+        path = tuple(record.path[:-1])
+        while path:
+            found = self._at_path.get((record.document.id, path))
+            text = self.records[found].text.rstrip() if found is not None else ""
+            if not text.endswith(LEAD_ENDS):
+                break
+            leads.append(text)
+            path = path[:-1]
+        return "\n".join(reversed(leads)) or None
 
     def _lowered_text(self, clause_id: str) -> str:
         text = self._lowered.get(clause_id)
@@ -453,8 +482,17 @@ def _names(department: Responsibility, name: str) -> bool:
 
 
 def _hit(
-    record: ClauseRecord, score: float, rank: int, ranks: dict[str, int], words: list[str], amount: float | None, lowered: str | None = None
+    record: ClauseRecord,
+    score: float,
+    rank: int,
+    ranks: dict[str, int],
+    words: list[str],
+    amount: float | None,
+    lowered: str | None = None,
+    lead: str | None = None,
 ) -> Hit:
+    """The hit of ``record``; with ``lead``, its text is the lead, a line break, then the
+    clause's own text (``lowered``, when given, is the clause's own text lowercased)."""
     estimates = []
     if amount is not None:
         for n in _awards_asked_about(record.awards, words):
@@ -464,11 +502,15 @@ def _hit(
                 assumed = not words and award.base
                 rule = f"{found.rule}（假设该金额即“{award.base}”）" if assumed else found.rule
                 estimates.append({"award": n, **found.to_dict(), "rule": rule})
+    parts = {name: getattr(record, name) for name in RECORD_PARTS}
+    if lead is not None:
+        parts["text"] = f"{lead}\n{record.text}"
     return Hit(
-        **{name: getattr(record, name) for name in RECORD_PARTS},
+        **parts,
+        lead=lead,
         score=round(score, 6),
         rank=rank,
-        match=find_match(record.text, words, lowered),
+        match=find_match(parts["text"], words, lowered),
         named_awards=_awards_named(record.awards, words),
         estimates=estimates,
         ranks=ranks,

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from policykg.api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, snippet, validity_line
+from policykg.api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, own_text, snippet, validity_line
 
 if TYPE_CHECKING:  # a search's cards need none of the eligibility rules (index.match) imported
     from policykg.index.match import MatchResult, ProfileMatch
@@ -54,7 +54,7 @@ def answer_card(hit: Hit) -> Panel:
 
 
 def _snippet(hit: Hit) -> Text:
-    return Text.assemble(*((piece, "bold yellow") if marked else piece for piece, marked in snippet(hit.text, hit.match)))
+    return Text.assemble(*((piece, "bold yellow") if marked else piece for piece, marked in snippet(*own_text(hit))))
 
 
 # --------------------------------------------------------------------------- eligibility (policykg match)

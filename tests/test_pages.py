@@ -294,3 +294,15 @@ def test_copies_are_marked(client):
     assert plan and all("另有1份印本" in text_of(card) for card in plan)
     clause_id = re.search(r'data-clause="([^"]+)"', plan[0]).group(1)
     assert "另有1份印本" in text_of(client.get(f"/ui/clauses/{clause_id}").text)
+
+
+def test_a_list_items_card_shows_its_lead_once_in_the_path_not_again_in_the_snippet(client):
+    # the API's hit text begins with the lead (一、总体目标 …：); the card's heading path shows it already
+    api = client.get("/search", params={"q": "建设一批创新中心 国家制造业创新中心", "mode": "keyword"}).json()
+    hit = next(h for h in api["hits"] if "——建设一批创新中心" in h["text"])
+    assert hit["lead"].startswith("一、总体目标") and hit["text"].startswith(hit["lead"] + "\n")
+    page = client.get("/", params={"q": "建设一批创新中心 国家制造业创新中心", "mode": "keyword"})
+    card = next(c for c in cards(page.text) if "建设一批创新中心" in c)
+    snippet = text_of(re.search(r'<p class="snippet">(.*?)</p>', card, flags=re.S).group(1))
+    assert snippet.startswith("——建设一批创新中心")
+    assert "总体目标" in text_of(card.split('<p class="snippet">')[0])

@@ -136,3 +136,58 @@ def test_leaning_on_the_dense_side_ranks_paraphrases_better_and_leaves_the_texts
     before = sum(_first_answer(fixed.search(i["query"], k=10).hits, i) for i in items) / len(items)
     assert adaptive > before + 0.02
     assert [h.clause_id for h in searcher.search(MPW, k=10).hits] == [h.clause_id for h in fixed.search(MPW, k=10).hits]
+
+
+def test_an_item_of_a_list_is_shown_after_the_sentence_that_introduces_it(searcher):
+    # 一、总体目标 ends its paragraph with "：" and the five ——bullets are its list
+    hits = searcher.search("建设一批创新中心 国家制造业创新中心", k=10, mode="keyword").hits
+    hit = next(h for h in hits if "——建设一批创新中心" in h.text)
+    record = searcher.records[hit.clause_id]
+    assert hit.lead is not None and hit.lead.startswith("一、总体目标") and hit.lead.endswith("：")
+    assert hit.text == f"{hit.lead}\n{record.text}"
+    assert hit.match is not None and hit.text[hit.match.start : hit.match.end] == hit.match.text
+    # a clause that is no item of an introduced list is shown as it is
+    first = searcher.search(MPW, k=1).hits[0]
+    assert first.lead is None and first.text == searcher.records[first.clause_id].text
+
+
+def test_a_law_item_is_shown_with_its_article_and_nested_leads(tmp_path):
+    from policykg.build import build
+    from policykg.datadir import DataDir
+
+    law = tmp_path / "texts" / "劳动合同法(节选).md"
+    law.parent.mkdir()
+    law.write_text(
+        "\n\n".join(
+            [
+                "# 中华人民共和国劳动合同法（节选）",
+                "第三十九条 劳动者有下列情形之一的，用人单位可以解除劳动合同：",
+                "（一）在试用期间被证明不符合录用条件的；",
+                "（二）严重违反用人单位的规章制度的；",
+                "（三）严重失职，营私舞弊，给用人单位造成重大损害的；",
+                "第四十条 有下列情形之一的，用人单位提前三十日以书面形式通知劳动者本人后，可以解除劳动合同：",
+                "（一）劳动者患病或者非因工负伤，在规定的医疗期满后不能从事原工作，也不能从事由用人单位另行安排的工作的；",
+                "（二）劳动合同订立时所依据的客观情况发生重大变化，包括下列情形：",
+                "1.企业迁移的；",
+                "2.企业被兼并的。",
+                "第四十一条 用人单位应当向劳动者支付经济补偿。",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    data = DataDir(tmp_path / "data")
+    build(data, [law.parent], model="none", workers=1)
+    found = open_searcher(data.require_current(), threads=1)
+    hit = found.search("严重失职 营私舞弊", k=1).hits[0]
+    assert hit.text == "第三十九条劳动者有下列情形之一的，用人单位可以解除劳动合同：\n（三）严重失职，营私舞弊，给用人单位造成重大损害的；"
+    nested = found.search("企业被兼并", k=1).hits[0]
+    assert nested.text.split("\n") == [
+        "第四十条有下列情形之一的，用人单位提前三十日以书面形式通知劳动者本人后，可以解除劳动合同：",
+        "（二）劳动合同订立时所依据的客观情况发生重大变化，包括下列情形：",
+        "2.企业被兼并的。",
+    ]
+    article = found.search("支付经济补偿", k=1).hits[0]
+    assert article.lead is None and article.text.startswith("第四十一条")
+    # a listing without a question keeps each clause's own text
+    listed = found.search("", k=20, filters=Filters(document=hit.document.id)).hits
+    assert all(h.lead is None and h.text == found.records[h.clause_id].text for h in listed)
