@@ -52,7 +52,7 @@ class Served:
                 encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
                 catalog = Catalog.load(folder)  # the read model, shared with search
                 searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
-                matcher_for(folder, encoder=encoder)  # POST /match's rules and links, read now: a damaged file stops the start
+                matcher_for(folder, encoder=encoder, catalog=catalog)  # POST /match's rules and links, read now: a damaged file stops the start
             searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
             return cls(
                 folder=folder,

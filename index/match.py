@@ -17,20 +17,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policykg.corpus.convert import normalize
 from policykg.corpus.validity import Validity, validity_on
 from policykg.kg.extract.conditions import AwardConditions, Condition, document_city
-from policykg.kg.models import Award, Tier
+from policykg.kg.models import Award, ClauseFacts, Tier
 from policykg.kg.lexicon import Vocabulary, vocabulary
 from policykg.kg.places import Place, Places, places
 
 from .encoders import Encoder
 from .estimate import Estimate, estimate, format_yuan
 from .links import LinkTable, SemanticLink, field_word, rule_targets, usable
+
+if TYPE_CHECKING:
+    from policykg.kg.records import ClauseRecord
+
+    from .catalog import Catalog
 
 VERDICTS = ("eligible", "not_eligible", "unknown")
 
@@ -329,11 +336,13 @@ class Matcher:
         self.links = links  # semantic links (index.links), when the build has an encoder they hold for
 
     @classmethod
-    def load(cls, folder: Path, *, encoder: Encoder | None = None, semantic: bool = True) -> "Matcher":
-        """The rules of the build in ``folder``; with ``semantic``, the semantic links of its
-        encoder (``encoder`` when it is that model, else loaded), read from the generation or,
-        for a build made before they were kept, embedded now."""
-        matcher = cls._load_rules(folder)
+    def load(cls, folder: Path, *, encoder: Encoder | None = None, semantic: bool = True, catalog: Catalog | None = None) -> "Matcher":
+        """The rules of the build in ``folder`` (read from ``catalog``, its read model, when
+        the caller has it loaded: a server does, and reading the clauses and facts again
+        took 7 s of its start-up on the realcorpus); with ``semantic``, the semantic links
+        of its encoder (``encoder`` when it is that model, else loaded), read from the
+        generation or, for a build made before they were kept, embedded now."""
+        matcher = cls.of(catalog.records, catalog.facts) if catalog is not None else cls._load_rules(folder)
         if semantic:
             from .open import open_encoder
 
@@ -345,12 +354,15 @@ class Matcher:
 
     @classmethod
     def _load_rules(cls, folder: Path) -> "Matcher":
-        from policykg.corpus.artifacts import load_clauses, load_documents
         from policykg.kg.artifacts import load_facts
+        from policykg.kg.records import clause_records
 
-        documents = {d.id: d for d in load_documents(folder)}
-        clauses = {c.id: c for c in load_clauses(folder)}
         facts = load_facts(folder)
+        return cls.of({r.clause_id: r for r in clause_records(folder, facts=facts) if r.parent is None}, facts)
+
+    @classmethod
+    def of(cls, records: Mapping[str, ClauseRecord], facts: Mapping[str, ClauseFacts]) -> "Matcher":
+        """The rules of a build's clause records (each with its document) and facts."""
         vocab = vocabulary()
         divisions = places()
         abbreviations: dict[str, str] = {}
@@ -360,10 +372,10 @@ class Matcher:
                 abbreviations.setdefault(a.full, a.short)
         rules = []
         for clause_id, found in facts.items():
-            clause = clauses.get(clause_id)
+            clause = records.get(clause_id)
             if clause is None or not found.awards:
                 continue
-            document = documents[clause.document]
+            document = clause.document
             if not document.preferred:
                 continue  # a copy printed twice answers once
             named = document_city(document.title, document.issuer)
@@ -968,15 +980,16 @@ def _recent(text: str, as_of: date) -> bool | None:
 _CACHE: dict[str, tuple[float, Matcher]] = {}
 
 
-def matcher_for(folder: Path, *, encoder: Encoder | None = None) -> Matcher:
+def matcher_for(folder: Path, *, encoder: Encoder | None = None, catalog: Catalog | None = None) -> Matcher:
     """The matcher of a build folder, loaded once per generation (``encoder``: one already
-    loaded, used for its semantic links when it is the build's model)."""
+    loaded, used for its semantic links when it is the build's model; ``catalog``: the
+    build's read model, when the caller has it loaded)."""
     key = str(Path(folder).resolve())
     stamp = (Path(folder) / "facts.jsonl").stat().st_mtime if (Path(folder) / "facts.jsonl").exists() else 0.0
     cached = _CACHE.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    matcher = Matcher.load(Path(folder), encoder=encoder)
+    matcher = Matcher.load(Path(folder), encoder=encoder, catalog=catalog)
     _CACHE[key] = (stamp, matcher)
     return matcher
 
