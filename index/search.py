@@ -216,13 +216,19 @@ class Searcher:
         generation's read model, loaded here when not given); ``vectors``: the question
         vectors ``dense`` embeds with."""
         catalog = catalog or Catalog.load(folder)
-        keyword = KeywordIndex.load(folder)
-        shown = [catalog.records[c].text for c in catalog.shown]
-        expander = Expander.from_facts(catalog.facts.values(), shown)
-        return cls(
-            records=catalog.records, keyword=keyword, dense=dense, expander=expander, encoder=encoder, shown=list(catalog.shown),
+        searcher = cls(
+            records=catalog.records, keyword=KeywordIndex.load(folder), dense=dense, encoder=encoder, shown=list(catalog.shown),
             vectors=vectors,
         )  # fmt: skip
+        # The vocabulary questions are cut with is read now, not on the first question, and
+        # its counts of character pairs spare the expander counting most forms in the texts
+        # (each shown clause's text is part of what search reads of it: ``most_holding``).
+        vocabulary = Vocabulary(searcher._searched_text(c) for c in catalog.shown)
+        texts = [catalog.records[c].text for c in catalog.shown]
+        searcher.expander = Expander.from_facts(catalog.facts.values(), texts, vocabulary.most_holding)
+        vocabulary.add_terms(searcher.expander.terms())
+        searcher._vocabulary = vocabulary
+        return searcher
 
     def searched_question(self, query: str) -> str:
         """The question as both sides search it: normalised (Simplified, NFKC), with the
@@ -431,7 +437,7 @@ class Searcher:
         if found is not None:  # a question asked before
             return list(found)
         if self._vocabulary is None:
-            terms = [t for form, others in (self.expander.pairs.items() if self.expander else []) for t in (form, *others)]
+            terms = self.expander.terms() if self.expander is not None else []
             self._vocabulary = Vocabulary((self._searched_text(c) for c in self._shown_ids()), terms)
         words = self._vocabulary.words(STATED_MONEY.sub(" ", normalized))
         found = [w for w in words if len(w) >= 2 and not w.isdigit() and w not in QUESTION_WORDS]

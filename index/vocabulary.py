@@ -40,28 +40,77 @@ def _dictionary() -> tuple[dict[str, int], float]:
     return tokenizer.FREQ, math.log(tokenizer.total)
 
 
-def _pairs(text: str) -> frozenset[str]:
-    """Every two adjacent characters of ``text``, found with numpy over its code points
-    (a Python loop over millions of characters would cost seconds)."""
+# Texts are numbered within a run of at most this many (2**22) in ``_pair_counts``' keys,
+# beside a pair of two code points (21 bits each): 64 bits in all.
+_TEXT_BITS = 22
+
+
+def _pair_counts(texts: list[str]) -> dict[str, int]:
+    """Every two adjacent characters of ``texts`` (which hold no white space), each with the
+    number of texts holding it. Found with numpy over the texts' code points: each pair
+    once per text, by sorting (pair, text) keys; a Python loop over millions of characters,
+    or ``numpy.unique`` (which numpy 2.4 does by hashing), would cost seconds."""
     import numpy as np
 
-    if len(text) < 2:
-        return frozenset()
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    codes = np.unique((points[:-1] << np.uint64(32)) | points[1:])
-    return frozenset(chr(int(code >> 32)) + chr(int(code & 0xFFFFFFFF)) for code in codes)
+    counts: dict[str, int] = {}
+    for start in range(0, len(texts), 1 << _TEXT_BITS):
+        # "\n" between texts (they have none of their own): a pair holding it is no pair of one text
+        points = np.frombuffer("\n".join(texts[start : start + (1 << _TEXT_BITS)]).encode("utf-32-le"), dtype=np.uint32)
+        if len(points) < 2:
+            continue
+        # one key per character but the last: its pair with the next, then which text it is in
+        keys = points[:-1].astype(np.uint64)
+        keys <<= np.uint64(21)
+        keys |= points[1:]
+        keys <<= np.uint64(_TEXT_BITS)
+        newline = points == ord("\n")
+        keys |= np.cumsum(newline[:-1]).view(np.uint64)  # (numpy sums booleans to uint64 slowly)
+        keys = keys[~(newline[:-1] | newline[1:])]
+        keys.sort()
+        if not len(keys):
+            continue
+        first = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        pairs = keys[first] >> np.uint64(_TEXT_BITS)  # one per (pair, text), sorted by pair
+        starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+        held = np.diff(np.append(starts, len(pairs)))
+        codes = pairs[starts]
+        found = zip(map(chr, (codes >> np.uint64(21)).tolist()), map(chr, (codes & np.uint64((1 << 21) - 1)).tolist()))
+        for pair, n in zip(map("".join, found), held.tolist()):
+            counts[pair] = counts.get(pair, 0) + n
+    return counts
 
 
 class Vocabulary:
     """What the corpus's texts hold, for cutting questions into words."""
 
     def __init__(self, texts: Iterable[str], terms: Iterable[str] = ()) -> None:
-        # One string with every text (lowercase, no white space), so "is this word in the
-        # corpus" is one substring search; "\n" keeps words from spanning two texts.
-        self._blob = "\n".join(re.sub(r"\s+", "", t.lower()) for t in texts)
-        self._pairs = _pairs(self._blob)
-        self.terms = {t.lower() for t in terms if len(t) >= 2}
+        # Each text lowercase without white space, and one string of them all, so "is this
+        # word in the corpus" is one substring search; "\n" keeps words from spanning two texts.
+        stripped = ["".join(t.lower().split()) for t in texts]
+        self._blob = "\n".join(stripped)
+        self._pairs = _pair_counts(stripped)
+        self.terms: set[str] = set()
+        self.add_terms(terms)
         self.holds = lru_cache(maxsize=65536)(self._holds)
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        """Take ``terms`` (the abbreviations the texts define and their full forms) as words."""
+        self.terms |= {t.lower() for t in terms if len(t) >= 2}
+
+    def most_holding(self, word: str) -> int | None:
+        """At most how many texts hold ``word`` (lowercase): as many as hold its rarest pair
+        of adjacent characters (exactly as many, for two characters). None for a word it
+        cannot say for: shorter than two characters, or with white space (the texts have
+        none left).
+
+        It bounds as well the texts that are each part of one of these texts, such as a
+        clause's own text in what search reads of it (title, headings, then the text):
+        lowercasing the whole lowercases the clause's text alike (a space stands before
+        it), and taking white space out leaves a word that has none in one piece."""
+        if len(word) < 2 or any(ch.isspace() for ch in word):
+            return None
+        return min(self._pairs.get(word[i : i + 2], 0) for i in range(len(word) - 1))
 
     def _holds(self, word: str) -> bool:
         # A word one of whose character pairs no text has is in no text: known without
