@@ -19,7 +19,7 @@ from rdflib import Graph
 from policykg.index.catalog import Catalog
 from policykg.index.encoders import Encoder
 from policykg.index.match import matcher_for
-from policykg.index.open import open_encoder, open_searcher, reading_build
+from policykg.index.open import collector_paused, open_encoder, open_searcher, reading_build
 from policykg.index.search import Searcher
 from policykg.kg.queries import graph_for_queries
 from policykg.datadir import DataDir, DataDirError, Lease
@@ -48,12 +48,13 @@ class Served:
         lease = data.lease(data.generations_dir / settings.generation) if settings.generation else data.lease_current()
         try:
             folder = lease.generation
-            with reading_build(folder):  # a damaged file is one BuildFileError naming it
-                encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
-                catalog = Catalog.load(folder)  # the read model, shared with search
-                searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
-                matcher_for(folder, encoder=encoder, catalog=catalog)  # POST /match's rules and links, read now: a damaged file stops the start
-            searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
+            with collector_paused(collect_after=True):
+                with reading_build(folder):  # a damaged file is one BuildFileError naming it
+                    encoder = open_encoder(folder, settings.threads, reuse=previous.encoder if previous is not None else None)
+                    catalog = Catalog.load(folder)  # the read model, shared with search
+                    searcher = open_searcher(folder, threads=settings.threads, catalog=catalog, encoder=encoder)
+                    matcher_for(folder, encoder=encoder, catalog=catalog)  # POST /match's rules and links, read now: a damaged file stops the start
+                searcher.search(WARM_UP, 1)  # loads the segmenter's dictionary now, not on a client's time
             return cls(
                 folder=folder,
                 encoder=encoder,

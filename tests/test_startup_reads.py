@@ -2,13 +2,19 @@
 however it is worked out: the character pairs of the question vocabulary (counted with
 numpy) against counting them text by text, the abbreviation expander with the
 vocabulary's bounds against counting every form in every text, and the award rules read
-from the catalog a server has loaded against reading the build's files again."""
+from the catalog a server has loaded against reading the build's files again. And the
+garbage collector, paused while a build loads, runs again after."""
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
+
+import pytest
 
 from policykg.index.catalog import Catalog
 from policykg.index.match import Matcher
+from policykg.index.open import collector_paused
 from policykg.index.query import MAX_SHARE, Expander, _TextCounter
 from policykg.index.search import Searcher
 from policykg.index.vocabulary import Vocabulary, _pair_counts
@@ -101,3 +107,57 @@ def test_the_rules_read_from_a_loaded_catalog_are_those_read_from_the_files(gene
     assert len(from_files.rules) > 100
     assert from_catalog.rules == from_files.rules
     assert from_catalog.abbreviations == from_files.abbreviations
+
+
+class _Node:
+    """An object that can be part of a reference cycle, and weakly referenced."""
+
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_the_collector_is_paused_while_a_build_loads_and_runs_again_after():
+    assert gc.isenabled()
+    seen = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+        with collector_paused():  # opening a searcher inside a server's opening
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())  # the inner one did not start it again
+    assert seen == [False, False, False] and gc.isenabled()
+    with pytest.raises(ValueError):
+        with collector_paused():
+            raise ValueError("a damaged file")
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left paused
+    try:
+        with collector_paused(collect_after=True):
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_server_collects_what_its_loading_left_before_it_serves():
+    with collector_paused(collect_after=True):
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a  # garbage only the cyclic collector frees
+        left = weakref.ref(a)
+        del a, b
+        assert left() is not None
+    assert left() is None
+
+
+def test_a_segments_original_text_is_cut_at_the_same_marks():
+    """Segments end after a full stop, a closing bracket or a semicolon, in either width:
+    the n-th such mark of the normalised text is the n-th of the original, wherever the
+    original has more characters (here a space) or the other width."""
+    from policykg.corpus.models import Clause
+    from policykg.kg.records import original_slice
+
+    text = "支持研发。（市科技局）给予补贴；（市财政局）其他"
+    original = "支持 研發。(市科技局)給予補貼;(市財政局)其他"
+    clause = Clause(id="d/1", document="d", kind="item", number=None, path=[], text=text, text_original=original, spans=[])
+    assert [original_slice(clause, start, end) for start, end in [(0, 11), (11, 16), (16, 22), (22, len(text)), (16, len(text))]] == [
+        "支持 研發。(市科技局)", "給予補貼;", "(市財政局)", "其他", "(市財政局)其他",
+    ]  # fmt: skip
