@@ -24,7 +24,7 @@ def print_answer(console: Console, result: SearchResult) -> None:
         if result.nearest_documents:
             console.print(NEAREST_DOCUMENTS_LABEL)
             for document in result.nearest_documents:
-                console.print(f"  • {document_label(document)}  [{document.id}]", highlight=False)
+                console.print(Text(f"  • {document_label(document)}  [{document.id}]"))
     elif result.stated_amount_yuan is not None:
         console.print(f"按问题中的金额 {format_yuan(result.stated_amount_yuan)} 估算（仅供参考，以政策原文和审核为准）")
     if not result.hits:

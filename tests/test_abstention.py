@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,4 @@ def test_the_terminal_says_no_clause_answers(built_data):
     assert printed.exit_code == 0, printed.stderr
     assert "语料中没有条款回答这个问题" in printed.stdout
     assert "可能相关的文件" in printed.stdout
+    assert re.search(r"\[d[0-9a-f]{10}\]", printed.stdout)  # each document's id, to open it
