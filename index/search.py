@@ -7,8 +7,10 @@ rank (``fuse``); the dense side weighs more for a question in other words than t
 (``LEAN_COVER``). Copies of one document are indexed once (``searchable``). Filters narrow
 the candidates (with no question, they list the clauses that pass, in reading order).
 Whether the corpus answers the question at all is decided from the best hits' evidence
-(``index.abstain``); the nearest clauses are listed either way. A question that states an
-amount gets an estimate on the awards whose base it names (``_awards_asked_about``)."""
+(``index.abstain``); the nearest clauses are listed either way, and the documents they come
+from are offered when none answers. An item of a list is shown after the sentence that
+introduces the list (``Searcher.lead_of``). A question that states an amount gets an
+estimate on the awards whose base it names (``_awards_asked_about``)."""
 from __future__ import annotations
 
 import math
@@ -23,7 +25,7 @@ from policykg.corpus.convert import normalize
 from policykg.corpus.models import Clause, Document
 from policykg.corpus.words import sentences
 from policykg.kg.models import Award, Responsibility
-from policykg.kg.records import ClauseRecord
+from policykg.kg.records import ClauseRecord, DocumentRef
 
 from .abstain import Evidence, answered
 from .catalog import Catalog
@@ -85,6 +87,8 @@ STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:�
 _CITY_OF = re.compile(r"^.{2,6}?市")
 # How a clause that introduces a list (``Searcher.lead_of``) ends.
 LEAD_ENDS = ("：", ":")
+# Documents offered when no clause answers a question: those of the nearest clauses.
+NEAREST_DOCUMENTS = 5
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 # Entries a searcher keeps of what it works out per question or per document and day (the
@@ -305,6 +309,8 @@ class Searcher:
         evidence = self.evidence(words, [cid for cid, _ in shown[:EVIDENCE_HITS]], similarity)
         result.answered = answered(evidence, self.encoder, mode)
         result.evidence = evidence.to_dict()
+        if not result.answered:
+            result.nearest_documents = self.nearest_documents([cid for cid, _ in shown])
         for clause_id, score in shown[offset : offset + k]:
             record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
@@ -314,6 +320,16 @@ class Searcher:
             hit.validity = self._validity_on(record, day)
             result.hits.append(hit)
         return result
+
+    def nearest_documents(self, ranked: Sequence[str], count: int = NEAREST_DOCUMENTS) -> list[DocumentRef]:
+        """The first ``count`` distinct documents of the clauses ``ranked``, in that order."""
+        found: dict[str, DocumentRef] = {}
+        for clause_id in ranked:
+            document = self.records[clause_id].document
+            found.setdefault(document.id, document)
+            if len(found) == count:
+                break
+        return list(found.values())
 
     def _validity_on(self, record: ClauseRecord, day: date) -> dict:
         """``validity_on(record.document, day).to_dict()``, worked out once per document and
