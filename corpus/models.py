@@ -68,6 +68,9 @@ class Document:
     copies: list[str] = field(default_factory=list)  # ids of other copies of this work
     preferred: bool = True  # the copy search shows when a work has several
     span: Span | None = None
+    # the place it speaks for, province down (广东省深圳市, 上海市普陀区); None: names none.
+    # Read with the facts (``kg.facts.jurisdiction``), where China's division list is at hand.
+    jurisdiction: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
