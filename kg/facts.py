@@ -37,17 +37,19 @@ def document_context(
     document: Document, clauses: list[Clause], default_city: str | None = None, registry: Registry | None = None
 ) -> DocumentContext:
     """Jurisdiction and role convention of a document, read from its metadata and text: the
-    first city or district a registry knows in its issuer and title (深圳市福田区…), else the
-    first division of China its issuer and title name (上海市普陀区人民政府, 中国（上海）自由贸易
-    试验区…, 新疆维吾尔自治区质监局; ``kg.places``), else a city named there (a title starting
-    中山市…), else — when the text calls it 我市/本市 — the city its text names most, else
+    division of China its issuer names, or its title starts with or names as a body's owner
+    (上海市普陀区人民政府, 中国（上海）自由贸易试验区…, 新疆维吾尔自治区质监局; ``kg.places``),
+    refined by the places a registry knows (深圳市福田区…, 广州开发区), else a city named
+    there (a title starting 中山市…), else — when the text calls it 我市/本市 — the city its
+    text names most, else
     ``default_city`` (None: a national law, or a document that names no city, has no city;
     its 市…局 are no one city's bodies). A county-level city (昆山市) is the city whose 市…局
     its text names; a province's own document has a province and no city."""
     heading = " ".join(filter(None, [document.issuer, document.title]))
     text = "".join(c.text for c in clauses)
-    known = registry.place_in(heading) if registry is not None else None
     named = _named_division(document.issuer or "", document.title or "")
+    # the registry's places refine it (广州开发区 is 黄埔区), where the document names one
+    known = registry.place_in(heading) if registry is not None and named is not None else None
     city, district, province = _division_context(named)
     if known:
         city, district = known[0], known[1] or (district if city == known[0] else None)
