@@ -21,7 +21,7 @@ from policykg.index.models import Hit
 from policykg.kg.records import DocumentRef
 
 from .deps import get_catalog
-from .present import ROLE_NAMES, award_line, kind_name, named_first, own_text, snippet, target_line, validity_line
+from .present import NEAREST_DOCUMENTS_LABEL, ROLE_NAMES, award_line, document_label, kind_name, named_first, own_text, snippet, target_line, validity_line
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
@@ -60,7 +60,10 @@ def copies_of(context: Context, document: DocumentRef | Document) -> list[str]:
 
 
 TEMPLATES.env.filters["validity_status"] = validity_status
-TEMPLATES.env.globals.update(page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES, copies_of=copies_of)
+TEMPLATES.env.globals.update(
+    page_url=page_url, caveat=CAVEAT, role_names=ROLE_NAMES, copies_of=copies_of,
+    document_label=document_label, nearest_documents_label=NEAREST_DOCUMENTS_LABEL,
+)  # fmt: skip
 TEMPLATES.env.filters.update(
     yuan=format_yuan, kind_name=kind_name, award_line=award_line, validity=validity_line,
     highlighted=highlighted, target_line=target_line, named_first=named_first,

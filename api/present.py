@@ -36,6 +36,17 @@ NO_AMOUNT = "（原文未给出金额）"
 # What search says when no clause answers the question (``SearchResult.answered`` false).
 NOT_ANSWERED = "语料中没有条款回答这个问题。以下是最接近的条款，仅供参考。"
 SNIPPET_CHARS = 220
+NEAREST_DOCUMENTS_LABEL = "可能相关的文件："
+
+
+def document_label(document: DocumentRef) -> str:
+    """A document in one line: its title (or id) and 文号.
+
+    >>> document_label(DocumentRef(id="d1", title="关于支持集成电路产业发展的意见", number="穗府规〔2018〕15号"))
+    '关于支持集成电路产业发展的意见（穗府规〔2018〕15号）'
+    """
+    name = document.title or document.id
+    return f"{name}（{document.number}）" if document.number else name
 
 
 def kind_name(kind: str) -> str:

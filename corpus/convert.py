@@ -44,9 +44,27 @@ def _nfkc_char(ch: str) -> str:
     return ch if ch in _KEEP_FULL_WIDTH else unicodedata.normalize("NFKC", ch)
 
 
+# Taiwan words that ``tw2sp`` reads as computing vocabulary (執行 → 运行, 檔案 → 文件,
+# 物件 → 对象) but that policy and legal texts use in their everyday sense, in Taiwan as on
+# the mainland: 強制執行 is 强制执行, 檔案管理 is 档案管理. They get the characters-only
+# ``t2s``; every other phrase keeps ``tw2sp`` (資訊 → 信息, 積體電路 → 集成电路). Splitting
+# the text around them costs nothing a custom OpenCC profile would not, and needs no
+# configuration file of our own.
+EVERYDAY_WORDS = ("執行", "檔案", "物件")
+_EVERYDAY = re.compile("(" + "|".join(EVERYDAY_WORDS) + ")")
+
+
 def to_simplified(text: str) -> str:
-    """Traditional (Taiwan usage) to Simplified: 工業和資訊化局 → 工业和信息化局."""
-    return _tw2sp().convert(text)
+    """Traditional (Taiwan usage) to Simplified: 工業和資訊化局 → 工业和信息化局, with the
+    words of ``EVERYDAY_WORDS`` kept in their everyday sense.
+
+    >>> to_simplified("由工業和資訊化局負責執行")
+    '由工业和信息化局负责执行'
+    """
+    if _EVERYDAY.search(text) is None:
+        return _tw2sp().convert(text)
+    pieces = _EVERYDAY.split(text)  # odd places hold the everyday words
+    return "".join(_t2s_chars().convert(p) if n % 2 else _tw2sp().convert(p) for n, p in enumerate(pieces))
 
 
 def tidy_spaces(text: str) -> str:

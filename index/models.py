@@ -59,6 +59,9 @@ class SearchResult:
     evidence: dict = field(default_factory=dict)  # what ``answered`` was decided on (index.abstain.Evidence)
     total: int = 0  # clauses that passed the filters (of the ranked candidates); hits are a page of them
     hits: list[Hit] = field(default_factory=list)
+    # When no clause answers (``answered`` false): the documents of the nearest clauses,
+    # nearest first, to read around the question; empty when some clause answers.
+    nearest_documents: list[DocumentRef] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return as_json(self)

@@ -23,7 +23,7 @@ from policykg.corpus.convert import normalize
 from policykg.corpus.models import Clause, Document
 from policykg.corpus.words import sentences
 from policykg.kg.models import Award, Responsibility
-from policykg.kg.records import ClauseRecord
+from policykg.kg.records import ClauseRecord, DocumentRef
 
 from .abstain import Evidence, answered
 from .catalog import Catalog
@@ -85,6 +85,8 @@ STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:�
 _CITY_OF = re.compile(r"^.{2,6}?市")
 # How a clause that introduces a list (``Searcher.lead_of``) ends.
 LEAD_ENDS = ("：", ":")
+# Documents offered when no clause answers a question: those of the nearest clauses.
+NEAREST_DOCUMENTS = 5
 # The evidence for an answer is read from this many of the best hits.
 EVIDENCE_HITS = 3
 # Entries a searcher keeps of what it works out per question or per document and day (the
@@ -299,6 +301,8 @@ class Searcher:
         evidence = self.evidence(words, [cid for cid, _ in shown[:EVIDENCE_HITS]], similarity)
         result.answered = answered(evidence, self.encoder, mode)
         result.evidence = evidence.to_dict()
+        if not result.answered:
+            result.nearest_documents = self.nearest_documents([cid for cid, _ in shown])
         for clause_id, score in shown[offset : offset + k]:
             record = self.records[clause_id]
             ranks = {side: ranked.index(clause_id) + 1 for side, ranked in rankings.items() if clause_id in ranked}
@@ -308,6 +312,16 @@ class Searcher:
             hit.validity = self._validity_on(record, day)
             result.hits.append(hit)
         return result
+
+    def nearest_documents(self, ranked: Sequence[str], count: int = NEAREST_DOCUMENTS) -> list[DocumentRef]:
+        """The first ``count`` distinct documents of the clauses ``ranked``, in that order."""
+        found: dict[str, DocumentRef] = {}
+        for clause_id in ranked:
+            document = self.records[clause_id].document
+            found.setdefault(document.id, document)
+            if len(found) == count:
+                break
+        return list(found.values())
 
     def _validity_on(self, record: ClauseRecord, day: date) -> dict:
         """``validity_on(record.document, day).to_dict()``, worked out once per document and

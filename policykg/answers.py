@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from policykg.api.present import NOT_ANSWERED, award_line, format_yuan, kind_name, named_first, own_text, snippet, validity_line
+from policykg.api.present import NEAREST_DOCUMENTS_LABEL, NOT_ANSWERED, award_line, document_label, format_yuan, kind_name, named_first, own_text, snippet, validity_line
 
 if TYPE_CHECKING:  # a search's cards need none of the eligibility rules (index.match) imported
     from policykg.index.match import MatchResult, ProfileMatch
@@ -21,6 +21,10 @@ def print_answer(console: Console, result: SearchResult) -> None:
         console.print(f"符合条件的条款共 {result.total} 条")
     elif result.hits and not result.answered:
         console.print(f"[bold red]{NOT_ANSWERED}[/bold red] (no clause answers this; the nearest clauses follow)")
+        if result.nearest_documents:
+            console.print(NEAREST_DOCUMENTS_LABEL)
+            for document in result.nearest_documents:
+                console.print(Text(f"  • {document_label(document)}  [{document.id}]"))
     elif result.stated_amount_yuan is not None:
         console.print(f"按问题中的金额 {format_yuan(result.stated_amount_yuan)} 估算（仅供参考，以政策原文和审核为准）")
     if not result.hits:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,15 @@ def test_a_question_the_corpus_cannot_answer_is_not_answered_but_shows_the_neare
     assert result.answered is False
     assert len(result.hits) == 5  # the nearest clauses, for whoever wants them
     assert result.evidence["cover"] < 0.5
+    # and the documents to read around the question: those of the nearest clauses, nearest first
+    ids = [d.id for d in result.nearest_documents]
+    assert ids and len(ids) == len(set(ids)) <= 5
+    assert ids[0] == result.hits[0].document.id
+    assert set(ids) >= {h.document.id for h in result.hits[:3]}
+
+
+def test_an_answered_question_offers_no_nearest_documents(searcher):
+    assert searcher.search("MPW流片费用能补贴多少", k=5).nearest_documents == []
 
 
 def test_the_mpw_question_is_answered(searcher):
@@ -97,9 +107,12 @@ def test_every_json_line_says_whether_it_is_answered(built_data, tmp_path):
     lines = [json.loads(line) for line in printed.stdout.splitlines()]
     assert [line["answered"] for line in lines] == [True, False]
     assert all(line["hits"] for line in lines)
+    assert lines[0]["nearest_documents"] == [] and lines[1]["nearest_documents"][0]["title"]
 
 
 def test_the_terminal_says_no_clause_answers(built_data):
     printed = run_cli(["search", "离婚后孩子的抚养权归谁", "--k", "2"], data=built_data)
     assert printed.exit_code == 0, printed.stderr
     assert "语料中没有条款回答这个问题" in printed.stdout
+    assert "可能相关的文件" in printed.stdout
+    assert re.search(r"\[d[0-9a-f]{10}\]", printed.stdout)  # each document's id, to open it

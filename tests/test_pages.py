@@ -237,6 +237,9 @@ def test_a_question_no_clause_answers_says_so_and_shows_the_nearest(client):
     assert "语料中没有条款回答这个问题" in text_of(page)
     found = cards(page)
     assert found and all("data-nearest" in card for card in found)
+    offered = re.search(r'<nav class="nearest-documents".*?</nav>', page, flags=re.S).group(0)
+    links = re.findall(r'href="(/ui/documents/[^"]+)"', offered)
+    assert links and all(client.get(link).status_code == 200 for link in links)
 
 
 def test_only_words_that_carry_meaning_are_highlighted(client):

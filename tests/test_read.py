@@ -9,6 +9,7 @@ from pathlib import Path
 import charset_normalizer
 import pytest
 
+from policykg.corpus.convert import normalize
 from policykg.corpus.errors import CorpusError, UnreadableSource
 from policykg.corpus.models import Line
 from policykg.corpus.read import list_sources, plausibility, read_source, split_lines
@@ -257,3 +258,18 @@ def test_split_lines_round_trip_on_real_file() -> None:
     ends = [0] + [line.end for line in lines]
     rebuilt = "".join(text[end : line.start] + line.text for end, line in zip(ends, lines))
     assert rebuilt + text[lines[-1].end :] == text
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [
+        # Taiwan phrases still read as the mainland's words ...
+        ("經濟部工業局與資訊工業策進會合作推動積體電路與軟體產業", "经济部工业局与信息工业策进会合作推动集成电路与软件产业"),
+        # ... but 執行, 檔案 and 物件 keep their everyday sense: tw2sp alone gives 运行, 文件, 对象
+        ("本辦法由各直轄市政府負責執行，逾期未繳納者依法移送強制執行。", "本办法由各直辖市政府负责执行，逾期未缴纳者依法移送强制执行。"),
+        ("機關應將申請檔案妥為保存，並依檔案法辦理。", "机关应将申请档案妥为保存，并依档案法办理。"),
+        ("前項物件之清冊，應送主管機關備查。", "前项物件之清册，应送主管机关备查。"),
+    ],
+)
+def test_traditional_policy_text_reads_as_simplified_in_its_own_sense(traditional: str, simplified: str) -> None:
+    assert normalize(traditional) == simplified
