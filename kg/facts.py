@@ -15,6 +15,7 @@ from .extract.departments import document_convention, extract_departments
 from .extract.registry import Registry
 from .extract.targets import TABLE_HEADER, extract_table_targets, extract_targets, target_year
 from .models import ClauseFacts, DocumentContext, SegmentFacts
+from .lexicon import number_prefixes
 from .places import Place, places
 from .segments import find_segments
 
@@ -47,7 +48,7 @@ def document_context(
     its text names; a province's own document has a province and no city."""
     heading = " ".join(filter(None, [document.issuer, document.title]))
     text = "".join(c.text for c in clauses)
-    named = _named_division(document.issuer or "", document.title or "")
+    named = _named_division(document.issuer or "", document.title or "") or _number_division(document.number)
     # the registry's places refine it (广州开发区 is 黄埔区), where the document names one
     known = registry.place_in(heading) if registry is not None and named is not None else None
     city, district, province = _division_context(named)
@@ -98,11 +99,38 @@ def _named_division(issuer: str, title: str) -> Place | None:
     return after if after is not None and places().within(after, first) else first
 
 
+# A 文号 of a government itself: 深府规〔2021〕9号, 沪府发, 京政发 (not 深府办规: an office's).
+_GOVERNMENT_NUMBER = re.compile(r"^(?P<place>[\u4e00-\u9fff])(?:府|政)(?:发|规|函|令|字|文)?〔")
+
+
+def _number_division(number: str | None) -> Place | None:
+    """The division a 文号 opens with the character of (沪自贸临管规范〔2023〕4号 is
+    Shanghai's, 深府规〔2021〕9号 Shenzhen's): the lexicon's 发文机关代字; for a document
+    whose issuer and title name no place."""
+    found = number_prefixes().get(number[0]) if number else None
+    return places().by_id.get(found) if found else None
+
+
+def number_issuer(number: str | None) -> str | None:
+    """The government a 文号 of its own names (深府规〔2021〕9号 -> 深圳市人民政府), for a
+    document that prints no issuer; None for any other body's 文号 (an office's, a bureau's).
+
+    >>> number_issuer("深府规〔2021〕9号"), number_issuer("京政发〔2023〕5号"), number_issuer("深府办规〔2022〕3号")
+    ('深圳市人民政府', '北京市人民政府', None)
+    """
+    m = _GOVERNMENT_NUMBER.match(number or "")
+    place = _number_division(number) if m else None
+    return f"{place.label}人民政府" if place is not None else None
+
+
 def _division_context(place: Place | None) -> tuple[str | None, str | None, str | None]:
     """(city, district, province) of a division: a district's city is the one above it,
-    but a county-level city (昆山市) is the city whose 市…局 its documents name."""
+    but a county-level city (昆山市) is the city whose 市…局 its documents name; a
+    municipality (北京市) is a city as well as a province."""
     if place is None:
         return None, None, None
+    if place.level == "province":
+        place = places().resolve(place.label) or place  # the city of the same name, if any
     lineage = places().lineage(place)
     province = next((p.label for p in lineage if p.level == "province"), None)
     if place.level == "province":
@@ -161,8 +189,10 @@ def extract_facts(
     facts: dict[str, ClauseFacts] = {}
     for document in documents:
         own = by_document.get(document.id, [])
+        # read here, where the division list and the lexicon are at hand
+        document.issuer = document.issuer or number_issuer(document.number)
         context = document_context(document, own, registry=registry)
-        document.jurisdiction = jurisdiction(context)  # read here, where the division list is at hand
+        document.jurisdiction = jurisdiction(context)
         preambles = _first_preambles(own)
         for clause in own:
             above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None

@@ -11,6 +11,9 @@ left out):
   建设实施方案》的通知 (普府办〔2025〕1号), from the public repository
   zhiyao87/Shanghai-Gov-Docs-Index (docs/绿色低碳与节能/), which took it from shanghai.gov.cn.
 - ``data/shenzhen_industrial_investment.txt``: a notice in the form of Shenzhen's.
+- ``LINGANG`` below: the head of 关于修订《中国（上海）自由贸易试验区临港新片区扶持光伏发电项目
+  操作办法》的通知 (沪自贸临管规范〔2023〕4号), from zhiyao87/Shanghai-Gov-Docs-Index, as a web
+  copy that lost its signature.
 """
 from __future__ import annotations
 
@@ -111,3 +114,32 @@ def test_the_filters_find_another_citys_documents(tmp_path):
     assert listed("--jurisdiction", "北京") == set()
     documents = [json.loads(line) for line in run_cli(["export", "documents"], data=data).stdout.splitlines()]
     assert sorted(d["jurisdiction"] for d in documents) == ["上海市普陀区", "广东省深圳市"]
+
+
+LINGANG = """关于修订《临港新片区扶持光伏发电项目操作办法》的通知
+沪自贸临管规范〔2023〕4号
+
+管委会各部门、各直属单位，临港新片区各镇、各开发公司、各有关单位:
+
+为深入贯彻落实“双碳”发展要求，进一步促进临港新片区光伏持续健康发展，充分挖掘新片区存量屋顶资源，调动光伏项目建设积极性，现对《中国（上海）自由贸易试验区临港新片区扶持光伏发电项目操作办法》做如下修订：
+
+一、在第六条（奖励标准）中将原奖励标准进行相应调整。
+"""
+
+
+def test_a_document_that_names_no_place_is_placed_by_its_number(tmp_path):
+    """No issuer printed and no place in the title: the 文号's 发文机关代字 (沪) places it."""
+    path = tmp_path / "lingang.txt"
+    path.write_text(LINGANG, encoding="utf-8")
+    (document,) = _documents(path)
+    assert document.number == "沪自贸临管规范〔2023〕4号"
+    assert (document.issuer, document.jurisdiction) == (None, "上海市")  # a committee's 文号 names no issuer
+
+
+def test_a_governments_own_number_names_it_as_the_issuer(tmp_path):
+    text = SHENZHEN.read_text(encoding="utf-8").replace("深圳市人民政府关于印发", "关于印发").replace("深圳市人民政府\n2021", "2021")
+    path = tmp_path / "shenzhen_web_copy.txt"
+    path.write_text(text, encoding="utf-8")
+    (document,) = _documents(path)
+    assert document.title == "关于印发深圳市促进工业投资若干措施的通知"
+    assert (document.number, document.issuer, document.jurisdiction) == ("深府规〔2021〕9号", "深圳市人民政府", "广东省深圳市")
