@@ -126,9 +126,10 @@ _DATE = re.compile(
 _NUMERIC_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
 _DATE_BRACKETS = "（）() "
 
-# Validity, read from normalised text (spaces next to Chinese removed).
+# Validity, read from normalised text (spaces next to Chinese removed); a notice that extends
+# a rule says 有效期延长至… (顺延至, 延续至).
 _VALID_UNTIL = re.compile(
-    r"有效期限?(?:为|是)?(?:自[^，。；]{1,20}?)?(?:至|到|截至|截止到?)(?P<date>" + _DATE.pattern + r")止?"
+    r"有效期限?(?:为|是)?(?:自[^，。；]{1,20}?)?(?:延长|顺延|延续)?(?:至|到|截至|截止到?)(?P<date>" + _DATE.pattern + r")止?"
 )
 _VALID_FOR = re.compile(rf"有效期限?(?:为|是)?(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})(?P<unit>年|个月)")
 _IN_FORCE = re.compile(r"自(?P<start>[^，。；：]{1,20}?)起[^，。；：]{0,8}?(?:施行|实施|执行|生效)")
