@@ -455,14 +455,16 @@ def departments_command(
 
 def _department_id(catalog, name: str) -> str:
     """The id of the department ``name`` means: one the texts name under that name, else
-    the registry's reading of it for 广州市."""
+    the registry's reading of it in the cities whose bodies the build names (a body the
+    registry knows first), so 市工业和信息化局 over Shenzhen's texts is Shenzhen's bureau."""
     from policykg.index.filters import department_key
 
     key = department_key(name)
     for entry in catalog.departments():
         if entry.id == name or any(department_key(label) == key for label in entry.labels):
             return entry.id
-    return catalog.registry.find(name, "广州市").id
+    found = [catalog.registry.find(name, city) for city in catalog.cities()]
+    return next((body.id for body in found if body.known), found[0].id)
 
 
 @app.command("match")

@@ -114,6 +114,11 @@ def test_the_filters_find_another_citys_documents(tmp_path):
     assert listed("--jurisdiction", "北京") == set()
     documents = [json.loads(line) for line in run_cli(["export", "documents"], data=data).stdout.splitlines()]
     assert sorted(d["jurisdiction"] for d in documents) == ["上海市普陀区", "广东省深圳市"]
+    # a body no clause names is read in the build's cities, not in Guangzhou: Shenzhen's
+    # 经贸信息委, renamed in 2019 (the registry's shenzhen.ttl)
+    body = run_cli(["departments", "市经贸信息委"], data=data)
+    assert body.exit_code == 0, body.stderr
+    assert "shenzhen/jingmao-xinxi-wei" in body.stdout
 
 
 LINGANG = """关于修订《临港新片区扶持光伏发电项目操作办法》的通知
