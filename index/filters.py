@@ -5,7 +5,8 @@ clause must have to be shown.
 Rules, each applied only when its filter is set (all set filters must hold):
 
 - ``document``: the document's id, or a piece of its title or 文号 (穗府规〔2018〕15号).
-- ``issuer``: a piece of the document's issuer; a document without a known issuer fails.
+- ``issuer``: a piece of the document's issuer, read as names are (人民政府 ~ 政府, 委员会 ~
+  委: 深圳市政府 finds 深圳市人民政府); a document without a known issuer fails.
 - ``jurisdiction``: a piece of the place the document speaks for, written province down
   (广东省深圳市, 上海市普陀区), so 深圳, 深圳市, 广东 and 普陀区 each find a 深圳 or 普陀 text
   whoever issued it (市工业和信息化局 as well as 深圳市人民政府); a document that names no
@@ -196,7 +197,7 @@ def matches(record: ClauseRecord, filters: Filters, today: date | None = None) -
     document = record.document
     if filters.document and not _document_matches(document, filters.document):
         return False
-    if filters.issuer and not _contains(document.issuer, filters.issuer):
+    if filters.issuer and not _issuer_matches(document.issuer, filters.issuer):
         return False
     if filters.jurisdiction and not _contains(document.jurisdiction, filters.jurisdiction):
         return False
@@ -241,6 +242,15 @@ def _document_matches(document: DocumentRef, wanted: str) -> bool:
     if document.id == wanted.strip():
         return True
     return _contains(document.title, wanted) or _contains(document.number, wanted)
+
+
+def _issuer_matches(issuer: str | None, wanted: str) -> bool:
+    """Whether ``wanted`` is a piece of the issuer's name, both with the long forms people
+    shorten shortened (人民政府 -> 政府, 委员会 -> 委): 深圳市政府 finds 深圳市人民政府."""
+    def short(name: str) -> str:
+        return name.replace("人民政府", "政府").replace("委员会", "委")
+
+    return issuer is not None and short(fold(wanted)) in short(squeeze(issuer))
 
 
 def _contains(text: str | None, piece: str) -> bool:
