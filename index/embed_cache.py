@@ -117,6 +117,11 @@ class EmbeddingCache:
         matrix = self._matrix()
         return [matrix[self._rows[k]] if k in self._rows else None for k in keys]
 
+    def rows(self, keys: Sequence[str]) -> np.ndarray:
+        """The vectors of ``keys`` as one float32 matrix, in their order (one copy, no
+        row objects: a corpus has hundreds of thousands). A key not cached is a KeyError."""
+        return self._matrix()[np.fromiter((self._rows[k] for k in keys), dtype=np.int64, count=len(keys))]
+
     def __contains__(self, key: str) -> bool:
         return key in self._rows
 
@@ -199,7 +204,5 @@ def embed_passages(
                 last_save = time.monotonic()
     finally:
         cache.save()  # what was encoded before an error or an interrupt is kept
-    found = [vector for vector in cache.get(keys) if vector is not None]
-    assert len(found) == len(keys)  # every key was cached or has just been encoded
-    matrix = np.stack(found) if found else np.empty((0, encoder.dim), dtype=np.float32)
-    return Embedded(vectors=np.ascontiguousarray(matrix, dtype=np.float32), reused=sum(1 for k in keys if k not in missing), encoded=len(todo))
+    matrix = cache.rows(keys)  # every key was cached or has just been encoded
+    return Embedded(vectors=matrix, reused=sum(1 for k in keys if k not in missing), encoded=len(todo))

@@ -7,8 +7,10 @@ rank (``fuse``); the dense side weighs more for a question in other words than t
 (``LEAN_COVER``). Copies of one document are indexed once (``searchable``). Filters narrow
 the candidates (with no question, they list the clauses that pass, in reading order).
 Whether the corpus answers the question at all is decided from the best hits' evidence
-(``index.abstain``); the nearest clauses are listed either way. A question that states an
-amount gets an estimate on the awards whose base it names (``_awards_asked_about``)."""
+(``index.abstain``); the nearest clauses are listed either way, and the documents they come
+from are offered when none answers. An item of a list is shown after the sentence that
+introduces the list (``Searcher.lead_of``). A question that states an amount gets an
+estimate on the awards whose base it names (``_awards_asked_about``)."""
 from __future__ import annotations
 
 import math

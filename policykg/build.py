@@ -165,25 +165,21 @@ def build(
             from policykg.index.embed_cache import embed_passages
             from policykg.index.encoders import get_encoder
             from policykg.index.match import write_links
-            from policykg.index.search import dense_passages
 
             encoder = get_encoder(model, threads)
             encoder_name = encoder.name
-            shown = set(chosen_ids)
-            by_id = {clause.id: clause for clause in iter_clauses(folder / CLAUSES) if clause.id in shown}
-            units = dense_passages([by_id[i] for i in chosen_ids], documents)  # in the keyword index's order
+            unit_ids, unit_texts = _dense_units(folder, chosen_ids, documents)
             with log.stage("embed", unit="passages") as stage:
 
                 def advance(encoded: int, to_encode: int) -> None:
                     stage.total = to_encode
                     stage.advance(encoded - stage.done)
 
-                embedded = embed_passages(
-                    encoder, [text for _, text in units], data.root / EMBEDDING_CACHE, progress=log.note, advance=advance
-                )
+                embedded = embed_passages(encoder, unit_texts, data.root / EMBEDDING_CACHE, progress=log.note, advance=advance)
+            del unit_texts  # the index needs the ids and vectors only
             with log.stage("dense index", unit="vectors") as stage:
-                DenseIndex.build([unit_id for unit_id, _ in units], embedded.vectors, encoder_name=encoder.name).save(folder)
-                stage.done = len(units)
+                DenseIndex.build(unit_ids, embedded.vectors, encoder_name=encoder.name).save(folder)
+                stage.done = len(unit_ids)
             with log.stage("match links", unit="terms") as stage:  # hook: index.match's semantic links
                 stage.done = write_links(folder, encoder)
 
@@ -236,6 +232,24 @@ def build(
         _prune_cache(data.root / FILE_CACHE, cache, {entry.name for entry, _ in entries})  # under the build lock
     report.generation = data.current() or report.generation
     return report
+
+
+def _dense_units(folder: Path, chosen_ids: list[str], documents: list[Document]) -> tuple[list[str], list[str]]:
+    """(unit ids, texts) of what the encoder embeds for the searchable clauses, in the
+    keyword index's order, read from the generation's clauses one at a time: the
+    clauses themselves are not held while the corpus is embedded."""
+    from policykg.index.search import dense_units
+
+    order = {clause_id: n for n, clause_id in enumerate(chosen_ids)}
+    titles = {d.id: d.title or "" for d in documents}
+    per_clause: list[list[tuple[str, str]]] = [[] for _ in chosen_ids]
+    for clause in iter_clauses(folder / CLAUSES):
+        n = order.get(clause.id)
+        if n is not None:
+            per_clause[n] = dense_units(clause, titles.get(clause.document, ""))
+    ids = [unit_id for units in per_clause for unit_id, _ in units]
+    texts = [text for units in per_clause for _, text in units]
+    return ids, texts
 
 
 def _write_store(
