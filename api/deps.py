@@ -89,6 +89,9 @@ def exact_word(name: str, value: str | None, schema: dict[str, list[str]]) -> No
 async def search_filters(
     document: Annotated[str | None, Query(description="Only this document: its id, or a piece of its title or 文号.")] = None,
     issuer: Annotated[str | None, Query(description="Only documents of this issuer (a piece of its name).")] = None,
+    jurisdiction: Annotated[
+        str | None, Query(description="Only documents of this place, whoever issued them: a piece of 广东省深圳市 (深圳, 广东省 …).")
+    ] = None,
     department: Annotated[str | None, Query(description="Only clauses naming this department (any of its names).")] = None,
     role: Annotated[str | None, Query(description=f"With department: {listed(ROLES)}.", json_schema_extra=ROLE_SCHEMA)] = None,
     award_kind: Annotated[
@@ -108,7 +111,7 @@ async def search_filters(
     try:
         return Filters.from_strings(
             document=document, issuer=issuer, department=department, role=role, award_kind=award_kind,
-            industry=industry, min_cap=min_cap, in_force_only=in_force,
+            industry=industry, min_cap=min_cap, in_force_only=in_force, jurisdiction=jurisdiction,
         )
     except ValueError as problem:
         raise HTTPException(status_code=422, detail=str(problem)) from None

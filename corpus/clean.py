@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import Line
-from .patterns import ARTICLE_NUMBER, CLAUSE_STOPS, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, find_marker, is_document_number_line
+from .patterns import ARTICLE_NUMBER, CLAUSE_STOPS, CHAPTER_OR_SECTION, DATE_LINE, DIVISION, PAGE_NUMBER, SOURCE_NOTE, find_marker, is_document_number_line
 
 # A running header, footer or title is short and is not prose.
 MAX_FURNITURE_CHARS = 32
@@ -105,10 +105,16 @@ def find_furniture(lines: list[Line], in_table: set[int]) -> set[int]:
     - short non-prose lines printed again and again (running headers and footers);
     - short non-prose lines standing next to a page number (a header printed once, or
       the running title of a compilation's member document) — unless a 文号 follows,
-      which makes them a real title.
+      which makes them a real title;
+    - the source notes a file opens with (a database's 【法宝引证码】 line, 原文链接：https://…),
+      which are no part of the document (an address inside the text stays).
     """
     furniture: set[int] = set()
     counts = Counter(_key(line.text) for line in lines if line.number not in in_table)
+    for line in lines:
+        if not SOURCE_NOTE.search(line.text) or line.number in in_table:
+            break
+        furniture.add(line.number)
     for i, line in enumerate(lines):
         if line.number in in_table:
             continue

@@ -9,8 +9,9 @@ validity), so this is decided once, here, from general layout rules:
    方案, 计划, 办法, 导则 …), optionally followed by a year-range line ("（2018-2022 年）").
    It counts when a 文号 line or an addressee line ("各区人民政府，市政府各部门：") follows
    within ``ANCHOR_WINDOW`` lines, or, for a title that looks complete on its own, when it
-   is a markdown heading / bold line or the first line of the file. A title cited in a
-   sentence (《…》 not right after 印发/转发/关于) is never a title block.
+   is a markdown heading / bold line or the first line of the file. A title printed again
+   right under itself (a web page's heading over the document's own) is one title. A title
+   cited in a sentence (《…》 not right after 印发/转发/关于) is never a title block.
 2. Every title block starts a document; the lines before the first one form a first document.
 3. A title block belongs to the document before it (its lines go to that header) when it
    repeats that document's title before any body text, or when it is the plan that
@@ -22,8 +23,9 @@ validity), so this is decided once, here, from general layout rules:
 
 Header lines are the title blocks; the 文号, addressee, date and letterhead lines that open
 the document or stand within ``ANCHOR_WINDOW`` lines under a title; signatures (issuer
-lines directly above a date line); and the attached plan's own title. Everything else is
-body, in the reading order given.
+lines directly above a date line, or a date line alone right above the plan the notice
+issues); and the attached plan's own title. Everything else is body, in the reading order
+given.
 """
 from __future__ import annotations
 
@@ -124,12 +126,18 @@ _DATE = re.compile(
 _NUMERIC_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)")
 _DATE_BRACKETS = "（）() "
 
-# Validity, read from normalised text (spaces next to Chinese removed).
+# Validity, read from normalised text (spaces next to Chinese removed); a notice that extends
+# a rule says 有效期延长至… (顺延至, 延续至).
 _VALID_UNTIL = re.compile(
-    r"有效期限?(?:为|是)?(?:自[^，。；]{1,20}?)?(?:至|到|截至|截止到?)(?P<date>" + _DATE.pattern + r")止?"
+    r"有效期限?(?:为|是)?(?:自[^，。；]{1,20}?)?(?:延长|顺延|延续)?(?:至|到|截至|截止到?)(?P<date>" + _DATE.pattern + r")止?"
 )
 _VALID_FOR = re.compile(rf"有效期限?(?:为|是)?(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})(?P<unit>年|个月)")
 _IN_FORCE = re.compile(r"自(?P<start>[^，。；：]{1,20}?)起[^，。；：]{0,8}?(?:施行|实施|执行|生效)")
+# A period in force stated without 有效期: "本办法自2012年2月1日至2017年1月31日施行".
+_IN_FORCE_UNTIL = re.compile(
+    r"自(?:" + _DATE.pattern.replace("?P<y>", "?:").replace("?P<m>", "?:").replace("?P<d>", "?:") + r")起?"
+    r"(?:至|到)(?P<date>" + _DATE.pattern + r")止?(?:施行|实施|执行|有效)"
+)
 
 # Words that precede a cited 文号 in a sentence and are not part of it: 根据国发〔2016〕48号.
 _CITING_WORD = re.compile(r"^(?:根据|按照|依据|参照|依照|对照|详见|见)")
@@ -250,7 +258,7 @@ def find_validity(text: str, issued: str | None) -> tuple[str | None, str | None
     ('有效期3年', '2021-08-27')
     """
     text = normalize(text)
-    until = _last(_VALID_UNTIL.finditer(text))
+    until = _last(_VALID_UNTIL.finditer(text)) or _last(_IN_FORCE_UNTIL.finditer(text))
     if until is not None:
         return until.group(0), parse_date(until.group("date"))
     period = _last(_VALID_FOR.finditer(text))
@@ -521,9 +529,28 @@ def _title_block(infos: list[_Info], i: int, stop: int | None = None) -> tuple[i
             text += infos[end].text
             end += 1
         text = normalize(text)
-        if _looks_like_title(text):
-            return end, text
+        if _looks_like_title(text) and not _doubled(text):
+            return _past_repeat(infos, end, stop, text), text
     return None
+
+
+def _doubled(text: str) -> bool:
+    """A title printed twice and read as one: "X的通知X的通知"."""
+    half = len(text) // 2
+    return len(text) % 2 == 0 and text[:half] == text[half:]
+
+
+def _past_repeat(infos: list[_Info], end: int, stop: int, title: str) -> int:
+    """The end of a title block, taking in the lines right under it that print the same
+    title again (a web page's heading over the document's own title, which may wrap)."""
+    key = title_key(title)
+    for size in range(1, MAX_TITLE_LINES + 1):
+        lines = infos[end : end + size]
+        if end + size > stop or not all(info.is_title_line for info in lines):
+            break
+        if title_key("".join(info.text for info in lines)) == key:
+            return end + size
+    return end
 
 
 def _anchored(infos: list[_Info], end: int) -> bool:
@@ -667,7 +694,11 @@ def _finish(
     zone = _header_zone(draft, infos)
     header |= {i for i in zone if infos[i].kind in ("number", "addressee", "date") or infos[i].is_banner}
     header_dates = sorted(i for i in header if infos[i].kind == "date" and i not in signature)
-    header |= _attachment_title(draft, infos, header)
+    plan_title = _attachment_title(draft, infos, header)
+    header |= plan_title
+    undersigned = _date_above(plan_title, draft, infos) if not signature else None
+    if undersigned is not None:
+        header.add(undersigned)
 
     lines = [infos[i].line for i in positions]
     original = "".join(line.text for line in lines)
@@ -696,6 +727,8 @@ def _finish(
         issued = parse_date(infos[header_dates[0]].text)
     if issued is None and inline is not None:
         issued = parse_date(inline.group("date"))
+    if issued is None and undersigned is not None:
+        issued = parse_date(infos[undersigned].text)
 
     validity, valid_until = find_validity(original, issued)
     doc_key = f"{file_key}|{number or title}"
@@ -722,6 +755,16 @@ def _finish(
         body=[infos[i].line for i in positions if i not in header],
         header=[infos[i].line for i in positions if i in header],
     )
+
+
+def _date_above(plan_title: set[int], draft: _Draft, infos: list[_Info]) -> int | None:
+    """A date line alone right above the title of the plan a notice issues: the notice's
+    date where no body is signed above it ("现予印发，请认真遵照执行。" / 二○一二年一月九日 /
+    《…办法》)."""
+    if not plan_title:
+        return None
+    above = min(plan_title) - 1
+    return above if above >= draft.start and infos[above].kind == "date" else None
 
 
 def _header_zone(draft: _Draft, infos: list[_Info]) -> set[int]:

@@ -58,7 +58,7 @@ class Document:
     title: str | None = None
     title_source: str = "text"  # "text", "running-title" or "file-name"
     number: str | None = None  # 文号, e.g. 穗府〔2018〕9号
-    issuer: str | None = None
+    issuer: str | None = None  # signed, or named in the title; else the government a 文号 of its own names (kg.facts)
     date: str | None = None  # ISO date of issue
     validity: str | None = None  # validity as stated, e.g. 有效期至2025年12月31日
     valid_until: str | None = None  # ISO date, when it can be computed
@@ -68,6 +68,9 @@ class Document:
     copies: list[str] = field(default_factory=list)  # ids of other copies of this work
     preferred: bool = True  # the copy search shows when a work has several
     span: Span | None = None
+    # the place it speaks for, province down (广东省深圳市, 上海市普陀区); None: names none.
+    # Read with the facts (``kg.facts.jurisdiction``), where China's division list is at hand.
+    jurisdiction: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

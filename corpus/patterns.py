@@ -74,8 +74,13 @@ def is_document_number_line(text: str) -> bool:
     return DOCUMENT_NUMBER.fullmatch(_WHITE_SPACE.sub("", text).strip("（）()")) is not None
 
 
-# A line that is only a date: the signature date under a document.
-DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d〇一二三四五六七八九十]{1,3}\s*月\s*[\d〇一二三四五六七八九十]{1,3}\s*日$")
+# A note on where a text was taken from, which legal databases and web copies print above
+# it ("【法宝引证码】 CLI.12.748997", "原文链接：https://…"): a bracketed label or a web address.
+SOURCE_NOTE = re.compile(r"^【[^】]{1,12}】|https?://|www\.")
+
+# A line that is only a date: the signature date under a document. Year digits written one
+# by one take 〇 or a circle ○ for zero (二○一二年).
+DATE_LINE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d〇一二三四五六七八九十]{1,3}\s*月\s*[\d〇一二三四五六七八九十]{1,3}\s*日$")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ departments and awards read those, so the IAB plan printed in two files does not
 departments twice; single clauses and documents are served whichever copy they come from."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -26,6 +27,9 @@ from policykg.kg.vocabulary import ROLES
 
 from .filters import Filters, award_matches, matches
 from .keyword import KeywordIndex
+
+# The city a jurisdiction names ("广州市黄埔区" -> "广州市").
+CITY_OF = re.compile(r"^.{2,6}?市")
 
 
 class NotFound(LookupError):
@@ -176,6 +180,12 @@ class Catalog:
         return found, self.order[document_id]
 
     # --- departments ----------------------------------------------------------------------
+
+    def cities(self) -> list[str | None]:
+        """The cities whose bodies the shown clauses name (广州市, 深圳市 …), where a department
+        name typed without its city (市科技局) is read; [None] when they name no city's."""
+        found = {m.group(0) for entry in self._departments if (m := CITY_OF.match(entry.jurisdiction or ""))}
+        return [*sorted(found)] or [None]
 
     def departments(self) -> list[DepartmentSummary]:
         """Every body some shown clause names, most named first, with clause counts by role

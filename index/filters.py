@@ -5,7 +5,12 @@ clause must have to be shown.
 Rules, each applied only when its filter is set (all set filters must hold):
 
 - ``document``: the document's id, or a piece of its title or 文号 (穗府规〔2018〕15号).
-- ``issuer``: a piece of the document's issuer; a document without a known issuer fails.
+- ``issuer``: a piece of the document's issuer, read as names are (人民政府 ~ 政府, 委员会 ~
+  委: 深圳市政府 finds 深圳市人民政府); a document without a known issuer fails.
+- ``jurisdiction``: a piece of the place the document speaks for, written province down
+  (广东省深圳市, 上海市普陀区), so 深圳, 深圳市, 广东 and 普陀区 each find a 深圳 or 普陀 text
+  whoever issued it (市工业和信息化局 as well as 深圳市人民政府); a document that names no
+  place (a national law) fails.
 - ``department``: a name of a department the clause names, compared leniently as the
   evaluator does (``department_key``: a city's prefix — 广州市, 深圳市 … or 市 — dropped,
   委员会 ~ 委, 人民政府 ~ 政府)
@@ -124,6 +129,7 @@ class Filters:
 
     document: str | None = None  # id, or a piece of the title or 文号
     issuer: str | None = None  # a piece of the issuer's name
+    jurisdiction: str | None = None  # a piece of the place the document speaks for: 深圳, 广东省, 普陀区
     department: str | None = None  # any name of a department the clause names
     role: str | None = None  # a notation of kg.vocabulary.ROLES ("lead", "cooperating"); needs ``department``
     award_kind: str | None = None  # a notation of kg.vocabulary.AWARD_KINDS
@@ -153,12 +159,13 @@ class Filters:
         industry: str | None = None,
         min_cap: str | None = None,
         in_force_only: bool | str | None = None,
+        jurisdiction: str | None = None,
     ) -> Filters:
         """Filters from CLI options or HTTP query parameters (blank means unset); raises
         ``ValueError`` naming the option that cannot be read.
 
         >>> Filters.from_strings(department="市工业和信息化委", role="lead", min_cap="1000万")
-        Filters(document=None, issuer=None, department='市工业和信息化委', role='lead', award_kind=None, industry=None, min_cap_yuan=10000000.0, in_force_only=False)
+        Filters(document=None, issuer=None, jurisdiction=None, department='市工业和信息化委', role='lead', award_kind=None, industry=None, min_cap_yuan=10000000.0, in_force_only=False)
         """
         cap = _blank_to_none(min_cap)
         role_word = _blank_to_none(role)
@@ -166,6 +173,7 @@ class Filters:
         return cls(
             document=_blank_to_none(document),
             issuer=_blank_to_none(issuer),
+            jurisdiction=_blank_to_none(jurisdiction),
             department=_blank_to_none(department),
             role=role_word.lower() if role_word else None,
             award_kind=kind.lower() if kind else None,
@@ -189,7 +197,9 @@ def matches(record: ClauseRecord, filters: Filters, today: date | None = None) -
     document = record.document
     if filters.document and not _document_matches(document, filters.document):
         return False
-    if filters.issuer and not _contains(document.issuer, filters.issuer):
+    if filters.issuer and not _issuer_matches(document.issuer, filters.issuer):
+        return False
+    if filters.jurisdiction and not _contains(document.jurisdiction, filters.jurisdiction):
         return False
     if filters.department and not _department_matches(record, filters.department, filters.role):
         return False
@@ -232,6 +242,15 @@ def _document_matches(document: DocumentRef, wanted: str) -> bool:
     if document.id == wanted.strip():
         return True
     return _contains(document.title, wanted) or _contains(document.number, wanted)
+
+
+def _issuer_matches(issuer: str | None, wanted: str) -> bool:
+    """Whether ``wanted`` is a piece of the issuer's name, both with the long forms people
+    shorten shortened (人民政府 -> 政府, 委员会 -> 委): 深圳市政府 finds 深圳市人民政府."""
+    def short(name: str) -> str:
+        return name.replace("人民政府", "政府").replace("委员会", "委")
+
+    return issuer is not None and short(fold(wanted)) in short(squeeze(issuer))
 
 
 def _contains(text: str | None, piece: str) -> bool:

@@ -28,7 +28,7 @@ from policykg.kg.models import Award, Responsibility
 from policykg.kg.records import ClauseRecord, DocumentRef
 
 from .abstain import Evidence, answered
-from .catalog import Catalog
+from .catalog import CITY_OF, Catalog
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
@@ -82,9 +82,6 @@ QUESTION_WORDS = frozenset(
 # An amount the question states (300万, 1.2亿元, 五百万) is not a word of its topic: taken
 # out before cutting, so "300万能补" does not leave 万能 behind.
 STATED_MONEY = re.compile(r"(?<![A-Za-z\d])\d+(?:[,.]\d+)*(?![A-Za-z\d])\s*(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千|百)?元?|[零〇一二两三四五六七八九十百千]+[万亿]元?")
-# The city a jurisdiction names ("广州市黄埔区" -> "广州市"): a department name typed without
-# its city (市科技局) is read in each city the build's bodies belong to.
-_CITY_OF = re.compile(r"^.{2,6}?市")
 # How a clause that introduces a list (``Searcher.lead_of``) ends.
 LEAD_ENDS = ("：", ":")
 # Documents offered when no clause answers a question: those of the nearest clauses.
@@ -440,7 +437,7 @@ class Searcher:
                     jurisdiction = registry.body(d.id).jurisdiction
                 except KeyError:  # a body no registry knows: its record says where, when it was kept
                     jurisdiction = d.jurisdiction
-                city = _CITY_OF.match(jurisdiction)
+                city = CITY_OF.match(jurisdiction)  # a name typed without its city is read in each
                 if city:
                     found.add(city.group(0))
         cities: list[str | None] = [*sorted(found)]

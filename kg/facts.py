@@ -15,6 +15,8 @@ from .extract.departments import document_convention, extract_departments
 from .extract.registry import Registry
 from .extract.targets import TABLE_HEADER, extract_table_targets, extract_targets, target_year
 from .models import ClauseFacts, DocumentContext, SegmentFacts
+from .lexicon import number_prefixes
+from .places import Place, places
 from .segments import find_segments
 
 # A document names its city in its issuer or title, or calls it 我市/本市 and names it in
@@ -25,7 +27,6 @@ _CITY = re.compile(r"([\u4e00-\u9fff]{2,6}?市)(?:人民政府|政府|委|局|�
 _LEADING_CITY = re.compile(r"^(?:关于印发)?《?([\u4e00-\u9fff]{2,3}?市)(?!场|民|级)")
 # Zones that end in 区 without being a district: 价值创新园区, 试验区, 示范区, 片区.
 _NOT_A_DISTRICT = ("园区", "片区", "景区", "社区", "校区", "城区", "试验区", "示范区", "集聚区", "功能区")
-_DISTRICT = re.compile(r"([\u4e00-\u9fff]{2,4}?区)(?=、|人民政府|政府|管委会|[\u4e00-\u9fff]{0,8}(?:局|委))")
 _OWN_CITY = re.compile(r"我市|本市|全市")
 # A city named as a government or as the owner of a body: 深圳市人民政府, 中山市工业和信息化局.
 _NAMED_CITY = re.compile(r"([\u4e00-\u9fff]{2,3}?市)(?=人民政府|政府|[\u4e00-\u9fff]{0,8}(?:局|委员会|办公室|办公厅))")
@@ -37,16 +38,24 @@ def document_context(
     document: Document, clauses: list[Clause], default_city: str | None = None, registry: Registry | None = None
 ) -> DocumentContext:
     """Jurisdiction and role convention of a document, read from its metadata and text: the
-    first city or district a registry knows in its issuer and title (深圳市福田区…), else a
-    city named there (中山市人民政府, a title starting 中山市…), else — when the text calls it
-    我市/本市 — the city its text names most, else ``default_city`` (None: a national law, or a
-    document that names no city, has no city; its 市…局 are no one city's bodies)."""
+    division of China its issuer names, or its title starts with or names as a body's owner
+    (上海市普陀区人民政府, 中国（上海）自由贸易试验区…, 新疆维吾尔自治区质监局; ``kg.places``),
+    refined by the places a registry knows (深圳市福田区…, 广州开发区), else a city named
+    there (a title starting 中山市…), else — when the text calls it 我市/本市 — the city its
+    text names most, else
+    ``default_city`` (None: a national law, or a document that names no city, has no city;
+    its 市…局 are no one city's bodies). A county-level city (昆山市) is the city whose 市…局
+    its text names; a province's own document has a province and no city."""
     heading = " ".join(filter(None, [document.issuer, document.title]))
     text = "".join(c.text for c in clauses)
-    known = registry.place_in(heading) if registry is not None else None
-    city = (known[0] if known else None) or _first(_CITY, heading) or _first(_LEADING_CITY, document.title or "")
-    district = known[1] if known and known[1] else _district(heading)
-    if city is None and _OWN_CITY.search(text):
+    named = _named_division(document.issuer or "", document.title or "") or _number_division(document.number)
+    # the registry's places refine it (广州开发区 is 黄埔区), where the document names one
+    known = registry.place_in(heading) if registry is not None and named is not None else None
+    city, district, province = _division_context(named)
+    if known:
+        city, district = known[0], known[1] or (district if city == known[0] else None)
+    city = city or _first(_CITY, heading) or _first(_LEADING_CITY, document.title or "")
+    if city is None and province is None and _OWN_CITY.search(text):
         city = _most_named_city(text)
     city = city or default_city
     if district is None and _OWN_DISTRICT.search(text):
@@ -59,16 +68,96 @@ def document_context(
         issuer=document.issuer,
         city=city,
         district=district,
+        province=_province_of(city) if city else province,
         first_listed_leads=document_convention(text),
         date=document.date,
     )
 
 
-def _district(heading: str) -> str | None:
-    for m in _DISTRICT.finditer(heading):
-        if not m.group(1).endswith(_NOT_A_DISTRICT):
-            return m.group(1)
-    return None
+# What a place is followed by when it owns a body: 上海市普陀区人民政府, 海口市水务局.
+_BODY_AFTER = re.compile(r"(?:人民政府|政府|委员会|管委会|[\u4e00-\u9fff]{0,10}?(?:委|局|厅|办公室|办))")
+# What a title may start with before the place it speaks for.
+_TITLE_OPENING = re.compile(r"^(?:关于印发)?《?")
+
+
+def _named_division(issuer: str, title: str) -> Place | None:
+    """The division a document speaks for: the first one its issuer names (中国（上海）自由
+    贸易试验区…管理委员会 is Shanghai's), else the first one its title names as the owner of a
+    body (海口市水务局关于…) or starts with (上海市浦东新区促进…规定), or the district printed
+    right after it (上海市普陀区, 广州市黄埔区). A place named inside a title's subject (国务院
+    关于支持深圳建设…) is what the document is about, not whose it is."""
+    named = places().find(issuer)
+    found = named
+    if not found:
+        named = places().find(title)
+        opening = _TITLE_OPENING.match(title)
+        found = [f for f in named if f[2] == (opening.end() if opening else 0) or _BODY_AFTER.match(title, f[3])]
+    if not found:
+        return None
+    first, _, _, end = found[0]
+    after = next((p for p, _, start, _ in named if start == end), None)
+    return after if after is not None and places().within(after, first) else first
+
+
+# A 文号 of a government itself: 深府规〔2021〕9号, 沪府发, 京政发 (not 深府办规: an office's).
+_GOVERNMENT_NUMBER = re.compile(r"^(?P<place>[\u4e00-\u9fff])(?:府|政)(?:发|规|函|令|字|文)?〔")
+
+
+def _number_division(number: str | None) -> Place | None:
+    """The division a 文号 opens with the character of (沪自贸临管规范〔2023〕4号 is
+    Shanghai's, 深府规〔2021〕9号 Shenzhen's): the lexicon's 发文机关代字; for a document
+    whose issuer and title name no place."""
+    found = number_prefixes().get(number[0]) if number else None
+    return places().by_id.get(found) if found else None
+
+
+def number_issuer(number: str | None) -> str | None:
+    """The government a 文号 of its own names (深府规〔2021〕9号 -> 深圳市人民政府), for a
+    document that prints no issuer; None for any other body's 文号 (an office's, a bureau's).
+
+    >>> number_issuer("深府规〔2021〕9号"), number_issuer("京政发〔2023〕5号"), number_issuer("深府办规〔2022〕3号")
+    ('深圳市人民政府', '北京市人民政府', None)
+    """
+    m = _GOVERNMENT_NUMBER.match(number or "")
+    place = _number_division(number) if m else None
+    return f"{place.label}人民政府" if place is not None else None
+
+
+def _division_context(place: Place | None) -> tuple[str | None, str | None, str | None]:
+    """(city, district, province) of a division: a district's city is the one above it,
+    but a county-level city (昆山市) is the city whose 市…局 its documents name; a
+    municipality (北京市) is a city as well as a province."""
+    if place is None:
+        return None, None, None
+    if place.level == "province":
+        place = places().resolve(place.label) or place  # the city of the same name, if any
+    lineage = places().lineage(place)
+    province = next((p.label for p in lineage if p.level == "province"), None)
+    if place.level == "province":
+        return None, None, province
+    if place.level == "city" or place.label.endswith("市"):
+        return place.label, None, province
+    city = next((p.label for p in lineage if p.level == "city"), None)
+    return city, place.label, province
+
+
+def _province_of(city: str | None) -> str | None:
+    """The province of a city named by a registry or a pattern (None when no division list
+    knows the name)."""
+    place = places().resolve(city) if city else None
+    return next((p.label for p in places().lineage(place) if p.level == "province"), None)
+
+
+def jurisdiction(context: DocumentContext) -> str | None:
+    """The place a document speaks for, written out from the province down, as a user
+    types a piece of it: "广东省深圳市", "上海市普陀区" (a municipality is its own province),
+    "新疆维吾尔自治区"; None when the document names none (a national law)."""
+    parts = [context.province, context.city, context.district]
+    out: list[str] = []
+    for part in parts:
+        if part and (not out or out[-1] != part):
+            out.append(part)
+    return "".join(out) or None
 
 
 # Words a city name may follow in prose, which the three-character form would take in
@@ -100,7 +189,10 @@ def extract_facts(
     facts: dict[str, ClauseFacts] = {}
     for document in documents:
         own = by_document.get(document.id, [])
+        # read here, where the division list and the lexicon are at hand
+        document.issuer = document.issuer or number_issuer(document.number)
         context = document_context(document, own, registry=registry)
+        document.jurisdiction = jurisdiction(context)
         preambles = _first_preambles(own)
         for clause in own:
             above = preambles.get(tuple(clause.path[:-1])) if clause.kind == "item" else None

@@ -121,6 +121,22 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     return Vocabulary(concepts)
 
 
+NUMBER_PREFIX = URIRef("https://w3id.org/policykg/ontology#documentNumberPrefix")
+
+
+@lru_cache(maxsize=1)
+def number_prefixes(path: Path = VOCABULARY_FILE) -> dict[str, str]:
+    """The character a 文号 opens with for a division's bodies -> that division's id
+    (沪 -> place/31, 深 -> place/4403): the lexicon's skos:notation typed
+    pk:documentNumberPrefix."""
+    graph = Graph().parse(path)
+    return {
+        str(value): str(node)[len(BASE):]
+        for node, value in graph.subject_objects(SKOS.notation)
+        if getattr(value, "datatype", None) == NUMBER_PREFIX
+    }
+
+
 @lru_cache(maxsize=1)
 def place_names(path: Path = VOCABULARY_FILE) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The names the lexicon gives a division (``place/<GB/T 2260 code>``) beyond its own:

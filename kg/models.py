@@ -33,6 +33,7 @@ class DocumentContext:
     issuer: str | None = None
     city: str | None = None  # whose 市 bodies "市…局" names (from issuer / title / text); None: the document does not say
     district: str | None = None  # whose 区 bodies "区…局" names, e.g. "黄埔区"
+    province: str | None = None  # the province the city lies in, or the province a provincial document speaks for
     # The document's own rule for lists of responsible units: True when it says the first
     # listed leads (第一个责任单位为牵头单位 / 排在首位的为牵头单位), None when it says nothing.
     first_listed_leads: bool | None = None

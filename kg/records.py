@@ -36,6 +36,9 @@ class DocumentRef:
     title: Annotated[str | None, Field(description="Title as printed.")] = None
     number: Annotated[str | None, Field(description="文号, e.g. 穗府〔2018〕9号.")] = None
     issuer: Annotated[str | None, Field(description="Issuing body.")] = None
+    jurisdiction: Annotated[
+        str | None, Field(description="The place the document speaks for, province down: 广东省深圳市, 上海市普陀区.")
+    ] = None
     date: Annotated[str | None, Field(description="ISO date of issue.")] = None
     validity: Annotated[str | None, Field(description="Validity as stated.")] = None
     valid_until: Annotated[str | None, Field(description="ISO date the document stops being in force, when known.")] = None

@@ -178,7 +178,10 @@ def build(
                 embedded = embed_passages(encoder, unit_texts, data.root / EMBEDDING_CACHE, progress=log.note, advance=advance)
             del unit_texts  # the index needs the ids and vectors only
             with log.stage("dense index", unit="vectors") as stage:
-                DenseIndex.build(unit_ids, embedded.vectors, encoder_name=encoder.name).save(folder)
+                dense_index = DenseIndex.build(unit_ids, embedded.vectors, encoder_name=encoder.name)
+                del embedded  # FAISS holds its own copy of the vectors
+                dense_index.save(folder)
+                del dense_index
                 stage.done = len(unit_ids)
             with log.stage("match links", unit="terms") as stage:  # hook: index.match's semantic links
                 stage.done = write_links(folder, encoder)

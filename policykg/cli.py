@@ -272,6 +272,9 @@ def search_command(
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or keyword.")] = "hybrid",
     document: Annotated[Optional[str], typer.Option("--document", help="Only this document (id, 文号 or part of its title).")] = None,
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
+    jurisdiction: Annotated[
+        Optional[str], typer.Option("--jurisdiction", help="Only documents of this place, whoever issued them (深圳, 广东省, 普陀区).")
+    ] = None,
     department: Annotated[Optional[str], typer.Option("--department", help="Only clauses naming this department.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", help=f"With --department: {listed(ROLES)}.")] = None,
     include_predecessors: Annotated[
@@ -301,8 +304,8 @@ def search_command(
     # The filters as the API's parameters, as typed: a running server reads them as
     # ``Filters.from_strings`` does here, so the fast path needs no index code.
     options = {
-        "document": document, "issuer": issuer, "department": department, "role": role, "award_kind": award_kind,
-        "industry": industry, "min_cap": min_cap, "in_force": "true" if in_force else None,
+        "document": document, "issuer": issuer, "jurisdiction": jurisdiction, "department": department, "role": role,
+        "award_kind": award_kind, "industry": industry, "min_cap": min_cap, "in_force": "true" if in_force else None,
     }
     try:
         day = date.fromisoformat(on) if on else None
@@ -351,7 +354,8 @@ def _local_searcher(ctx: typer.Context, folder: Path, options: dict[str, str | N
 
     try:
         filters = Filters.from_strings(
-            document=options["document"], issuer=options["issuer"], department=options["department"], role=options["role"],
+            document=options["document"], issuer=options["issuer"], jurisdiction=options["jurisdiction"],
+            department=options["department"], role=options["role"],
             award_kind=options["award_kind"], industry=options["industry"], min_cap=options["min_cap"],
             in_force_only=options["in_force"] is not None,
         )
@@ -451,14 +455,16 @@ def departments_command(
 
 def _department_id(catalog, name: str) -> str:
     """The id of the department ``name`` means: one the texts name under that name, else
-    the registry's reading of it for 广州市."""
+    the registry's reading of it in the cities whose bodies the build names (a body the
+    registry knows first), so 市工业和信息化局 over Shenzhen's texts is Shenzhen's bureau."""
     from policykg.index.filters import department_key
 
     key = department_key(name)
     for entry in catalog.departments():
         if entry.id == name or any(department_key(label) == key for label in entry.labels):
             return entry.id
-    return catalog.registry.find(name, "广州市").id
+    found = [catalog.registry.find(name, city) for city in catalog.cities()]
+    return next((body.id for body in found if body.known), found[0].id)
 
 
 @app.command("match")

@@ -116,7 +116,7 @@ class RemoteSearcher:
         include_predecessors: bool = False,
     ) -> dict:
         """The server's answer as JSON. ``filters`` are the API's filter parameters
-        (``api.deps.search_filters``: document, issuer, department, role, award_kind,
+        (``api.deps.search_filters``: document, issuer, jurisdiction, department, role, award_kind,
         industry, min_cap, in_force) as typed; unset ones are None."""
         params: dict[str, str] = {"q": query, "k": str(k), "mode": mode, "offset": str(offset)}
         if today is not None:

@@ -76,6 +76,8 @@ RECORD = ClauseRecord(
         (Filters(issuer="广州市人民政府"), True),
         (Filters(issuer="廣州市人民政府"), True),  # Traditional input
         (Filters(issuer="工业和信息化局"), False),
+        (Filters(issuer="广州市政府"), True),  # 人民政府 as people shorten it
+        (Filters(issuer="廣州市政府辦公廳"), False),  # a piece the issuer does not hold
         (Filters(department="市工业和信息化委"), True),
         (Filters(department="广州市工业和信息化委员会", role="lead"), True),  # 广州市 prefix, 委员会 ~ 委
         (Filters(department="工业和信息化委"), True),  # no prefix at all
