@@ -54,7 +54,8 @@ def collector_paused(collect_after: bool = False) -> Iterator[None]:
     them again and again: 3 to 4 s of a server's start-up on the realcorpus (82k clauses).
     ``collect_after``: one collection at the end (0.7 s there), so that a server pays for
     the objects made meanwhile now, not on some request's time; a command that exits
-    after one search need not."""
+    after one search need not. The pause is the process's: while a server opens a newer
+    build, the requests it answers meanwhile leave their garbage cycles to that collection."""
     paused = gc.isenabled()
     gc.disable()
     try:
