@@ -32,6 +32,14 @@ from .keyword import KeywordIndex
 CITY_OF = re.compile(r"^.{2,6}?市")
 
 
+def cities_named(jurisdictions: Iterable[str | None]) -> list[str | None]:
+    """The cities ``jurisdictions`` name, sorted, where a department name typed without its
+    city (市科技局) is read; [None] when they name no city's (the name is then read as the
+    registry reads it without one)."""
+    found = {m.group(0) for jurisdiction in jurisdictions if (m := CITY_OF.match(jurisdiction or ""))}
+    return [*sorted(found)] or [None]
+
+
 class NotFound(LookupError):
     """No record with the id asked for; the API answers 404 with this message."""
 
@@ -184,8 +192,7 @@ class Catalog:
     def cities(self) -> list[str | None]:
         """The cities whose bodies the shown clauses name (广州市, 深圳市 …), where a department
         name typed without its city (市科技局) is read; [None] when they name no city's."""
-        found = {m.group(0) for entry in self._departments if (m := CITY_OF.match(entry.jurisdiction or ""))}
-        return [*sorted(found)] or [None]
+        return cities_named(entry.jurisdiction for entry in self._departments)
 
     def departments(self) -> list[DepartmentSummary]:
         """Every body some shown clause names, most named first, with clause counts by role

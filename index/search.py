@@ -28,7 +28,7 @@ from policykg.kg.models import Award, Responsibility
 from policykg.kg.records import ClauseRecord, DocumentRef
 
 from .abstain import Evidence, answered
-from .catalog import CITY_OF, Catalog
+from .catalog import Catalog, cities_named
 from .estimate import estimate, stated_amount
 from .filters import Filters, matches
 from .fuse import reciprocal_rank_fusion
@@ -428,20 +428,15 @@ class Searcher:
         return found
 
     def _cities(self, registry) -> list[str | None]:
-        """The cities whose bodies the shown clauses name (None alone when they name no city's:
-        a name is then read as the registry reads it without one)."""
-        found: set[str] = set()
-        for c in self._shown_ids():
-            for d in self.records[c].departments:
-                try:
-                    jurisdiction = registry.body(d.id).jurisdiction
-                except KeyError:  # a body no registry knows: its record says where, when it was kept
-                    jurisdiction = d.jurisdiction
-                city = CITY_OF.match(jurisdiction)  # a name typed without its city is read in each
-                if city:
-                    found.add(city.group(0))
-        cities: list[str | None] = [*sorted(found)]
-        return cities or [None]
+        """The cities whose bodies the shown clauses name (``catalog.cities_named``)."""
+
+        def jurisdiction(department: Responsibility) -> str:
+            try:
+                return registry.body(department.id).jurisdiction
+            except KeyError:  # a body no registry knows: its record says where, when it was kept
+                return department.jurisdiction
+
+        return cities_named(jurisdiction(d) for c in self._shown_ids() for d in self.records[c].departments)
 
     def question_words(self, normalized: str) -> list[str]:
         """The words a question is about: cut with the corpus's vocabulary
