@@ -166,7 +166,7 @@ def dense_units(clause: Clause, title: str = "") -> list[tuple[str, str]]:
     return units
 
 
-def dense_passages(clauses: list[Clause], documents: list[Document]) -> list[tuple[str, str]]:
+def dense_passages(clauses: Iterable[Clause], documents: list[Document]) -> list[tuple[str, str]]:
     """(unit id, text) of every clause's dense units, each with its document's title."""
     titles = {d.id: d.title or "" for d in documents}
     return [unit for clause in clauses for unit in dense_units(clause, titles.get(clause.document, ""))]

@@ -241,18 +241,12 @@ def _dense_units(folder: Path, chosen_ids: list[str], documents: list[Document])
     """(unit ids, texts) of what the encoder embeds for the searchable clauses, in the
     keyword index's order, read from the generation's clauses one at a time: the
     clauses themselves are not held while the corpus is embedded."""
-    from policykg.index.search import dense_units
+    from policykg.index.search import clause_of_unit, dense_passages
 
     order = {clause_id: n for n, clause_id in enumerate(chosen_ids)}
-    titles = {d.id: d.title or "" for d in documents}
-    per_clause: list[list[tuple[str, str]]] = [[] for _ in chosen_ids]
-    for clause in iter_clauses(folder / CLAUSES):
-        n = order.get(clause.id)
-        if n is not None:
-            per_clause[n] = dense_units(clause, titles.get(clause.document, ""))
-    ids = [unit_id for units in per_clause for unit_id, _ in units]
-    texts = [text for units in per_clause for _, text in units]
-    return ids, texts
+    units = dense_passages((clause for clause in iter_clauses(folder / CLAUSES) if clause.id in order), documents)
+    units.sort(key=lambda unit: order[clause_of_unit(unit[0])])  # stable: a clause's units keep their order
+    return [unit_id for unit_id, _ in units], [text for _, text in units]
 
 
 def _write_store(
