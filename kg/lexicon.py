@@ -104,8 +104,15 @@ class Vocabulary:
 
 
 @lru_cache(maxsize=1)
+def _graph(path: Path) -> Graph:
+    """The lexicon's graph, parsed once for what is read of it (concepts, places, 文号
+    prefixes). Callers only read it."""
+    return Graph().parse(path)
+
+
+@lru_cache(maxsize=1)
 def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
-    graph = Graph().parse(path)
+    graph = _graph(path)
     concepts = {}
     for node in graph.subjects(SKOS.prefLabel, None):
         if not isinstance(node, URIRef) or not str(node).startswith(BASE) or "/" not in str(node)[len(BASE):]:
@@ -129,7 +136,7 @@ def number_prefixes(path: Path = VOCABULARY_FILE) -> dict[str, str]:
     """The character a 文号 opens with for a division's bodies -> that division's id
     (沪 -> place/31, 深 -> place/4403): the lexicon's skos:notation typed
     pk:documentNumberPrefix."""
-    graph = Graph().parse(path)
+    graph = _graph(path)
     return {
         str(value): str(node)[len(BASE):]
         for node, value in graph.subject_objects(SKOS.notation)
@@ -141,7 +148,7 @@ def number_prefixes(path: Path = VOCABULARY_FILE) -> dict[str, str]:
 def place_names(path: Path = VOCABULARY_FILE) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """The names the lexicon gives a division (``place/<GB/T 2260 code>``) beyond its own:
     (altLabels, read in texts too; hiddenLabels, only when a firm gives them alone)."""
-    graph = Graph().parse(path)
+    graph = _graph(path)
     out = {}
     for node in graph.subjects(SKOS.prefLabel, None):
         id = str(node)[len(BASE):]
